@@ -1,0 +1,55 @@
+#pragma once
+// Shared plumbing of the subcommands: error kinds and exit codes, flag value parsing, JSON output.
+#include <CLI/CLI.hpp>
+#include <functional>
+#include <nlohmann/json.hpp>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "color/spectrum.h"
+#include "color/triple.h"
+
+namespace google::protobuf {
+class Message;
+}
+
+namespace shadecast::cli {
+
+// Exit codes (docs/conventions.md): 0 success, 1 internal error, 2 bad usage or bad input.
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitInternal = 1;
+inline constexpr int kExitBadInput = 2;
+
+// Bad command-line values or input data: the message names the input and what was expected.
+struct InputError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// A subcommand sets this during parsing; main runs it after a successful parse.
+using Action = std::function<int()>;
+
+struct Globals {
+  bool verbose = false;
+};
+const Globals& GetGlobals();
+void SetGlobals(const Globals& g);
+
+// "L,a,b" -> Lab. Throws InputError naming `flag` when it is not three finite numbers.
+color::Lab ParseTriple(const std::string& text, const std::string& flag);
+// "x1,y1,...": exactly `n` numbers (n = 0: any count).
+std::vector<double> ParseNumberList(const std::string& text, const std::string& flag, size_t n = 0);
+
+// An illuminant by CIE name or a path to a CSV (wavelength, relative power; the first data column).
+color::SampledSpectrum LoadIlluminant(const std::string& name_or_path);
+
+// Prints JSON (2-space indent) to stdout.
+void PrintJson(const nlohmann::json& j);
+// A protobuf message as JSON with field names as in the .proto and every primitive printed.
+nlohmann::json MessageToJson(const google::protobuf::Message& m);
+
+// Today's date (YYYY-MM-DD): `as_of` if given, else $SHADECAST_TODAY, else the wall clock.
+// Throws InputError for a malformed date.
+std::string Today(const std::string& as_of);
+
+}  // namespace shadecast::cli
