@@ -18,7 +18,7 @@ int main(int argc, char** argv) {
   Globals globals;
   app.add_flag("--verbose", globals.verbose, "show solver and library logging");
   Action action;
-  RegisterColor(app, action);
+  RegisterAll(app, action);
 
   try {
     app.parse(argc, argv);

@@ -72,8 +72,6 @@ int RunLab(const LabOptions& o) {
   return kExitOk;
 }
 
-}  // namespace
-
 void RegisterColor(CLI::App& app, Action& action) {
   CLI::App* color = app.add_subcommand("color", "Colour arithmetic: CIEDE2000, spectra to L*a*b* D50");
   color->require_subcommand(1);
@@ -99,5 +97,9 @@ void RegisterColor(CLI::App& app, Action& action) {
   cl->add_flag("--json", lab->json, "print {\"lab\": [L, a, b], ...}");
   cl->callback([&action, lab] { action = [lab] { return RunLab(*lab); }; });
 }
+
+}  // namespace
+
+SHADECAST_REGISTER_COMMAND(90, "color", RegisterColor);
 
 }  // namespace shadecast::cli
