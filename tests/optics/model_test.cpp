@@ -2,6 +2,10 @@
 // synthetic test black (flat K, weak S) so the physics is tested apart from the pigment library.
 #include "optics/model.h"
 
+#include <ceres/jet.h>
+
+#include "optics/model_impl.h"
+
 #include <catch2/catch.hpp>
 
 #include "color/ciede2000.h"
@@ -120,4 +124,37 @@ TEST_CASE("A warm neutralizer added to black raises the dot's b*") {
 TEST_CASE("Zero load gives the bare skin") {
   const auto r = op::Render(op::SkinParams{}, Only(TestBlack()), 0.0, op::ModelParams{});
   for (int k = 0; k < sc::kBands; ++k) CHECK(r.dot_reflectance[k] == Approx(r.skin_reflectance[k]).margin(1e-12));
+}
+
+TEST_CASE("Model derivatives from Jets agree with finite differences") {
+  // d(dot L*a*b*)/d(depth, load) through the whole stack, Jets vs central differences (h = 1e-6);
+  // agreement to 1e-5 relative or 1e-6 absolute.
+  using J = ceres::Jet<double, 2>;
+  namespace impl = shadecast::optics::impl;
+  const auto black = TestBlack();
+  op::ModelParams params;
+  auto lab_at = [&](auto depth, auto load) {
+    using T = decltype(depth);
+    auto m = impl::ModelT<T>::From(params);
+    m.depth_mm = depth;
+    const auto skin = impl::SkinT<T>::From(op::SkinParams{});
+    T k[sc::kBands], s[sc::kBands], rs[sc::kBands], rd[sc::kBands];
+    for (int i = 0; i < sc::kBands; ++i) {
+      k[i] = T(black.k[i]);
+      s[i] = T(black.s[i]);
+    }
+    impl::Reflectances(skin, m, k, s, load, rs, rd);
+    return impl::LabD50(rd);
+  };
+  for (double depth : {0.1, 0.3})
+    for (double load : {0.3, 1.0}) {
+      const auto lab = lab_at(J(depth, 0), J(load, 1));
+      const double h = 1e-6;
+      for (int c = 0; c < 3; ++c) {
+        const double dd = (lab_at(depth + h, load)[c] - lab_at(depth - h, load)[c]) / (2 * h);
+        const double dl = (lab_at(depth, load + h)[c] - lab_at(depth, load - h)[c]) / (2 * h);
+        CHECK(lab[c].v[0] == Approx(dd).epsilon(1e-5).margin(1e-6));
+        CHECK(lab[c].v[1] == Approx(dl).epsilon(1e-5).margin(1e-6));
+      }
+    }
 }

@@ -1,0 +1,112 @@
+#include "optics/skin_fit.h"
+
+#include <ceres/ceres.h>
+
+#include <cmath>
+#include <cstdio>
+#include <stdexcept>
+
+#include "color/ciede2000.h"
+#include "optics/model.h"
+#include "optics/skin_fit_cost.h"
+
+namespace shadecast::optics {
+namespace {
+
+// Gaussian prior on the log of one coordinate of the parameter block: (x[index] - log median) / sd.
+struct LogPrior {
+  int index;
+  double log_median, sd;
+  template <typename T>
+  bool operator()(const T* const x, T* r) const {
+    r[0] = (x[index] - T(log_median)) / T(sd);
+    return true;
+  }
+};
+
+ceres::CostFunction* NewPrior(int index, double median, double log_sd) {
+  return new ceres::AutoDiffCostFunction<LogPrior, 1, 3>(new LogPrior{index, std::log(median), log_sd});
+}
+
+// Bounds of the search (natural logs): melanin 0.1 %-60 %, blood 0.05 %-20 %, scattering 0.3-3.
+constexpr double kLower[3] = {-6.9, -7.6, -1.2};
+constexpr double kUpper[3] = {-0.51, -1.61, 1.1};
+
+}  // namespace
+
+bool SkinFitOptions::IsValid(std::string* why) const {
+  auto bad = [&](const char* what) {
+    if (why) *why = what;
+    return false;
+  };
+  if (!(melanin_median > 0 && blood_median > 0 && scattering_median > 0)) return bad("prior medians must be > 0");
+  if (!(melanin_log_sd > 0 && blood_log_sd > 0 && scattering_log_sd > 0)) return bad("prior spreads must be > 0");
+  if (!(lab_sigma > 0)) return bad("lab_sigma must be > 0");
+  if (!(outside_threshold_de00 > 0)) return bad("outside_threshold_de00 must be > 0");
+  if (max_iterations < 1) return bad("max_iterations must be >= 1");
+  return true;
+}
+
+std::string SkinFitResult::BriefReport() const {
+  char buf[320];
+  std::snprintf(buf, sizeof buf,
+                "skin fit: melanin %.4f blood %.4f scattering %.3f, residual %.3f dE00, %s, cost %.4g -> %.4g in %d "
+                "iterations%s",
+                skin.melanin, skin.blood, skin.scattering_scale, residual_de00,
+                converged ? "converged" : "NOT converged", initial_cost, final_cost, iterations,
+                within_model ? "" : " (outside the skin model)");
+  return buf;
+}
+
+SkinFitResult FitSkin(const color::Lab& measured, const ModelParams& params, const SkinFitOptions& options) {
+  std::string why;
+  if (!options.IsValid(&why)) throw std::invalid_argument("skin fit options: " + why);
+  if (!params.IsValid(&why)) throw std::invalid_argument("optics parameters: " + why);
+  for (double v : measured)
+    if (!std::isfinite(v)) throw std::invalid_argument("skin L*a*b* must be finite numbers");
+
+  SkinFitResult best;
+  double best_cost = INFINITY;
+  // Multi-start over melanin: the colour-to-skin map folds (dark and light skins can share a*b*).
+  for (double mel0 : {0.01, 0.05, 0.15, 0.35}) {
+    double x[3] = {std::log(mel0), std::log(options.blood_median), std::log(options.scattering_median)};
+    ceres::Problem problem;
+    problem.AddResidualBlock(internal::NewSkinColourCost(measured, params, options.lab_sigma), nullptr, x);
+    problem.AddResidualBlock(NewPrior(0, options.melanin_median, options.melanin_log_sd), nullptr, x);
+    problem.AddResidualBlock(NewPrior(1, options.blood_median, options.blood_log_sd), nullptr, x);
+    problem.AddResidualBlock(NewPrior(2, options.scattering_median, options.scattering_log_sd), nullptr, x);
+    for (int i = 0; i < 3; ++i) {
+      problem.SetParameterLowerBound(x, i, kLower[i]);
+      problem.SetParameterUpperBound(x, i, kUpper[i]);
+    }
+    ceres::Solver::Options so;
+    so.max_num_iterations = options.max_iterations;
+    so.linear_solver_type = ceres::DENSE_QR;
+    so.logging_type = ceres::SILENT;
+    so.function_tolerance = 1e-10;
+    so.parameter_tolerance = 1e-10;
+    ceres::Solver::Summary summary;
+    ceres::Solve(so, &problem, &summary);
+    if (summary.final_cost < best_cost) {
+      best_cost = summary.final_cost;
+      best.skin = {std::exp(x[0]), std::exp(x[1]), std::exp(x[2])};
+      best.converged = summary.termination_type == ceres::CONVERGENCE;
+      best.initial_cost = summary.initial_cost;
+      best.final_cost = summary.final_cost;
+      best.iterations = static_cast<int>(summary.iterations.size());
+      best.message = summary.message;
+    }
+  }
+  best.fitted_lab = ReflectanceToLab(SkinReflectance(best.skin, params));
+  best.residual_de00 = color::DeltaE00(best.fitted_lab, measured);
+  best.within_model = best.residual_de00 <= options.outside_threshold_de00;
+  if (!best.within_model) {
+    char buf[200];
+    std::snprintf(buf, sizeof buf,
+                  "outside the skin model: the nearest skin colour the model can make is %.1f dE00 away", best.residual_de00);
+    best.message = buf;
+  }
+  return best;
+}
+
+}  // namespace shadecast::optics
