@@ -1,0 +1,32 @@
+#pragma once
+// Image files for the synthesiser and the stages that read its output: PNG (8/16 bit), TIFF (8/16
+// bit) and JPEG (8 bit), chosen by the file extension. Encoding happens in memory and the bytes are
+// written atomically (store::WriteFileAtomic), so a failure leaves no partial file.
+#include <filesystem>
+#include <string>
+
+#include "synth/image.h"
+
+namespace shadecast::store {
+
+enum class ImageFormat { kPng, kTiff, kJpeg };
+// From the extension (.png, .tif/.tiff, .jpg/.jpeg, any case). Throws std::runtime_error naming
+// the path and the known extensions.
+ImageFormat ImageFormatFromPath(const std::filesystem::path& path);
+
+struct ImageWriteOptions {
+  int bits = 8;            // 8 or 16 (16: PNG and TIFF only)
+  int jpeg_quality = 95;   // 1-100, JPEG only
+};
+
+// RGB values 0-1 (already in the wanted transfer curve) -> file bytes; values are rounded to the
+// nearest code. Throws std::runtime_error for a combination the format cannot hold.
+std::string EncodeImage(const synth::ImageF& rgb, ImageFormat format, const ImageWriteOptions& options);
+void WriteImageAtomic(const std::filesystem::path& path, const synth::ImageF& rgb, const ImageWriteOptions& options);
+
+// File -> RGB values 0-1 (code / 255 or code / 65535); `bits` receives 8 or 16 when given.
+// Throws std::runtime_error "cannot read <path>: ..." / "<path>: not an image OpenCV can decode".
+synth::ImageF ReadImage(const std::filesystem::path& path, int* bits = nullptr);
+synth::ImageF DecodeImage(const std::string& bytes, const std::string& name, int* bits = nullptr);
+
+}  // namespace shadecast::store

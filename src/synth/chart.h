@@ -1,0 +1,68 @@
+#pragma once
+// A colour chart photographed in perspective: geometry from a ChartDefinition (physical size, patch
+// pitch), patch spectra from its reflectance fields, placement drawn from the seed.
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "color/spectrum.h"
+#include "color/triple.h"
+#include "shadecast/chart.pb.h"
+#include "synth/camera.h"
+#include "synth/image.h"
+#include "synth/pipeline.h"
+
+namespace shadecast::synth {
+
+struct Point {
+  double x = 0, y = 0;
+};
+
+struct ChartRenderOptions {
+  int width = 2048;                    // frame size in pixels (default 3.1 MP)
+  int height = 1536;
+  double chart_fraction = 0.55;        // chart width / frame width before the perspective jitter
+  double perspective = 0.10;           // each corner moves up to this fraction of the chart width
+  double center_jitter = 0.08;         // chart centre moves up to this fraction of the frame size
+  double background_reflectance = 0.25;  // flat grey surface around the card
+  int supersample = 2;                 // samples per pixel side (anti-aliased edges)
+  uint64_t seed = 1;                   // placement and noise
+
+  bool IsValid(std::string* message) const;
+};
+
+// Patch k of the chart (0-based) in chart millimetres, origin at the card's top-left corner.
+struct ChartLayout {
+  double width_mm = 0, height_mm = 0;
+  std::vector<Point> centers_mm;
+  double patch_w_mm = 0, patch_h_mm = 0;
+  double pitch_x_mm = 0, pitch_y_mm = 0;
+  int rows = 0, cols = 0;
+};
+// Throws std::invalid_argument naming the chart when its geometry is inconsistent (patches do not
+// fit the card, pitch smaller than the patch, rows * cols != number of patches).
+ChartLayout LayoutOf(const pb::ChartDefinition& chart);
+
+// The 36-band reflectance of every patch (from ChartPatch.reflectance). Throws std::invalid_argument
+// when a patch has none.
+std::vector<color::Spectral36> PatchSpectra(const pb::ChartDefinition& chart);
+
+// L*a*b* D50 of a reflectance (the colour core's colorimetry under the CIE D50 SPD).
+color::Lab LabD50(const color::Spectral36& reflectance);
+
+// Pixel coordinates follow OpenCV: the centre of pixel (0, 0) is (0, 0).
+struct ChartRender {
+  ImageF image;                    // developed, 0-1 in the options' encoding
+  std::array<Point, 4> corners;    // card corners in pixels: top-left, top-right, bottom-right, bottom-left
+  std::vector<Point> patch_centers;
+  double px_per_mm = 0;            // sqrt(card area in px^2 / card area in mm^2)
+  std::vector<Rgb> patch_camera_rgb;  // noiseless developed linear RGB
+  std::vector<color::Lab> patch_lab;  // true L*a*b* D50
+  Exposure exposure;
+};
+
+ChartRender RenderChart(const pb::ChartDefinition& chart, const CameraResponse& response,
+                        const ChartRenderOptions& options, const CaptureOptions& capture);
+
+}  // namespace shadecast::synth
