@@ -53,7 +53,7 @@ struct ModelParams {
   // Pigment load of undiluted ink (multiplies every component's K and S). 1 = the ink as shipped.
   double load = 1.0;
   // Converts the library's relative K, S (Berns units, S of TiO2 = 1) to mm^-1 at load 1. Effective.
-  double pigment_unit_per_mm = 60.0;
+  double pigment_unit_per_mm = 300.0;
   // Transport mean free path 1/mu_s' of dermis, 0.2-0.5 mm (design.md); sets the lateral spread.
   double transport_mfp_mm = 0.2;
   // Diameter of one healed dot (SMP impressions are 0.3-1 mm).
