@@ -4,15 +4,15 @@
 // only their ratio (opaque) or their product with the thickness X (a layer) matters.
 #include <cmath>
 
+#include "optics/km.h"
+
 namespace shadecast::blend {
 
-// Internal reflectance of an opaque layer: R_inf = 1 + K/S - sqrt((K/S)^2 + 2 K/S), computed as
-// 1 / (a + b) (a = 1 + K/S, b = sqrt(a^2 - 1)) to avoid cancellation when K/S is large.
+// Internal reflectance of an opaque layer: R_inf = 1 + K/S - sqrt((K/S)^2 + 2 K/S) (the optics
+// model's implementation, written to avoid cancellation when K/S is large).
 template <typename T>
 T KmRInfinity(const T& k, const T& s) {
-  using std::sqrt;
-  const T q = k / s;
-  return T(1.0) / (T(1.0) + q + sqrt(q * (T(2.0) + q)));
+  return optics::km::RInfinity(k, s);
 }
 
 // Internal reflectance of a layer of thickness x over a background of reflectance rg (Kubelka 1954,
@@ -36,7 +36,7 @@ T KmLayerOverBackground(const T& k, const T& s, const T& x, const T& rg) {
 // surface whose surface reflection is diffuse); false for specular-excluded glossy samples.
 template <typename T>
 T SaundersonForward(const T& ri, double k1, double k2, bool include_k1) {
-  const T body = T((1.0 - k1) * (1.0 - k2)) * ri / (T(1.0) - T(k2) * ri);
+  const T body = optics::km::Saunderson(ri, T(k1), T(k2));
   return include_k1 ? T(k1) + body : body;
 }
 

@@ -10,7 +10,7 @@ PigmentKs PigmentKsFromProto(const pb::Pigment& p) {
                            {p.wavelengths_nm().begin(), p.wavelengths_nm().end()},
                            {p.k().begin(), p.k().end()}};
   color::SampledSpectrum s{p.id() + " s", k.wavelengths_nm, {p.s().begin(), p.s().end()}};
-  return {color::ResampleTo36(k), color::ResampleTo36(s)};
+  return {p.id(), color::ResampleTo36(k), color::ResampleTo36(s)};
 }
 
 void PigmentKsToProto(const PigmentKs& ks, pb::Pigment* out) {

@@ -1,14 +1,14 @@
 #pragma once
 // A pigment's spectral Kubelka-Munk K and S on the standard 36-band grid, and its protobuf form.
 #include "color/spectrum.h"
+#include "optics/params.h"
 #include "shadecast/pigment.pb.h"
 
 namespace shadecast::blend {
 
-struct PigmentKs {
-  color::Spectral36 k{};  // absorption per unit load, relative units (S of the reference white = 1)
-  color::Spectral36 s{};  // scattering per unit load, same units
-};
+// The optics model's pigment (id, K, S on the 36-band grid, library units: S of the reference
+// white = 1 per unit thickness).
+using PigmentKs = optics::PigmentKS;
 
 // Resamples the message's K and S onto the 36-band grid (linear, end values held outside its
 // range). Assumes a validated message (store::ValidatePigment).

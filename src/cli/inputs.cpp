@@ -46,8 +46,7 @@ std::unique_ptr<Library> LoadLibrary(const std::string& path) {
     lib->proto = store::LoadPigmentLibrary(path);
   }
   for (const auto& p : lib->proto.pigments()) {
-    const blend::PigmentKs ks = blend::PigmentKsFromProto(p);
-    lib->pigments.push_back({p.id(), ks.k, ks.s});
+    lib->pigments.push_back(blend::PigmentKsFromProto(p));
   }
   return lib;
 }
