@@ -131,9 +131,13 @@ void Develop(ImageF* img, const Exposure& exposure, const CaptureOptions& option
   if (nm.kind == NoiseModel::Kind::kRealistic) {
     Random rng(Random::Derive(seed, 2));
     const double fw = nm.full_well_e, inv = 1.0 / nm.full_well_e;
+    const double read_var = nm.read_noise_e * nm.read_noise_e;
     for (size_t i = 0; i < n; ++i) {
       const double e = std::clamp(static_cast<double>(px[i]), 0.0, 1.0) * fw;
-      const double counted = rng.Poisson(e) + nm.read_noise_e * rng.Normal();
+      // Above 30 e- the Poisson count is drawn as a normal; shot and read noise then add as one
+      // normal of variance e + read^2 (one draw per value: this loop is most of a render's time).
+      const double counted = e < 30.0 ? rng.Poisson(e) + nm.read_noise_e * rng.Normal()
+                                      : e + std::sqrt(e + read_var) * rng.Normal();
       px[i] = static_cast<float>(counted * inv);
     }
   } else if (nm.kind == NoiseModel::Kind::kGaussian) {
