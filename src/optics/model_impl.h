@@ -23,11 +23,11 @@ namespace shadecast::optics::impl {
 
 template <typename T>
 struct ModelT {
-  T epidermis_mm, scat_a_per_mm, scat_b, epi_scat, k1, k2, depth_mm, layer_mm, unit_per_mm, mfp_mm, dot_diameter_mm,
+  T epidermis_mm, scat_a_per_mm, scat_b, epi_scat, epi_abs, k1, k2, depth_mm, layer_mm, unit_per_mm, mfp_mm, dot_diameter_mm,
       yule_nielsen_n, oxygen_saturation, pheomelanin_fraction;
 
   static ModelT From(const ModelParams& m) {
-    return {T(m.epidermis_mm),         T(m.scattering_a_per_cm / 10.0), T(m.scattering_b), T(m.epidermis_scattering_factor),
+    return {T(m.epidermis_mm),         T(m.scattering_a_per_cm / 10.0), T(m.scattering_b), T(m.epidermis_scattering_factor), T(m.epidermis_absorption_factor),
             T(m.saunderson_k1),        T(m.saunderson_k2),              T(m.depth_mm),
             T(m.pigment_layer_mm),     T(m.pigment_unit_per_mm),        T(m.transport_mfp_mm),
             T(m.dot_diameter_mm),      T(m.yule_nielsen_n),             T(m.oxygen_saturation),
@@ -57,7 +57,7 @@ BandCoefficients<T> Coefficients(const SkinT<T>& skin, const ModelT<T>& m, int b
   const T mua_derm = skin.blood * hb + (T(1.0) - skin.blood) * c.baseline[band];
   const T mus_prime = skin.scattering_scale * m.scat_a_per_mm * pow(T(color::BandNm(band) / 500.0), -m.scat_b);
   const T s = T(0.75) * mus_prime;
-  return {T(2.0) * mua_epi, m.epi_scat * s, T(2.0) * mua_derm, s};
+  return {m.epi_abs * mua_epi, m.epi_scat * s, T(2.0) * mua_derm, s};
 }
 
 // Internal reflectance of bare skin at one band (epidermis over semi-infinite dermis).

@@ -19,6 +19,7 @@ bool ModelParams::IsValid(std::string* why) const {
          Check(finite(scattering_a_per_cm) && scattering_a_per_cm > 0, "scattering_a_per_cm", "must be > 0", scattering_a_per_cm, why) &&
          Check(finite(scattering_b) && scattering_b >= 0 && scattering_b < 5, "scattering_b", "must be in [0, 5)", scattering_b, why) &&
          Check(finite(epidermis_scattering_factor) && epidermis_scattering_factor > 0 && epidermis_scattering_factor <= 3, "epidermis_scattering_factor", "must be in (0, 3]", epidermis_scattering_factor, why) &&
+         Check(finite(epidermis_absorption_factor) && epidermis_absorption_factor > 0 && epidermis_absorption_factor <= 3, "epidermis_absorption_factor", "must be in (0, 3]", epidermis_absorption_factor, why) &&
          Check(saunderson_k1 >= 0 && saunderson_k1 < 1, "saunderson_k1", "must be in [0, 1)", saunderson_k1, why) &&
          Check(saunderson_k2 >= 0 && saunderson_k2 < 1, "saunderson_k2", "must be in [0, 1)", saunderson_k2, why) &&
          Check(finite(depth_mm) && depth_mm >= epidermis_mm && depth_mm < 5, "depth_mm", "must be at least the epidermis thickness and < 5 mm", depth_mm, why) &&
@@ -43,6 +44,7 @@ ModelParams FromProto(const pb::OpticsParams& p) {
   if (p.has_scattering_a_per_cm()) m.scattering_a_per_cm = p.scattering_a_per_cm();
   if (p.has_scattering_b()) m.scattering_b = p.scattering_b();
   if (p.has_epidermis_scattering_factor()) m.epidermis_scattering_factor = p.epidermis_scattering_factor();
+  if (p.has_epidermis_absorption_factor()) m.epidermis_absorption_factor = p.epidermis_absorption_factor();
   if (p.has_saunderson_k1()) m.saunderson_k1 = p.saunderson_k1();
   if (p.has_saunderson_k2()) m.saunderson_k2 = p.saunderson_k2();
   if (p.has_depth_mm()) m.depth_mm = p.depth_mm();
@@ -63,6 +65,7 @@ void ToProto(const ModelParams& m, pb::OpticsParams* p) {
   p->set_scattering_a_per_cm(m.scattering_a_per_cm);
   p->set_scattering_b(m.scattering_b);
   p->set_epidermis_scattering_factor(m.epidermis_scattering_factor);
+  p->set_epidermis_absorption_factor(m.epidermis_absorption_factor);
   p->set_saunderson_k1(m.saunderson_k1);
   p->set_saunderson_k2(m.saunderson_k2);
   p->set_depth_mm(m.depth_mm);

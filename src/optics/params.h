@@ -34,10 +34,14 @@ struct ModelParams {
   // a = 46 cm^-1, b = 1.42.
   double scattering_a_per_cm = 46.0;
   double scattering_b = 1.42;
-  // Multiplies the scattering of the epidermis. Effective: with textbook scattering above it, an
-  // opaque black sheet just under the epidermis is only ~20 L* darker than light skin, while healed
-  // SMP dots read 25-35 L* darker; `optics calibrate` refits it.
-  double epidermis_scattering_factor = 0.5;
+  // K of the epidermis = this x mu_a. Two-flux theory says 2 (diffuse light), but the thin, weakly
+  // scattering epidermis is crossed nearly straight, once down and once up; with 2 the model makes
+  // dark skin far darker and more saturated than measured skin (L* 18 at melanin 0.3). Effective.
+  double epidermis_absorption_factor = 1.0;
+  // Multiplies the scattering of the epidermis (1 = the dermis's). Less epidermal scattering makes
+  // dots darker but skin too saturated: at 0.5 typical measured skins (e.g. L*a*b* 52, 12, 20 or
+  // 45, 11, 19) fall outside the model. Kept as a calibratable knob.
+  double epidermis_scattering_factor = 1.0;
   // Saunderson surface terms. k1: external (specular) reflectance for n = 1.4, ((n-1)/(n+1))^2 =
   // 0.028; the photo geometry (45/0 or cross-polarised) excludes the specular part, so only the
   // (1 - k1) entrance loss is applied. k2: internal diffuse reflectance, 0.4-0.6 (design.md); 0.4
@@ -62,8 +66,9 @@ struct ModelParams {
   double yule_nielsen_n = 1.0;
   // Dermal blood oxygen saturation (Jacques 2013: ~0.75 for skin).
   double oxygen_saturation = 0.75;
-  // Share of pheomelanin in epidermal melanin (Donner & Jensen 2006 blend; ~0.3 for light skin).
-  double pheomelanin_fraction = 0.3;
+  // Share of pheomelanin in epidermal melanin (Donner & Jensen 2006 blend). 0.1: more makes the
+  // model's skins yellower than measured skins of the same lightness.
+  double pheomelanin_fraction = 0.1;
   // Per-pigment strength multipliers (id -> scale), fitted by `optics calibrate`; absent = 1.
   std::map<std::string, double> pigment_scale;
 

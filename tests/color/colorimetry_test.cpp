@@ -5,7 +5,9 @@
 
 #include "color/adapt.h"
 #include "color/ciede2000.h"
+#include "color/icc.h"
 #include "color/lab.h"
+#include "color/lcms_raii.h"
 #include "support/test_support.h"
 
 namespace sc = shadecast::color;
@@ -82,4 +84,30 @@ TEST_CASE("sRGB encode and decode are inverse and hit the IEC 61966-2-1 break po
   // The ICC D50 white maps to linear sRGB (1, 1, 1) within the matrix precision (1e-3).
   const sc::Xyz rgb = sc::XyzD50ToLinearSrgb(sc::kIccD50White);
   for (double c : rgb) CHECK(c == Approx(1.0).margin(1e-3));
+}
+
+TEST_CASE("The LittleCMS context collects errors instead of printing them") {
+  // A truncated profile in memory must fail to open; the message lands in the context's list and
+  // Check() throws it, naming what was attempted (style.md: LittleCMS through RAII and a context).
+  shadecast::color::lcms::Context ctx;
+  const char junk[] = "not an ICC profile";
+  shadecast::color::lcms::ProfilePtr p(cmsOpenProfileFromMemTHR(ctx.get(), junk, sizeof junk));
+  CHECK(p == nullptr);
+  CHECK_FALSE(ctx.errors().empty());
+  CHECK_THROWS_WITH(ctx.Check(p != nullptr, "open the test profile"),
+                    Catch::Contains("LittleCMS: open the test profile"));
+  // A good profile opens without errors in a fresh context.
+  shadecast::color::lcms::Context ok;
+  shadecast::color::lcms::ProfilePtr srgb(cmsCreate_sRGBProfileTHR(ok.get()));
+  CHECK(srgb != nullptr);
+  CHECK(ok.errors().empty());
+}
+
+TEST_CASE("Swatches: L*a*b* D50 to 8-bit sRGB through LittleCMS") {
+  // White and mid grey: neutral in, neutral out (within 1 code value); L* 50 grey is sRGB ~119.
+  const auto white = shadecast::color::LabToSrgb8({100, 0, 0});
+  for (int c = 0; c < 3; ++c) CHECK(int(white[c]) >= 254);
+  const auto grey = shadecast::color::LabToSrgb8({50, 0, 0});
+  CHECK(std::abs(int(grey[0]) - 119) <= 1);
+  CHECK(std::abs(int(grey[0]) - int(grey[2])) <= 1);
 }
