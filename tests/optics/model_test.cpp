@@ -158,3 +158,25 @@ TEST_CASE("Model derivatives from Jets agree with finite differences") {
       }
     }
 }
+
+TEST_CASE("The dot's radial profile starts at the core coverage and falls to zero") {
+  // Reference: DotProfile(0) must equal the closed-form core coverage 1 - exp(-r^2/2sigma^2)
+  // (to 1e-6, Simpson on 256 intervals), decrease outwards, be ~0.5 near the blurred edge and
+  // vanish far away.
+  for (double d : {0.2, 0.5, 1.0}) {
+    op::ModelParams m;
+    m.dot_diameter_mm = d;
+    const auto r = op::Render(op::SkinParams{}, Only(TestBlack()), 1.0, m);
+    CHECK(op::DotProfile(0.0, m) == Approx(r.coverage).margin(1e-6));
+    double last = 2;
+    for (double rho = 0; rho < 2.0; rho += 0.05) {
+      const double p = op::DotProfile(rho, m);
+      CHECK(p <= last + 1e-12);
+      last = p;
+    }
+    CHECK(op::DotProfile(3.0, m) < 1e-6);
+  }
+  op::ModelParams wide;
+  wide.dot_diameter_mm = 4.0;  // a wide disk: the profile at its edge is one half (to 0.02)
+  CHECK(op::DotProfile(2.0, wide) == Approx(0.5).margin(0.02));
+}
