@@ -8,8 +8,12 @@
 
 namespace shadecast::color {
 
+// Three residuals whose squares sum to DeltaE00^2 exactly: (dL'/SL, dC'/SC + RT/2 dH'/SH,
+// sqrt(1 - RT^2/4) dH'/SH) - the rotation term's cross product factored out (Cholesky of
+// [[1, RT/2], [RT/2, 1]]). For least squares: unlike DeltaE00 itself they stay differentiable at a
+// perfect match.
 template <typename T>
-T DeltaE00(const Triple<T>& lab1, const Triple<T>& lab2) {
+Triple<T> DeltaE00Residuals(const Triple<T>& lab1, const Triple<T>& lab2) {
   using std::abs;
   using std::atan2;
   using std::cos;
@@ -84,7 +88,14 @@ T DeltaE00(const Triple<T>& lab1, const Triple<T>& lab2) {
   const T tl = dLp / Sl;
   const T tc = dCp / Sc;
   const T th = dHp / Sh;
-  return sqrt(tl * tl + tc * tc + th * th + Rt * tc * th);
+  return {tl, tc + T(0.5) * Rt * th, sqrt(T(1.0) - T(0.25) * Rt * Rt) * th};
+}
+
+template <typename T>
+T DeltaE00(const Triple<T>& lab1, const Triple<T>& lab2) {
+  using std::sqrt;
+  const Triple<T> r = DeltaE00Residuals(lab1, lab2);
+  return sqrt(r[0] * r[0] + r[1] * r[1] + r[2] * r[2]);
 }
 
 // CIE 1976 Delta E*ab.

@@ -93,3 +93,19 @@ TEST_CASE("CIEDE2000 on Jets matches the double version and finite differences")
 TEST_CASE("DeltaE76 is the Euclidean distance") {
   CHECK(shadecast::color::DeltaE76(Lab{50, 0, 0}, Lab{53, 4, 0}) == Approx(5.0).margin(1e-12));
 }
+
+TEST_CASE("DeltaE00Residuals square-sum to DeltaE00^2 and stay differentiable at a match") {
+  for (const auto& p : SharmaPairs()) {
+    const auto r = shadecast::color::DeltaE00Residuals(p.a, p.b);
+    // Exact identity up to rounding (1e-9), and the published value (1e-4).
+    CHECK(std::sqrt(r[0] * r[0] + r[1] * r[1] + r[2] * r[2]) == Approx(p.de00).margin(1e-4));
+  }
+  using J = ceres::Jet<double, 3>;
+  Triple<J> a{J(50.0, 0), J(10.0, 1), J(20.0, 2)};
+  Triple<J> b{J(50.0), J(10.0), J(20.0)};
+  const auto r = shadecast::color::DeltaE00Residuals(a, b);
+  for (const auto& x : r) {
+    CHECK(x.a == Approx(0.0).margin(1e-12));
+    for (int k = 0; k < 3; ++k) CHECK(std::isfinite(x.v[k]));
+  }
+}
