@@ -38,6 +38,9 @@ int main(int argc, char** argv) {
   }
   try {
     return action();
+  } catch (const ChartNotFoundError& e) {
+    std::cerr << "shadecast: error: " << e.what() << "\n";
+    return kExitChartNotFound;
   } catch (const InputError& e) {
     std::cerr << "shadecast: error: " << e.what() << "\n";
     return kExitBadInput;

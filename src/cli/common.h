@@ -26,6 +26,12 @@ struct InputError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// No chart found in a photo (calibrate, profile check): exit code 3, the message suggests --corners.
+inline constexpr int kExitChartNotFound = 3;
+struct ChartNotFoundError : InputError {
+  using InputError::InputError;
+};
+
 // A subcommand sets this during parsing; main runs it after a successful parse.
 using Action = std::function<int()>;
 

@@ -1,0 +1,491 @@
+#include "calib/calibration.h"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <sstream>
+#include <stdexcept>
+
+#include "calib/fit.h"
+#include "calib/linearize.h"
+#include "calib/mapping.h"
+#include "calib/spectral.h"
+#include "color/ciede2000.h"
+#include "color/lab.h"
+
+namespace shadecast::calib {
+
+// ---- enums -------------------------------------------------------------------------------------
+std::string ModelToString(Model m) {
+  switch (m) {
+    case Model::kAuto: return "auto";
+    case Model::kLinear: return "linear";
+    case Model::kRootPoly2: return "rootpoly2";
+    case Model::kSpectral: return "spectral";
+  }
+  return "?";
+}
+Model ModelFromString(const std::string& s) {
+  for (Model m : {Model::kAuto, Model::kLinear, Model::kRootPoly2, Model::kSpectral})
+    if (s == ModelToString(m)) return m;
+  throw std::invalid_argument("unknown model '" + s + "': expected auto, linear, rootpoly2 or spectral");
+}
+pb::ColorModel ModelToProto(Model m) {
+  switch (m) {
+    case Model::kLinear: return pb::LINEAR;
+    case Model::kRootPoly2: return pb::ROOTPOLY2;
+    case Model::kSpectral: return pb::SPECTRAL;
+    default: return pb::COLOR_MODEL_UNSPECIFIED;
+  }
+}
+Model ModelFromProto(pb::ColorModel m) {
+  switch (m) {
+    case pb::LINEAR: return Model::kLinear;
+    case pb::ROOTPOLY2: return Model::kRootPoly2;
+    case pb::SPECTRAL: return Model::kSpectral;
+    default: throw std::invalid_argument("profile: unsupported model " + pb::ColorModel_Name(m));
+  }
+}
+std::string LinearizationToString(Linearization l) {
+  switch (l) {
+    case Linearization::kNone: return "none";
+    case Linearization::kSrgb: return "srgb";
+    case Linearization::kGamma: return "gamma";
+    case Linearization::kCurve: return "curve";
+  }
+  return "?";
+}
+Linearization LinearizationFromString(const std::string& s) {
+  for (Linearization l : {Linearization::kNone, Linearization::kSrgb, Linearization::kGamma, Linearization::kCurve})
+    if (s == LinearizationToString(l)) return l;
+  throw std::invalid_argument("unknown linearization '" + s + "': expected srgb, gamma, curve or none");
+}
+pb::Linearization LinearizationToProto(Linearization l) {
+  switch (l) {
+    case Linearization::kNone: return pb::NONE;
+    case Linearization::kSrgb: return pb::SRGB;
+    case Linearization::kGamma: return pb::GAMMA;
+    case Linearization::kCurve: return pb::CURVE;
+  }
+  return pb::LINEARIZATION_UNSPECIFIED;
+}
+Linearization LinearizationFromProto(pb::Linearization l) {
+  switch (l) {
+    case pb::NONE: return Linearization::kNone;
+    case pb::SRGB: return Linearization::kSrgb;
+    case pb::GAMMA: return Linearization::kGamma;
+    case pb::CURVE: return Linearization::kCurve;
+    default: throw std::invalid_argument("profile: linearization is unspecified");
+  }
+}
+
+bool CalibrationOptions::IsValid(std::string* message) const {
+  auto fail = [&](const std::string& m) {
+    if (message) *message = m;
+    return false;
+  };
+  if (!(ridge >= 0 && std::isfinite(ridge))) return fail("ridge must be >= 0");
+  if (!(robust_scale_de00 > 0)) return fail("robust_scale_de00 must be > 0");
+  if (max_iterations < 1) return fail("max_iterations must be >= 1");
+  if (!(training_share > 0)) return fail("training_share must be > 0");
+  return true;
+}
+
+pb::ErrorStats Stats(const std::vector<double>& de) {
+  std::vector<double> v;
+  for (double d : de)
+    if (d >= 0) v.push_back(d);
+  pb::ErrorStats s;
+  if (v.empty()) return s;
+  std::sort(v.begin(), v.end());
+  s.set_mean_de00(std::accumulate(v.begin(), v.end(), 0.0) / v.size());
+  s.set_max_de00(v.back());
+  const size_t n = v.size();
+  s.set_median_de00(n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]));
+  const double pos = 0.95 * (n - 1);
+  const size_t lo = static_cast<size_t>(std::floor(pos));
+  const size_t hi = std::min(lo + 1, n - 1);
+  s.set_p95_de00(v[lo] + (pos - lo) * (v[hi] - v[lo]));
+  return s;
+}
+
+std::vector<double> SkinWeights(const pb::ChartDefinition& chart, const std::vector<color::Lab>& reference,
+                                double dark_l_max) {
+  std::vector<double> w(chart.patches_size(), 1.0);
+  for (int i = 0; i < chart.patches_size(); ++i) {
+    const double l = reference.empty() ? chart.patches(i).reference_lab().l() : reference[i][0];
+    if (chart.patches(i).skin_like()) w[i] = 4.0;
+    else if (l < dark_l_max) w[i] = 2.0;
+  }
+  return w;
+}
+
+// ---- the fit of one model on a subset of patches ----------------------------------------------
+namespace {
+
+struct Core {
+  Model model = Model::kLinear;
+  Linearization lin = Linearization::kSrgb;
+  std::vector<double> lin_params;
+  double exposure = 1;
+  int n_terms = 3;
+  std::vector<double> coef;
+  FitOutcome outcome;
+  std::string note;
+};
+
+class Calibrator {
+ public:
+  Calibrator(const CalibrationInput& in, const CalibrationOptions& o) : in_(in), o_(o) {
+    const int n = in.chart.patches_size();
+    if (n == 0) throw std::invalid_argument("chart '" + in.chart.id() + "' has no patches");
+    if (static_cast<int>(in.patches.size()) != n)
+      throw std::invalid_argument("expected " + std::to_string(n) + " patches (one per patch of chart '" +
+                                  in.chart.id() + "'), got " + std::to_string(in.patches.size()));
+    if (!in.reference.empty() && static_cast<int>(in.reference.size()) != n)
+      throw std::invalid_argument("expected " + std::to_string(n) + " reference L*a*b* values, got " +
+                                  std::to_string(in.reference.size()));
+    if (!in.weights.empty() && static_cast<int>(in.weights.size()) != n)
+      throw std::invalid_argument("expected " + std::to_string(n) + " weights, got " + std::to_string(in.weights.size()));
+    for (int i = 0; i < n; ++i) {
+      const auto& p = in.chart.patches(i);
+      const std::string what = "patch " + std::to_string(i + 1) + " (" + p.name() + ")";
+      for (double v : in.patches[i].rgb)
+        if (!std::isfinite(v)) throw std::invalid_argument(what + ": RGB is not a finite number");
+        else if (v < 0) throw std::invalid_argument(what + ": RGB must not be negative");
+      lab_.push_back(in.reference.empty() ? color::Lab{p.reference_lab().l(), p.reference_lab().a(), p.reference_lab().b()}
+                                          : in.reference[i]);
+      for (double v : lab_.back())
+        if (!std::isfinite(v)) throw std::invalid_argument(what + ": reference L*a*b* is not finite");
+      y_.push_back(color::LabToXyz(lab_.back(), color::kIccD50White)[1]);
+      const double w = in.weights.empty() ? 1.0 : in.weights[i];
+      if (!(w > 0 && std::isfinite(w))) throw std::invalid_argument(what + ": weight must be a positive number");
+      w_.push_back(w);
+      usable_.push_back(!in.patches[i].clipped && !in.patches[i].non_uniform);
+      if (p.neutral()) neutral_.push_back(i);
+      has_spectra_ &= p.reflectance().values_size() > 1;
+      if (has_spectra_) {
+        color::SampledSpectrum s{p.name(), {p.reflectance().wavelengths_nm().begin(), p.reflectance().wavelengths_nm().end()},
+                                 {p.reflectance().values().begin(), p.reflectance().values().end()}};
+        spectra_.push_back(color::ResampleTo36(s));
+      }
+    }
+    if (neutral_.empty()) throw std::invalid_argument("chart '" + in.chart.id() + "' marks no neutral patch");
+    const int n_usable = static_cast<int>(std::count(usable_.begin(), usable_.end(), true));
+    if (n_usable < 8)
+      throw std::invalid_argument("only " + std::to_string(n_usable) +
+                                  " usable patches (the others are clipped or non-uniform); at least 8 are needed");
+    int usable_neutrals = 0;
+    for (int i : neutral_) usable_neutrals += usable_[i];
+    if (usable_neutrals == 0) throw std::invalid_argument("every neutral patch is clipped or non-uniform");
+  }
+
+  bool SpectralAvailable(std::string* why) const {
+    if (!has_spectra_) return *why = "the chart definition has no patch spectra", false;
+    if (!in_.training) return *why = "no training set was given", false;
+    return true;
+  }
+
+  Core Fit(Model model, std::vector<bool> use) const {
+    for (size_t i = 0; i < use.size(); ++i) use[i] = use[i] && usable_[i];
+    Core core;
+    core.model = model;
+    core.lin = o_.linearization;
+    std::vector<Rgb> ndev;
+    std::vector<double> ny;
+    for (int i : neutral_)
+      if (use[i]) ndev.push_back(in_.patches[i].rgb), ny.push_back(y_[i]);
+    core.lin_params = FitLinearization(core.lin, ndev, ny);
+    double num = 0, den = 0;
+    for (int i : neutral_)
+      if (use[i]) {
+        const Rgb l = Linearize(core.lin, core.lin_params, in_.patches[i].rgb);
+        const double m = (l[0] + l[1] + l[2]) / 3.0;
+        num += y_[i] * m;
+        den += m * m;
+      }
+    if (!(den > 0)) throw std::invalid_argument("the neutral patches are black: cannot normalise the exposure");
+    core.exposure = num / den;
+    core.n_terms = TermCount(model);
+
+    FitSamples s;
+    double chart_w = 0;
+    for (size_t i = 0; i < use.size(); ++i)
+      if (use[i]) {
+        s.rgb.push_back(Normalised(core, in_.patches[i].rgb));
+        s.lab.push_back(lab_[i]);
+        s.weight.push_back(w_[i]);
+        chart_w += w_[i];
+      }
+    if (model == Model::kSpectral) {
+      std::vector<color::Spectral36> refl;
+      std::vector<Rgb> rgb;
+      std::vector<double> w;
+      for (size_t i = 0; i < use.size(); ++i)
+        if (use[i]) refl.push_back(spectra_[i]), rgb.push_back(Normalised(core, in_.patches[i].rgb)), w.push_back(1.0);
+      const SensitivityEstimate est = EstimateSensitivities(refl, rgb, w);
+      const auto& t = *in_.training;
+      const double tw = o_.training_share * chart_w / std::max<size_t>(t.reflectance.size(), 1);
+      for (size_t k = 0; k < t.reflectance.size(); ++k) {
+        s.rgb.push_back(PredictRgb(est, t.reflectance[k]));
+        s.lab.push_back(t.lab[k]);
+        s.weight.push_back(tw);
+      }
+      char buf[160];
+      std::snprintf(buf, sizeof buf, "sensitivities: lambda %.0e, chart RGB rms %.4f; trained on %s + chart", est.lambda,
+                    est.rms_residual, t.description.c_str());
+      core.note = buf;
+    }
+    FitSettings fs;
+    fs.n_terms = core.n_terms;
+    fs.ridge = o_.ridge;
+    fs.robust_scale_de00 = o_.robust_scale_de00;
+    fs.refine = o_.refine;
+    fs.max_iterations = o_.max_iterations;
+    core.outcome = FitMapping(s, fs);
+    core.coef = core.outcome.coef;
+    return core;
+  }
+
+  static Rgb Normalised(const Core& c, const Rgb& device) {
+    const Rgb l = Linearize(c.lin, c.lin_params, device);
+    return {c.exposure * l[0], c.exposure * l[1], c.exposure * l[2]};
+  }
+  static color::Lab Predict(const Core& c, const Rgb& device) {
+    return color::XyzToLab(ApplyMapping(c.coef, c.n_terms, Normalised(c, device)), color::kIccD50White);
+  }
+
+  ModelReport Evaluate(Model model, Core* full) const {
+    ModelReport r;
+    r.model = model;
+    const int n = static_cast<int>(lab_.size());
+    *full = Fit(model, std::vector<bool>(n, true));
+    r.converged = full->outcome.converged || !o_.refine;
+    r.note = full->note;
+    r.de00.assign(n, -1);
+    r.loo_de00.assign(n, -1);
+    for (int i = 0; i < n; ++i)
+      if (usable_[i]) r.de00[i] = color::DeltaE00(Predict(*full, in_.patches[i].rgb), lab_[i]);
+    r.fit = Stats(r.de00);
+    if (o_.leave_one_out) {
+      std::vector<bool> use(n, true);
+      for (int i = 0; i < n; ++i) {
+        if (!usable_[i]) continue;
+        use[i] = false;
+        const Core c = Fit(model, use);
+        r.loo_de00[i] = color::DeltaE00(Predict(c, in_.patches[i].rgb), lab_[i]);
+        use[i] = true;
+      }
+    }
+    const std::vector<double>& loo = o_.leave_one_out ? r.loo_de00 : r.de00;
+    r.loo = Stats(loo);
+    std::vector<double> skin(n, -1), dark(n, -1);
+    double wsum = 0, acc = 0;
+    for (int i = 0; i < n; ++i) {
+      if (loo[i] < 0) continue;
+      if (in_.chart.patches(i).skin_like()) skin[i] = loo[i];
+      if (lab_[i][0] < o_.dark_l_max) dark[i] = loo[i];
+      acc += w_[i] * loo[i];
+      wsum += w_[i];
+    }
+    r.loo_skin = Stats(skin);
+    r.loo_dark = Stats(dark);
+    r.loo_weighted_mean = acc / wsum;
+    return r;
+  }
+
+  CalibrationResult Run() const {
+    CalibrationResult res;
+    std::vector<Model> models;
+    if (o_.model == Model::kAuto) {
+      models = {Model::kLinear, Model::kRootPoly2, Model::kSpectral};
+    } else {
+      models = {o_.model};
+    }
+    std::string why;
+    if (o_.model == Model::kSpectral && !SpectralAvailable(&why))
+      throw std::invalid_argument("model spectral: " + why);
+    std::vector<Core> cores;
+    for (Model m : models) {
+      if (m == Model::kSpectral && !SpectralAvailable(&why)) {
+        ModelReport r;
+        r.model = m;
+        r.available = false;
+        r.note = why;
+        res.candidates.push_back(r);
+        cores.emplace_back();
+        continue;
+      }
+      cores.emplace_back();
+      res.candidates.push_back(Evaluate(m, &cores.back()));
+    }
+    size_t best = 0;
+    for (size_t k = 0; k < res.candidates.size(); ++k) {
+      if (!res.candidates[k].available) continue;
+      if (!res.candidates[best].available ||
+          res.candidates[k].loo_weighted_mean < res.candidates[best].loo_weighted_mean)
+        best = k;
+    }
+    const ModelReport& rep = res.candidates[best];
+    const Core& core = cores[best];
+    res.chosen = rep.model;
+
+    pb::CameraProfile& p = res.profile;
+    p.set_model(ModelToProto(core.model));
+    p.set_linearization(LinearizationToProto(core.lin));
+    for (double v : core.lin_params) p.add_linearization_params(v);
+    for (double v : core.coef) p.add_coefficients(v);
+    p.set_n_terms(core.n_terms);
+    p.set_exposure_scale(core.exposure);
+    p.set_chart_id(in_.chart.id());
+    p.set_illuminant(in_.illuminant);
+    p.set_camera(in_.camera);
+    p.set_created(in_.created);
+    p.set_software_version(in_.software_version);
+    p.set_dark_l_max(o_.dark_l_max);
+    if (core.model == Model::kSpectral) p.set_training_set(in_.training->description);
+    *p.mutable_fit() = rep.fit;
+    *p.mutable_loo() = rep.loo;
+    *p.mutable_loo_skin() = rep.loo_skin;
+    *p.mutable_loo_dark() = rep.loo_dark;
+    auto* sum = p.mutable_summary();
+    sum->set_converged(rep.converged);
+    sum->set_initial_cost(core.outcome.initial_cost);
+    sum->set_final_cost(core.outcome.final_cost);
+    sum->set_iterations(core.outcome.iterations);
+    sum->set_message(core.outcome.message);
+    for (int i = 0; i < static_cast<int>(lab_.size()); ++i) {
+      const auto& cp = in_.chart.patches(i);
+      auto* pr = p.add_patches();
+      pr->set_index(cp.index());
+      pr->set_name(cp.name());
+      auto* ref = pr->mutable_reference();
+      ref->set_l(lab_[i][0]), ref->set_a(lab_[i][1]), ref->set_b(lab_[i][2]);
+      const color::Lab f = Predict(core, in_.patches[i].rgb);
+      auto* fl = pr->mutable_fitted();
+      fl->set_l(f[0]), fl->set_a(f[1]), fl->set_b(f[2]);
+      pr->set_de00(color::DeltaE00(f, lab_[i]));
+      pr->set_loo_de00(rep.loo_de00[i]);
+      pr->set_excluded(!usable_[i]);
+      std::string flags;
+      if (in_.patches[i].clipped) flags = "clipped";
+      if (in_.patches[i].non_uniform) flags += std::string(flags.empty() ? "" : ",") + "non_uniform";
+      pr->set_flags(flags);
+      if (!usable_[i]) res.excluded.push_back(cp.name() + " (" + flags + ")");
+      pr->set_weight(w_[i]);
+      pr->set_skin_like(cp.skin_like());
+      pr->set_dark(lab_[i][0] < o_.dark_l_max);
+      for (double v : in_.patches[i].rgb) pr->add_device_rgb(v);
+    }
+    for (const ModelReport& r : res.candidates) {
+      auto* c = p.add_candidates();
+      c->set_model(ModelToProto(r.model));
+      c->set_available(r.available);
+      c->set_note(r.note);
+      *c->mutable_fit() = r.fit;
+      *c->mutable_loo() = r.loo;
+      *c->mutable_loo_skin() = r.loo_skin;
+      *c->mutable_loo_dark() = r.loo_dark;
+      c->set_loo_weighted_mean(r.loo_weighted_mean);
+    }
+    return res;
+  }
+
+ private:
+  const CalibrationInput& in_;
+  const CalibrationOptions& o_;
+  std::vector<color::Lab> lab_;
+  std::vector<double> y_, w_;
+  std::vector<bool> usable_;
+  std::vector<int> neutral_;
+  bool has_spectra_ = true;
+  std::vector<color::Spectral36> spectra_;
+};
+
+}  // namespace
+
+CalibrationResult Calibrate(const CalibrationInput& input, const CalibrationOptions& options) {
+  std::string why;
+  if (!options.IsValid(&why)) throw std::invalid_argument("calibration options: " + why);
+  return Calibrator(input, options).Run();
+}
+
+std::string CalibrationResult::BriefReport() const {
+  char buf[256];
+  std::snprintf(buf, sizeof buf, "model %s: fit mean %.2f max %.2f dE00; leave-one-out mean %.2f max %.2f dE00",
+                ModelToString(chosen).c_str(), profile.fit().mean_de00(), profile.fit().max_de00(),
+                profile.loo().mean_de00(), profile.loo().max_de00());
+  return buf;
+}
+
+// ---- applying a profile ------------------------------------------------------------------------
+ProfileTransform::ProfileTransform(const pb::CameraProfile& p) {
+  const Model m = ModelFromProto(p.model());
+  lin_ = LinearizationFromProto(p.linearization());
+  lin_params_.assign(p.linearization_params().begin(), p.linearization_params().end());
+  CheckLinearization(lin_, lin_params_);
+  n_terms_ = TermCount(m);
+  if (p.n_terms() != n_terms_)
+    throw std::invalid_argument("profile: model " + ModelToString(m) + " has " + std::to_string(n_terms_) +
+                                " terms, the profile says " + std::to_string(p.n_terms()));
+  if (p.coefficients_size() != 3 * n_terms_)
+    throw std::invalid_argument("profile: expected " + std::to_string(3 * n_terms_) + " coefficients, found " +
+                                std::to_string(p.coefficients_size()));
+  coef_.assign(p.coefficients().begin(), p.coefficients().end());
+  for (double c : coef_)
+    if (!std::isfinite(c)) throw std::invalid_argument("profile: a coefficient is not finite");
+  exposure_ = p.exposure_scale();
+  if (!(exposure_ > 0 && std::isfinite(exposure_)))
+    throw std::invalid_argument("profile: exposure_scale must be positive");
+}
+
+Rgb ProfileTransform::Normalised(const Rgb& device) const {
+  const Rgb l = Linearize(lin_, lin_params_, device);
+  return {exposure_ * l[0], exposure_ * l[1], exposure_ * l[2]};
+}
+color::Xyz ProfileTransform::NormalisedToXyz(const Rgb& n) const { return ApplyMapping(coef_, n_terms_, n); }
+color::Xyz ProfileTransform::ToXyz(const Rgb& device) const { return NormalisedToXyz(Normalised(device)); }
+color::Lab ProfileTransform::ToLab(const Rgb& device) const {
+  return color::XyzToLab(ToXyz(device), color::kIccD50White);
+}
+
+// ---- drift -------------------------------------------------------------------------------------
+DriftReport CheckDrift(const pb::CameraProfile& profile, const std::vector<PatchObservation>& patches,
+                       const DriftOptions& o) {
+  const ProfileTransform t(profile);
+  if (static_cast<int>(patches.size()) != profile.patches_size())
+    throw std::invalid_argument("expected " + std::to_string(profile.patches_size()) + " patches, got " +
+                                std::to_string(patches.size()));
+  DriftReport r;
+  r.drift_de00.assign(patches.size(), -1);
+  r.accuracy_de00.assign(patches.size(), -1);
+  std::string worst;
+  double worst_de = -1;
+  for (size_t i = 0; i < patches.size(); ++i) {
+    const auto& pp = profile.patches(static_cast<int>(i));
+    if (pp.excluded() || patches[i].clipped || patches[i].non_uniform) continue;
+    const color::Lab now = t.ToLab(patches[i].rgb);
+    r.drift_de00[i] = color::DeltaE00(now, color::Lab{pp.fitted().l(), pp.fitted().a(), pp.fitted().b()});
+    r.accuracy_de00[i] = color::DeltaE00(now, color::Lab{pp.reference().l(), pp.reference().a(), pp.reference().b()});
+    if (r.drift_de00[i] > worst_de) worst_de = r.drift_de00[i], worst = pp.name();
+  }
+  r.drift = Stats(r.drift_de00);
+  r.accuracy = Stats(r.accuracy_de00);
+  char buf[256];
+  if (r.drift.mean_de00() > o.max_mean_drift_de00) {
+    r.recalibrate = true;
+    std::snprintf(buf, sizeof buf, "mean drift %.2f dE00 exceeds %.2f: recalibrate", r.drift.mean_de00(),
+                  o.max_mean_drift_de00);
+  } else if (r.drift.max_de00() > o.max_patch_drift_de00) {
+    r.recalibrate = true;
+    std::snprintf(buf, sizeof buf, "patch %s drifted %.2f dE00 (limit %.2f): recalibrate", worst.c_str(),
+                  r.drift.max_de00(), o.max_patch_drift_de00);
+  } else {
+    std::snprintf(buf, sizeof buf, "mean drift %.2f, max %.2f dE00: within limits (%.2f mean, %.2f per patch)",
+                  r.drift.mean_de00(), r.drift.max_de00(), o.max_mean_drift_de00, o.max_patch_drift_de00);
+  }
+  r.reason = buf;
+  return r;
+}
+
+}  // namespace shadecast::calib

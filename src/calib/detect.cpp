@@ -1,0 +1,293 @@
+#include "calib/detect.h"
+
+#include <algorithm>
+#include <cmath>
+#include <opencv2/calib3d.hpp>
+#include <opencv2/core.hpp>
+#include <opencv2/imgproc.hpp>
+#include <opencv2/mcc.hpp>
+#include <stdexcept>
+
+#include "color/adapt.h"
+#include "color/lab.h"
+#include "synth/chart.h"
+
+namespace shadecast::calib {
+namespace {
+
+cv::Mat Wrap(const synth::ImageF& img) {
+  if (img.channels != 3 || img.empty()) throw std::invalid_argument("expected an RGB image");
+  return cv::Mat(img.height, img.width, CV_32FC3, const_cast<float*>(img.data.data()));
+}
+
+std::vector<cv::Point2d> CardCornersMm(const synth::ChartLayout& l) {
+  return {{0, 0}, {l.width_mm, 0}, {l.width_mm, l.height_mm}, {0, l.height_mm}};
+}
+
+cv::Matx33d HomographyFromCorners(const synth::ChartLayout& l, const Corners& c) {
+  std::vector<cv::Point2f> src, dst;
+  for (auto& p : CardCornersMm(l)) src.emplace_back(p.x, p.y);
+  for (auto& p : c) dst.emplace_back(p.x, p.y);
+  return cv::Matx33d(cv::getPerspectiveTransform(src, dst));
+}
+
+cv::Point2d Map(const cv::Matx33d& h, double x, double y) {
+  const cv::Vec3d v = h * cv::Vec3d(x, y, 1);
+  return {v[0] / v[2], v[1] / v[2]};
+}
+
+Corners CornersFrom(const cv::Matx33d& h, const synth::ChartLayout& l) {
+  Corners c;
+  auto mm = CardCornersMm(l);
+  for (int k = 0; k < 4; ++k) {
+    const cv::Point2d p = Map(h, mm[k].x, mm[k].y);
+    c[k] = {p.x, p.y};
+  }
+  return c;
+}
+
+// Median of the patch centre's neighbourhood (a quick look used to choose the orientation).
+double QuickLuma(const cv::Mat& img8, const cv::Point2d& p, int half) {
+  std::vector<double> v;
+  for (int dy = -half; dy <= half; ++dy)
+    for (int dx = -half; dx <= half; ++dx) {
+      const int x = static_cast<int>(std::lround(p.x)) + dx, y = static_cast<int>(std::lround(p.y)) + dy;
+      if (x < 0 || y < 0 || x >= img8.cols || y >= img8.rows) continue;
+      const cv::Vec3b b = img8.at<cv::Vec3b>(y, x);
+      v.push_back(b[0] + b[1] + b[2]);
+    }
+  if (v.empty()) return 0;
+  std::nth_element(v.begin(), v.begin() + v.size() / 2, v.end());
+  return v[v.size() / 2];
+}
+
+double Correlation(const std::vector<double>& a, const std::vector<double>& b) {
+  const double n = a.size();
+  double ma = 0, mb = 0;
+  for (size_t i = 0; i < a.size(); ++i) ma += a[i] / n, mb += b[i] / n;
+  double sab = 0, saa = 0, sbb = 0;
+  for (size_t i = 0; i < a.size(); ++i)
+    sab += (a[i] - ma) * (b[i] - mb), saa += (a[i] - ma) * (a[i] - ma), sbb += (b[i] - mb) * (b[i] - mb);
+  return sab / std::sqrt(std::max(saa * sbb, 1e-30));
+}
+
+// Sub-pixel refinement of every patch corner at full resolution; returns the refined homography
+// (chart mm -> px) or the input when too few corners refine.
+cv::Matx33d Refine(const cv::Mat& full, const synth::ChartLayout& l, const cv::Matx33d& h, ChartLocation* loc) {
+  // Local scale from the mapped patch pitch.
+  const cv::Point2d a = Map(h, l.centers_mm[0].x, l.centers_mm[0].y);
+  const cv::Point2d b = Map(h, l.centers_mm[1].x, l.centers_mm[1].y);
+  const double pitch_px = std::hypot(a.x - b.x, a.y - b.y);
+  const double gap_px = pitch_px * (l.pitch_x_mm - l.patch_w_mm) / l.pitch_x_mm;
+  const int win = std::clamp(static_cast<int>(gap_px * 0.45), 2, 12);
+  std::vector<cv::Point2f> mm, px;
+  const int margin = win + 3;
+  for (const auto& c : l.centers_mm) {
+    for (int k = 0; k < 4; ++k) {
+      const double x = c.x + (k == 1 || k == 2 ? 0.5 : -0.5) * l.patch_w_mm;
+      const double y = c.y + (k >= 2 ? 0.5 : -0.5) * l.patch_h_mm;
+      const cv::Point2d p = Map(h, x, y);
+      const int x0 = static_cast<int>(std::lround(p.x)) - margin, y0 = static_cast<int>(std::lround(p.y)) - margin;
+      const int side = 2 * margin + 1;
+      if (x0 < 0 || y0 < 0 || x0 + side > full.cols || y0 + side > full.rows) continue;
+      cv::Mat roi;
+      cv::cvtColor(full(cv::Rect(x0, y0, side, side)), roi, cv::COLOR_RGB2GRAY);
+      std::vector<cv::Point2f> q{cv::Point2f(static_cast<float>(p.x - x0), static_cast<float>(p.y - y0))};
+      cv::cornerSubPix(roi, q, cv::Size(win, win), cv::Size(-1, -1),
+                       cv::TermCriteria(cv::TermCriteria::EPS + cv::TermCriteria::COUNT, 30, 0.01));
+      const double dx = q[0].x + x0 - p.x, dy = q[0].y + y0 - p.y;
+      if (std::hypot(dx, dy) > win) continue;
+      mm.emplace_back(static_cast<float>(x), static_cast<float>(y));
+      px.emplace_back(q[0].x + x0, q[0].y + y0);
+    }
+  }
+  if (mm.size() < 12) return h;
+  cv::Mat inliers;
+  const cv::Mat hr = cv::findHomography(mm, px, cv::RANSAC, 2.0, inliers);
+  if (hr.empty()) return h;
+  const cv::Matx33d hn(hr);
+  double ss = 0;
+  int n = 0;
+  for (size_t i = 0; i < mm.size(); ++i)
+    if (inliers.at<uchar>(static_cast<int>(i))) {
+      const cv::Point2d q = Map(hn, mm[i].x, mm[i].y);
+      ss += std::pow(q.x - px[i].x, 2) + std::pow(q.y - px[i].y, 2);
+      ++n;
+    }
+  if (n < 12) return h;
+  loc->refined = true;
+  loc->refined_corners = n;
+  loc->refine_rms_px = std::sqrt(ss / n);
+  return hn;
+}
+
+}  // namespace
+
+bool SampleOptions::IsValid(std::string* m) const {
+  if (!(inner_fraction > 0 && inner_fraction <= 0.9)) return *m = "inner_fraction must be in (0, 0.9]", false;
+  if (max_samples_per_side < 3) return *m = "max_samples_per_side must be >= 3", false;
+  return true;
+}
+
+ChartLocation LocateWithCorners(const synth::ImageF& rgb, const pb::ChartDefinition& chart, const Corners& corners,
+                                const DetectOptions& o) {
+  const synth::ChartLayout l = synth::LayoutOf(chart);
+  ChartLocation loc;
+  loc.found = true;
+  loc.corners = corners;
+  if (o.refine) {
+    const cv::Mat full = Wrap(rgb);
+    loc.corners = CornersFrom(Refine(full, l, HomographyFromCorners(l, corners), &loc), l);
+  }
+  loc.message = "corners given";
+  return loc;
+}
+
+ChartLocation DetectChart(const synth::ImageF& rgb, const pb::ChartDefinition& chart, const DetectOptions& o) {
+  const synth::ChartLayout l = synth::LayoutOf(chart);
+  const cv::Mat full = Wrap(rgb);
+  ChartLocation loc;
+  const double pixels = static_cast<double>(rgb.width) * rgb.height;
+  loc.downscale = std::min(1.0, std::sqrt(o.max_detect_pixels / pixels));
+  cv::Mat small;
+  if (loc.downscale < 1.0)
+    cv::resize(full, small, cv::Size(), loc.downscale, loc.downscale, cv::INTER_AREA);
+  else
+    small = full.clone();
+  if (o.linear_input) {
+    small.forEach<cv::Vec3f>([](cv::Vec3f& p, const int*) {
+      for (int c = 0; c < 3; ++c) p[c] = static_cast<float>(color::SrgbEncode(std::clamp(p[c], 0.0f, 1.0f)));
+    });
+  }
+  cv::Mat bgr8;
+  small.convertTo(bgr8, CV_8UC3, 255.0);
+  cv::cvtColor(bgr8, bgr8, cv::COLOR_RGB2BGR);
+
+  if (chart.rows() * chart.cols() != 24 || chart.patches_size() != 24) {
+    loc.message = "the detector knows 24-patch ColorCheckers only; chart '" + chart.id() + "' needs --corners";
+    return loc;
+  }
+  auto detector = cv::mcc::CCheckerDetector::create();
+  if (!detector->process(bgr8, cv::mcc::MCC24, 1)) {
+    loc.message = "no ColorChecker found";
+    return loc;
+  }
+  const auto checkers = detector->getListColorChecker();
+  if (checkers.empty()) {
+    loc.message = "no ColorChecker found";
+    return loc;
+  }
+  std::vector<cv::Point2f> box = checkers.front()->getBox();
+  if (box.size() != 4) {
+    loc.message = "detector returned a malformed chart box";
+    return loc;
+  }
+  // mcc's MCC24 box is the patch grid grown by one gap on every side (its model: cells 2.5 units,
+  // pitch 2.75, box 16.75 x 11.25).
+  const double gap_x = l.pitch_x_mm - l.patch_w_mm, gap_y = l.pitch_y_mm - l.patch_h_mm;
+  double minx = 1e9, miny = 1e9, maxx = -1e9, maxy = -1e9;
+  for (const auto& c : l.centers_mm) {
+    minx = std::min(minx, c.x - l.patch_w_mm / 2 - gap_x), maxx = std::max(maxx, c.x + l.patch_w_mm / 2 + gap_x);
+    miny = std::min(miny, c.y - l.patch_h_mm / 2 - gap_y), maxy = std::max(maxy, c.y + l.patch_h_mm / 2 + gap_y);
+  }
+  const std::vector<cv::Point2f> box_mm{cv::Point2f(minx, miny), cv::Point2f(maxx, miny), cv::Point2f(maxx, maxy),
+                                        cv::Point2f(minx, maxy)};
+  // The box's order is not tied to patch 1: try the four rotations (and their mirror images) and
+  // keep the one whose patch brightness best follows the reference lightness.
+  std::vector<double> ref_l;
+  for (const auto& p : chart.patches()) ref_l.push_back(p.reference_lab().l());
+  double best = -2;
+  cv::Matx33d best_h;
+  for (int mirror = 0; mirror < 2; ++mirror)
+    for (int rot = 0; rot < 4; ++rot) {
+      std::vector<cv::Point2f> dst(4);
+      for (int k = 0; k < 4; ++k) {
+        const int idx = mirror ? (rot + 4 - k) % 4 : (rot + k) % 4;
+        dst[k] = box[idx];
+      }
+      const cv::Matx33d h(cv::getPerspectiveTransform(box_mm, dst));
+      const cv::Point2d a = Map(h, l.centers_mm[0].x, l.centers_mm[0].y);
+      const cv::Point2d b = Map(h, l.centers_mm[1].x, l.centers_mm[1].y);
+      const int half = std::max(1, static_cast<int>(0.15 * std::hypot(a.x - b.x, a.y - b.y)));
+      std::vector<double> luma;
+      for (const auto& c : l.centers_mm) luma.push_back(QuickLuma(bgr8, Map(h, c.x, c.y), half));
+      const double r = Correlation(luma, ref_l);
+      if (r > best) best = r, best_h = h;
+    }
+  if (best < 0.5) {
+    loc.message = "a chart-like object was found but its patches do not match the chart's lightness order";
+    return loc;
+  }
+  // Scale the homography to full resolution.
+  const double s = 1.0 / loc.downscale;
+  const cv::Matx33d up(s, 0, (s - 1) * 0.5, 0, s, (s - 1) * 0.5, 0, 0, 1);  // pixel centres
+  cv::Matx33d h = up * best_h;
+  if (o.refine) h = Refine(full, l, h, &loc);
+  loc.found = true;
+  loc.corners = CornersFrom(h, l);
+  loc.message = "found by mcc";
+  return loc;
+}
+
+std::vector<PatchObservation> SamplePatches(const synth::ImageF& rgb, const pb::ChartDefinition& chart,
+                                            const Corners& corners, const SampleOptions& o) {
+  std::string why;
+  if (!o.IsValid(&why)) throw std::invalid_argument("sample options: " + why);
+  const synth::ChartLayout l = synth::LayoutOf(chart);
+  const cv::Matx33d h = HomographyFromCorners(l, corners);
+  std::vector<PatchObservation> out;
+  for (size_t k = 0; k < l.centers_mm.size(); ++k) {
+    const auto& c = l.centers_mm[k];
+    const double hw = 0.5 * o.inner_fraction * l.patch_w_mm, hh = 0.5 * o.inner_fraction * l.patch_h_mm;
+    const cv::Point2d p0 = Map(h, c.x - hw, c.y - hh), p1 = Map(h, c.x + hw, c.y + hh);
+    const int n = std::clamp(static_cast<int>(std::max(std::abs(p1.x - p0.x), std::abs(p1.y - p0.y))), 3,
+                             o.max_samples_per_side);
+    std::array<std::vector<float>, 3> v;
+    int clipped = 0, total = 0;
+    for (int iy = 0; iy < n; ++iy)
+      for (int ix = 0; ix < n; ++ix) {
+        const double x = c.x - hw + 2 * hw * (ix + 0.5) / n, y = c.y - hh + 2 * hh * (iy + 0.5) / n;
+        const cv::Point2d p = Map(h, x, y);
+        const int px = static_cast<int>(std::lround(p.x)), py = static_cast<int>(std::lround(p.y));
+        if (px < 0 || py < 0 || px >= rgb.width || py >= rgb.height) continue;
+        bool clip = false;
+        for (int ch = 0; ch < 3; ++ch) {
+          const float val = rgb.At(px, py, ch);
+          v[ch].push_back(val);
+          clip |= val >= o.clip_level;
+        }
+        clipped += clip;
+        ++total;
+      }
+    PatchObservation obs;
+    obs.pixels = total;
+    if (total < 4) {
+      obs.non_uniform = true;  // outside the frame
+      out.push_back(obs);
+      continue;
+    }
+    for (int ch = 0; ch < 3; ++ch) {
+      auto& a = v[ch];
+      std::nth_element(a.begin(), a.begin() + a.size() / 2, a.end());
+      const double med = a[a.size() / 2];
+      std::vector<float> dev(a.size());
+      for (size_t i = 0; i < a.size(); ++i) dev[i] = std::abs(a[i] - static_cast<float>(med));
+      std::nth_element(dev.begin(), dev.begin() + dev.size() / 2, dev.end());
+      obs.rgb[ch] = med;
+      obs.spread[ch] = 1.4826 * dev[dev.size() / 2];
+      if (obs.spread[ch] > o.non_uniform_relative * med && obs.spread[ch] > o.non_uniform_absolute)
+        obs.non_uniform = true;
+    }
+    obs.clipped = clipped > o.clip_share * total;
+    out.push_back(obs);
+  }
+  return out;
+}
+
+void FlagClippedValues(std::vector<PatchObservation>* patches, double clip_level) {
+  for (auto& p : *patches)
+    for (double v : p.rgb)
+      if (v >= clip_level) p.clipped = true;
+}
+
+}  // namespace shadecast::calib

@@ -1,0 +1,63 @@
+#pragma once
+// Finding the chart in a photo and sampling its patches (design.md section 2). Works on an
+// in-memory image (synth::ImageF: RGB 0-1, interleaved); decoding is store/image_io.h's job.
+//
+// Detection runs OpenCV's mcc detector on a downscaled copy (the detector costs ~2.5 s at 24 MP),
+// picks the orientation whose patch lightness order best matches the chart's, then refines the
+// patch corners with sub-pixel corner search at full resolution and samples the patches there.
+#include <array>
+#include <string>
+#include <vector>
+
+#include "calib/calibration.h"
+#include "shadecast/chart.pb.h"
+#include "synth/image.h"
+
+namespace shadecast::calib {
+
+struct Point {
+  double x = 0, y = 0;
+};
+// Card corners in pixels (OpenCV convention: pixel (0, 0) is centred at (0, 0)): top-left (the
+// corner nearest patch 1), top-right, bottom-right, bottom-left.
+using Corners = std::array<Point, 4>;
+
+struct DetectOptions {
+  int max_detect_pixels = 1'000'000;  // the detector sees at most this many pixels
+  bool refine = true;                 // sub-pixel refinement of the patch corners at full resolution
+  bool linear_input = false;          // image values are linear: sRGB-encode them for the detector
+};
+
+struct ChartLocation {
+  bool found = false;
+  Corners corners{};
+  bool refined = false;
+  double refine_rms_px = 0;  // corner reprojection error after refinement (full resolution)
+  int refined_corners = 0;   // patch corners that took part in the refined homography
+  double downscale = 1;      // detector image / full image
+  std::string message;
+};
+
+ChartLocation DetectChart(const synth::ImageF& rgb, const pb::ChartDefinition& chart, const DetectOptions& options);
+// The user's four corners, optionally refined like a detection.
+ChartLocation LocateWithCorners(const synth::ImageF& rgb, const pb::ChartDefinition& chart, const Corners& corners,
+                                const DetectOptions& options);
+
+struct SampleOptions {
+  double inner_fraction = 0.5;  // side of the sampled square / patch side
+  int max_samples_per_side = 60;
+  double clip_level = 0.995;    // a sample with any channel at or above this is clipped
+  double clip_share = 0.02;     // a patch is clipped when more than this share of samples are
+  double non_uniform_relative = 0.10;  // spread above this fraction of the value ...
+  double non_uniform_absolute = 0.03;  // ... and above this (device units) flags a patch
+
+  bool IsValid(std::string* message) const;
+};
+// One observation per chart patch (chart order).
+std::vector<PatchObservation> SamplePatches(const synth::ImageF& rgb, const pb::ChartDefinition& chart,
+                                            const Corners& corners, const SampleOptions& options);
+
+// Clipping flags for values read from a CSV (no pixels): a channel at or above `clip_level`.
+void FlagClippedValues(std::vector<PatchObservation>* patches, double clip_level = 0.999);
+
+}  // namespace shadecast::calib

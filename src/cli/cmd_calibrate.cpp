@@ -1,0 +1,192 @@
+// shadecast calibrate: a chart photo (or its patches) -> CameraProfile (+ ICC v4), with held-out
+// accuracy. Engine: src/calib/calibration.h.
+#include <cstdio>
+#include <filesystem>
+#include <optional>
+#include <memory>
+
+#include "calib/calibration.h"
+#include "calib/icc_profile.h"
+#include "cli/calib_inputs.h"
+#include "cli/commands.h"
+#include "store/files.h"
+#include "store/message_io.h"
+#include "store/synth_data.h"
+
+namespace shadecast::cli {
+namespace {
+
+struct CalibrateOptions {
+  std::string image, patches, encoding = "linear", chart = "colorchecker24", reference;
+  std::string model = "auto", linearization, weights = "uniform", corners, out, icc;
+  std::string camera, illuminant, as_of;
+  bool json = false;
+};
+
+int RunCalibrate(const CalibrateOptions& o) {
+  if (o.image.empty() == o.patches.empty()) throw InputError("give exactly one of --image or --patches");
+  calib::CalibrationOptions opt;
+  try {
+    opt.model = calib::ModelFromString(o.model);
+  } catch (const std::invalid_argument& e) {
+    throw InputError(std::string("--model: ") + e.what());
+  }
+  try {
+    if (!o.linearization.empty()) opt.linearization = calib::LinearizationFromString(o.linearization);
+  } catch (const std::invalid_argument& e) {
+    throw InputError(std::string("--linearization: ") + e.what());
+  }
+  try {
+    store::MessageFormatFromPath(o.out);  // fails early on an unknown extension
+  } catch (const std::exception& e) {
+    throw InputError(std::string("--out: ") + e.what());
+  }
+  if (!o.icc.empty()) {
+    const std::string e = std::filesystem::path(o.icc).extension().string();
+    if (e != ".icc" && e != ".icm") throw InputError("--icc: expected a .icc or .icm file name, got " + o.icc);
+  }
+
+  calib::CalibrationInput in;
+  try {
+    in.chart = store::LoadChart(o.chart);
+  } catch (const std::exception& e) {
+    throw InputError(std::string("--chart: ") + e.what());
+  }
+  const int n = in.chart.patches_size();
+  if (!o.reference.empty()) in.reference = ReadReference(o.reference, n);
+
+  std::optional<calib::Corners> corners;
+  if (!o.image.empty()) {
+    const bool linear_hint = o.linearization == "none";
+    ChartPhoto photo = LoadChartPhoto(o.image, in.chart, o.corners, linear_hint);
+    if (o.linearization.empty())
+      opt.linearization = photo.bits == 16 ? calib::Linearization::kNone : calib::Linearization::kSrgb;
+    in.patches = std::move(photo.patches);
+    corners = photo.location.corners;
+  } else {
+    if (!o.corners.empty()) throw InputError("--corners goes with --image, not --patches");
+    if (o.encoding != "linear" && o.encoding != "srgb")
+      throw InputError("--encoding: expected linear or srgb, got '" + o.encoding + "'");
+    in.patches = ReadPatchesCsv(o.patches, n);
+    if (o.linearization.empty())
+      opt.linearization = o.encoding == "srgb" ? calib::Linearization::kSrgb : calib::Linearization::kNone;
+  }
+  in.weights = ReadWeights(o.weights, in.chart, in.reference);
+  std::unique_ptr<calib::TrainingSet> training;
+  const bool has_spectra = n > 0 && in.chart.patches(0).reflectance().values_size() > 1;
+  if ((opt.model == calib::Model::kAuto || opt.model == calib::Model::kSpectral) && has_spectra) {
+    training = DefaultTrainingSet();
+    in.training = training.get();
+  }
+  in.camera = o.camera;
+  in.illuminant = o.illuminant;
+  in.created = Today(o.as_of);
+  in.software_version = SHADECAST_VERSION;
+
+  calib::CalibrationResult res;
+  try {
+    res = calib::Calibrate(in, opt);
+  } catch (const std::invalid_argument& e) {
+    throw InputError(std::string(o.image.empty() ? o.patches : o.image) + ": " + e.what());
+  }
+  if (corners)
+    for (const auto& c : *corners) {
+      auto* p = res.profile.add_corners();
+      p->set_x(c.x);
+      p->set_y(c.y);
+    }
+  res.profile.set_weights(o.weights);
+  // Everything is computed before anything is written: a failure leaves no output.
+  std::string icc;
+  if (!o.icc.empty()) icc = calib::IccProfileBytes(res.profile, calib::IccOptions{});
+  store::WriteMessageAtomic(o.out, res.profile);
+  if (!o.icc.empty()) store::WriteFileAtomic(o.icc, icc);
+
+  const pb::CameraProfile& p = res.profile;
+  if (o.json) {
+    nlohmann::json patches = nlohmann::json::array();
+    for (const auto& r : p.patches())
+      patches.push_back({{"index", r.index()},
+                         {"name", r.name()},
+                         {"de00", r.de00()},
+                         {"loo_de00", r.loo_de00() >= 0 ? nlohmann::json(r.loo_de00()) : nlohmann::json(nullptr)},
+                         {"excluded", r.excluded()},
+                         {"reason", r.flags()}});
+    nlohmann::json candidates = nlohmann::json::array();
+    for (const auto& c : res.candidates)
+      candidates.push_back({{"model", calib::ModelToString(c.model)},
+                            {"available", c.available},
+                            {"note", c.note},
+                            {"fit_mean_de00", c.fit.mean_de00()},
+                            {"loo_mean_de00", c.loo.mean_de00()},
+                            {"loo_max_de00", c.loo.max_de00()},
+                            {"loo_skin_mean_de00", c.loo_skin.mean_de00()},
+                            {"loo_dark_mean_de00", c.loo_dark.mean_de00()},
+                            {"loo_weighted_mean_de00", c.loo_weighted_mean}});
+    PrintJson({{"model", calib::ModelToString(res.chosen)},
+               {"linearization", calib::LinearizationToString(calib::LinearizationFromProto(p.linearization()))},
+               {"exposure_scale", p.exposure_scale()},
+               {"fit", {{"mean_de00", p.fit().mean_de00()}, {"max_de00", p.fit().max_de00()}}},
+               {"loo",
+                {{"mean_de00", p.loo().mean_de00()},
+                 {"max_de00", p.loo().max_de00()},
+                 {"skin_mean_de00", p.loo_skin().mean_de00()},
+                 {"dark_mean_de00", p.loo_dark().mean_de00()}}},
+               {"patches", patches},
+               {"excluded", res.excluded},
+               {"corners", corners ? CornersJson(*corners) : nlohmann::json(nullptr)},
+               {"candidates", candidates},
+               {"converged", p.summary().converged()},
+               {"out", o.out},
+               {"icc", o.icc.empty() ? nlohmann::json(nullptr) : nlohmann::json(o.icc)}});
+    return kExitOk;
+  }
+  std::printf("%s\n", res.BriefReport().c_str());
+  std::printf("leave-one-out: skin-like patches mean %.2f dE00, dark patches mean %.2f dE00\n",
+              p.loo_skin().mean_de00(), p.loo_dark().mean_de00());
+  for (const auto& c : res.candidates) {
+    if (!c.available) {
+      std::printf("  %-9s  not available: %s\n", calib::ModelToString(c.model).c_str(), c.note.c_str());
+      continue;
+    }
+    std::printf("  %-9s  fit %.2f  LOO mean %.2f max %.2f  skin %.2f  dark %.2f%s\n",
+                calib::ModelToString(c.model).c_str(), c.fit.mean_de00(), c.loo.mean_de00(), c.loo.max_de00(),
+                c.loo_skin.mean_de00(), c.loo_dark.mean_de00(), c.model == res.chosen ? "  <- chosen" : "");
+  }
+  for (const auto& e : res.excluded) std::printf("excluded: %s\n", e.c_str());
+  std::printf("wrote %s%s%s\n", o.out.c_str(), o.icc.empty() ? "" : " and ", o.icc.c_str());
+  return kExitOk;
+}
+
+void RegisterCalibrate(CLI::App& app, Action& action) {
+  auto o = std::make_shared<CalibrateOptions>();
+  CLI::App* c = app.add_subcommand("calibrate", "Camera profile from a photo of a colour chart (or its patch values)");
+  c->add_option("--image", o->image, "chart photo: PNG/JPEG (sRGB) or 16-bit TIFF/PNG (linear)");
+  c->add_option("--patches", o->patches, "patch values instead of a photo: CSV index,r,g,b (0-1), chart order");
+  c->add_option("--encoding", o->encoding, "encoding of --patches values: linear or srgb")->capture_default_str();
+  c->add_option("--chart", o->chart, "chart id (calibration/charts) or a ChartDefinition .textproto")
+      ->capture_default_str();
+  c->add_option("--reference", o->reference,
+                "reference L*a*b* D50 replacing the chart's published values: CSV index,L,a,b or a synth truth file");
+  c->add_option("--model", o->model, "auto, linear, rootpoly2 or spectral (auto: lowest leave-one-out mean dE00)")
+      ->capture_default_str();
+  c->add_option("--linearization", o->linearization,
+                "srgb, gamma, curve or none (default: srgb for 8-bit photos and --encoding srgb, none otherwise)");
+  c->add_option("--weights", o->weights, "uniform, skin (favour skin-like and dark patches) or CSV index,weight")
+      ->capture_default_str();
+  c->add_option("--corners", o->corners,
+                "card corners x1,y1,...,x4,y4 in pixels (top-left = by patch 1, clockwise) when detection fails");
+  c->add_option("--out", o->out, "profile: .pb (binary), .textproto or .json")->required();
+  c->add_option("--icc", o->icc, "also write an ICC v4 input profile (.icc)");
+  c->add_option("--camera", o->camera, "camera name recorded in the profile");
+  c->add_option("--illuminant", o->illuminant, "light recorded in the profile (informative)");
+  c->add_option("--as-of", o->as_of, "creation date YYYY-MM-DD (default $SHADECAST_TODAY or today)");
+  c->add_flag("--json", o->json, "print a JSON report");
+  c->callback([o, &action] { action = [o] { return RunCalibrate(*o); }; });
+}
+
+}  // namespace
+
+SHADECAST_REGISTER_COMMAND(25, "calibrate", RegisterCalibrate);
+
+}  // namespace shadecast::cli
