@@ -1,4 +1,4 @@
-// shadecast synth chart | patches: spectral renders with ground truth (src/synth).
+// shadecast synth chart | patches | scalp: spectral renders with ground truth (src/synth).
 #include <cstdio>
 #include <filesystem>
 #include <memory>
@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "cli/commands.h"
+#include "cli/inputs.h"
 #include "color/csv.h"
 #include "color/spectrum.h"
 #include "store/files.h"
@@ -15,6 +16,7 @@
 #include "synth/camera.h"
 #include "synth/chart.h"
 #include "synth/pipeline.h"
+#include "synth/scalp.h"
 #include "synth/truth.h"
 
 namespace shadecast::cli {
@@ -50,6 +52,59 @@ void CheckSeed(int64_t seed) {
   if (seed < 0) throw InputError("--seed: expected a non-negative integer, got " + std::to_string(seed));
 }
 
+// --size WIDTHxHEIGHT (64-20000 px per side).
+void ParseSize(const std::string& size, int* width, int* height) {
+  static const std::regex kSize(R"(^\s*(-?\d+)\s*[xX]\s*(-?\d+)\s*$)");
+  std::smatch m;
+  if (!std::regex_match(size, m, kSize))
+    throw InputError("--size: expected WIDTHxHEIGHT in pixels (e.g. 2048x1536), got '" + size + "'");
+  long w = 0, h = 0;
+  try {
+    w = std::stol(m[1]);
+    h = std::stol(m[2]);
+  } catch (const std::out_of_range&) {
+    throw InputError("--size: each side must be 64-20000 pixels, got '" + size + "'");
+  }
+  if (w <= 0 || h <= 0) throw InputError("--size: width and height must be positive, got '" + size + "'");
+  if (w < 64 || h < 64 || w > 20000 || h > 20000)
+    throw InputError("--size: each side must be 64-20000 pixels, got '" + size + "'");
+  *width = static_cast<int>(w);
+  *height = static_cast<int>(h);
+}
+
+// --encoding of an image: srgb8 or linear16.
+synth::Encoding ParseImageEncoding(const std::string& s) {
+  synth::Encoding e;
+  try {
+    e = synth::EncodingFromString(s);
+  } catch (const std::invalid_argument& err) {
+    throw InputError(std::string("--encoding: ") + err.what());
+  }
+  if (e == synth::Encoding::kLinear) throw InputError("--encoding: an image is srgb8 or linear16, not 'linear'");
+  return e;
+}
+
+// --out's format from its extension, with --jpeg (-1: not given) and the bit depth checked against it.
+store::ImageFormat ParseImageOutput(const std::string& out, synth::Encoding encoding, int jpeg,
+                                    store::ImageWriteOptions* write) {
+  store::ImageFormat format;
+  try {
+    format = store::ImageFormatFromPath(out);
+  } catch (const std::runtime_error& e) {
+    throw InputError(std::string("--out: ") + e.what());
+  }
+  write->bits = encoding == synth::Encoding::kLinear16 ? 16 : 8;
+  if (jpeg != -1) {
+    if (format != store::ImageFormat::kJpeg)
+      throw InputError("--jpeg: needs an --out ending in .jpg or .jpeg, got '" + out + "'");
+    if (jpeg < 1 || jpeg > 100) throw InputError("--jpeg: quality must be 1-100, got " + std::to_string(jpeg));
+    write->jpeg_quality = jpeg;
+  }
+  if (format == store::ImageFormat::kJpeg && write->bits == 16)
+    throw InputError("--encoding linear16 needs a 16-bit format: --out must end in .png or .tif, not '" + out + "'");
+  return format;
+}
+
 struct ChartOptions {
   CommonOptions common;
   std::string chart = "colorchecker24";
@@ -67,30 +122,12 @@ int RunChart(const ChartOptions& o) {
   CheckSeed(c.seed);
   CheckTruthPath(c.truth);
   synth::ChartRenderOptions render;
-  {
-    static const std::regex kSize(R"(^\s*(-?\d+)\s*[xX]\s*(-?\d+)\s*$)");
-    std::smatch m;
-    if (!std::regex_match(o.size, m, kSize))
-      throw InputError("--size: expected WIDTHxHEIGHT in pixels (e.g. 2048x1536), got '" + o.size + "'");
-    const long w = std::stol(m[1]), h = std::stol(m[2]);
-    if (w <= 0 || h <= 0)
-      throw InputError("--size: width and height must be positive, got '" + o.size + "'");
-    if (w < 64 || h < 64 || w > 20000 || h > 20000)
-      throw InputError("--size: each side must be 64-20000 pixels, got '" + o.size + "'");
-    render.width = static_cast<int>(w);
-    render.height = static_cast<int>(h);
-  }
+  ParseSize(o.size, &render.width, &render.height);
   render.perspective = o.perspective;
   render.seed = static_cast<uint64_t>(c.seed);
 
   synth::CaptureOptions capture;
-  try {
-    capture.encoding = synth::EncodingFromString(o.encoding);
-  } catch (const std::invalid_argument& e) {
-    throw InputError(std::string("--encoding: ") + e.what());
-  }
-  if (capture.encoding == synth::Encoding::kLinear)
-    throw InputError("--encoding: an image is srgb8 or linear16, not 'linear'");
+  capture.encoding = ParseImageEncoding(o.encoding);
   capture.noise = ParseNoise(c.noise);
   capture.blur_px = o.blur;
   capture.vignetting = o.vignetting;
@@ -98,22 +135,8 @@ int RunChart(const ChartOptions& o) {
   if (!capture.IsValid(&why)) throw InputError("synth chart: " + why);
   if (!render.IsValid(&why)) throw InputError("synth chart: " + why);
 
-  store::ImageFormat format;
-  try {
-    format = store::ImageFormatFromPath(c.out);
-  } catch (const std::runtime_error& e) {
-    throw InputError(std::string("--out: ") + e.what());
-  }
   store::ImageWriteOptions write;
-  write.bits = capture.encoding == synth::Encoding::kLinear16 ? 16 : 8;
-  if (o.jpeg != -1) {
-    if (format != store::ImageFormat::kJpeg)
-      throw InputError("--jpeg: needs an --out ending in .jpg or .jpeg, got '" + c.out + "'");
-    if (o.jpeg < 1 || o.jpeg > 100) throw InputError("--jpeg: quality must be 1-100, got " + std::to_string(o.jpeg));
-    write.jpeg_quality = o.jpeg;
-  }
-  if (format == store::ImageFormat::kJpeg && write.bits == 16)
-    throw InputError("--encoding linear16 needs a 16-bit format: --out must end in .png or .tif, not '" + c.out + "'");
+  const store::ImageFormat format = ParseImageOutput(c.out, capture.encoding, o.jpeg, &write);
 
   const synth::CameraSensitivity camera = store::LoadCamera(c.camera);
   const color::SampledSpectrum light = LoadIlluminant(c.illuminant);
@@ -187,6 +210,7 @@ int RunPatches(const PatchesOptions& o) {
   truth.set_camera(response.camera_name());
   truth.set_illuminant(response.light_name());
   truth.set_seed(c.seed);
+  truth.set_scene("patches");
   truth.set_encoding(synth::EncodingToString(capture.encoding));
   truth.set_noise(capture.noise.ToString());
   truth.set_exposure(res.exposure.scale);
@@ -214,6 +238,134 @@ int RunPatches(const PatchesOptions& o) {
   } else {
     std::printf("wrote %zu camera RGB rows to %s and their truth to %s\n", spectra.size(), c.out.c_str(),
                 c.truth.c_str());
+  }
+  return kExitOk;
+}
+
+// ---- scalp --------------------------------------------------------------------------------------
+struct ScalpCliOptions {
+  CommonOptions common;
+  double melanin = optics::SkinParams{}.melanin;
+  double blood = optics::SkinParams{}.blood;
+  double skin_variation = synth::ScalpOptions{}.skin_variation;
+  int follicles = synth::ScalpOptions{}.follicles;
+  double follicle_diameter_mm = synth::ScalpOptions{}.follicle_diameter_mm;
+  int dots = 0;
+  std::string dots_recipe;
+  double dots_load = -1;        // -1: the parameters' load
+  double dot_depth_mm = -1;     // -1: the parameters' depth
+  double dot_diameter_mm = -1;  // -1: the parameters' diameter
+  std::string library;
+  int hairs = synth::ScalpOptions{}.hairs;
+  bool with_chart = false;
+  std::string chart = "colorchecker24_nano";
+  double px_per_mm = synth::ScalpOptions{}.px_per_mm;
+  std::string size = "2048x1536";
+  std::string encoding = "srgb8";
+  double blur = 1.0;
+  double vignetting = 0.0;
+  int jpeg = -1;
+  std::string params;
+  bool json = false;
+};
+
+int RunScalp(const ScalpCliOptions& o) {
+  const CommonOptions& c = o.common;
+  CheckSeed(c.seed);
+  CheckTruthPath(c.truth);
+  synth::ScalpOptions scalp;
+  ParseSize(o.size, &scalp.width, &scalp.height);
+  scalp.seed = static_cast<uint64_t>(c.seed);
+  if (!(o.px_per_mm >= 2 && o.px_per_mm <= 500))
+    throw InputError("--px-per-mm: expected 2-500, got " + std::to_string(o.px_per_mm));
+  scalp.px_per_mm = o.px_per_mm;
+  if (!(o.melanin > 0 && o.melanin < 1)) throw InputError("--melanin: expected a fraction in (0, 1)");
+  if (!(o.blood > 0 && o.blood < 1)) throw InputError("--blood: expected a fraction in (0, 1)");
+  scalp.skin.melanin = o.melanin;
+  scalp.skin.blood = o.blood;
+  if (!(o.skin_variation >= 0 && o.skin_variation <= 0.5))
+    throw InputError("--skin-variation: expected a relative amplitude 0-0.5");
+  scalp.skin_variation = o.skin_variation;
+  if (o.follicles < 0) throw InputError("--follicles: expected a count >= 0, got " + std::to_string(o.follicles));
+  scalp.follicles = o.follicles;
+  if (!(o.follicle_diameter_mm >= 0.02 && o.follicle_diameter_mm <= 2))
+    throw InputError("--follicle-diameter-mm: expected 0.02-2 mm");
+  scalp.follicle_diameter_mm = o.follicle_diameter_mm;
+  if (o.hairs < 0) throw InputError("--hairs: expected a count >= 0, got " + std::to_string(o.hairs));
+  scalp.hairs = o.hairs;
+  if (o.dots < 0) throw InputError("--dots: expected a count >= 0, got " + std::to_string(o.dots));
+  scalp.dots = o.dots;
+
+  scalp.params = LoadModelParams(o.params);
+  if (o.dot_depth_mm != -1) {
+    if (!(o.dot_depth_mm > 0)) throw InputError("--dot-depth-mm: expected a depth > 0 mm");
+    scalp.params.depth_mm = o.dot_depth_mm;
+  }
+  if (o.dot_diameter_mm != -1) {
+    if (!(o.dot_diameter_mm > 0 && o.dot_diameter_mm <= 5)) throw InputError("--dot-diameter-mm: expected 0-5 mm");
+    scalp.params.dot_diameter_mm = o.dot_diameter_mm;
+  }
+  std::string why;
+  if (!scalp.params.IsValid(&why)) throw InputError("--dot-depth-mm/--dot-diameter-mm: " + why);
+  scalp.dot_load = scalp.params.load;
+  if (o.dots_load != -1) {
+    if (!(o.dots_load > 0 && o.dots_load <= 10)) throw InputError("--dots-load: expected a load in (0, 10]");
+    scalp.dot_load = o.dots_load;
+  }
+  std::unique_ptr<Library> library;
+  if (o.dots > 0 && o.dots_recipe.empty())
+    throw InputError("--dots " + std::to_string(o.dots) + " needs --dots-recipe PIGMENT:SHARE,... (e.g. carbon_black:1)");
+  if (!o.dots_recipe.empty()) {
+    library = LoadLibrary(o.library);
+    scalp.dot_blend = ParseBlend(o.dots_recipe, *library, "--dots-recipe");
+    scalp.dot_recipe = o.dots_recipe;
+  }
+
+  synth::CaptureOptions capture;
+  capture.encoding = ParseImageEncoding(o.encoding);
+  capture.noise = ParseNoise(c.noise);
+  if (!(o.blur >= 0 && o.blur <= 50)) throw InputError("--blur-px: expected 0-50 px");
+  capture.blur_px = o.blur;
+  if (!(o.vignetting >= 0 && o.vignetting <= 0.9)) throw InputError("--vignetting: expected 0-0.9");
+  capture.vignetting = o.vignetting;
+  if (!capture.IsValid(&why)) throw InputError("synth scalp: " + why);
+  store::ImageWriteOptions write;
+  const store::ImageFormat format = ParseImageOutput(c.out, capture.encoding, o.jpeg, &write);
+
+  pb::ChartDefinition chart;
+  if (o.with_chart) {
+    chart = store::LoadChart(o.chart);
+    scalp.chart = &chart;
+  }
+  if (!scalp.IsValid(&why)) throw InputError("synth scalp: " + why);
+
+  const synth::CameraSensitivity camera = store::LoadCamera(c.camera);
+  const color::SampledSpectrum light = LoadIlluminant(c.illuminant);
+  const synth::CameraResponse response(camera, light);
+
+  const synth::ScalpRender r = synth::RenderScalp(scalp, response, capture);
+  pb::Truth truth = synth::ScalpTruth(r, scalp, capture, response);
+  truth.set_image(std::filesystem::path(c.out).filename().string());
+
+  // Both files are encoded in memory first and written atomically, so bad input leaves neither.
+  const std::string image_bytes = store::EncodeImage(r.image, format, write);
+  const std::string truth_bytes = store::SerializeMessage(truth, store::MessageFormatFromPath(c.truth));
+  store::WriteFileAtomic(c.out, image_bytes);
+  store::WriteFileAtomic(c.truth, truth_bytes);
+  if (o.json) {
+    PrintJson({{"out", c.out},
+               {"truth", c.truth},
+               {"px_per_mm", scalp.px_per_mm},
+               {"width", scalp.width},
+               {"height", scalp.height},
+               {"follicles", r.follicles.size()},
+               {"dots", r.dots.size()},
+               {"hairs", r.hairs.size()},
+               {"chart", r.has_chart}});
+  } else {
+    std::printf("wrote %s (%dx%d, %s, %.1f px/mm) and %s: %zu follicles, %zu dots, %zu hairs%s\n", c.out.c_str(),
+                scalp.width, scalp.height, o.encoding.c_str(), scalp.px_per_mm, c.truth.c_str(), r.follicles.size(),
+                r.dots.size(), r.hairs.size(), r.has_chart ? (", chart " + chart.id()).c_str() : "");
   }
   return kExitOk;
 }
@@ -271,6 +423,41 @@ void RegisterSynth(CLI::App& app, Action& action) {
   cp->add_option("--out", pa->common.out, "camera RGB CSV: index,r,g,b")->required();
   cp->add_flag("--json", pa->json, "print a JSON summary");
   cp->callback([&action, pa] { action = [pa] { return RunPatches(*pa); }; });
+
+  auto sc = std::make_shared<ScalpCliOptions>();
+  CLI::App* cs = synth->add_subcommand(
+      "scalp", "Render a scalp close-up (skin, follicles, pigment dots, hairs; optionally a Nano chart), plus truth");
+  AddCommon(cs, &sc->common, "realistic");
+  cs->add_option("--melanin", sc->melanin, "epidermal melanin volume fraction (optics model)")->capture_default_str();
+  cs->add_option("--blood", sc->blood, "dermal blood volume fraction (optics model)")->capture_default_str();
+  cs->add_option("--skin-variation", sc->skin_variation,
+                 "relative amplitude of the low-frequency melanin and blood fields (0-0.5)")
+      ->capture_default_str();
+  cs->add_option("--follicles", sc->follicles, "number of natural follicles (hair-filled openings)")
+      ->capture_default_str();
+  cs->add_option("--follicle-diameter-mm", sc->follicle_diameter_mm,
+                 "mean follicle diameter; each is uniform in [2/3, 4/3] of it")
+      ->capture_default_str();
+  cs->add_option("--dots", sc->dots, "number of healed pigment dots (needs --dots-recipe)")->capture_default_str();
+  cs->add_option("--dots-recipe", sc->dots_recipe, "dot pigments PIGMENT:SHARE,... (e.g. carbon_black:9,iron_oxide_red:1)");
+  cs->add_option("--dots-load", sc->dots_load, "pigment load relative to undiluted ink (default: the parameters')");
+  cs->add_option("--dot-depth-mm", sc->dot_depth_mm, "effective pigment depth (default: the parameters')");
+  cs->add_option("--dot-diameter-mm", sc->dot_diameter_mm, "healed dot diameter (default: the parameters')");
+  cs->add_option("--library", sc->library, "pigment library (default: the shipped one)");
+  cs->add_option("--hairs", sc->hairs, "number of hair shafts lying on the skin")->capture_default_str();
+  cs->add_flag("--with-chart", sc->with_chart, "put a ColorChecker Nano in the frame at the same px/mm");
+  cs->add_option("--chart", sc->chart, "chart for --with-chart (shipped id or ChartDefinition .textproto)")
+      ->capture_default_str();
+  cs->add_option("--px-per-mm", sc->px_per_mm, "image scale")->capture_default_str();
+  cs->add_option("--size", sc->size, "frame WIDTHxHEIGHT in pixels")->capture_default_str();
+  cs->add_option("--encoding", sc->encoding, "srgb8 or linear16 (16-bit PNG/TIFF)")->capture_default_str();
+  cs->add_option("--blur-px", sc->blur, "Gaussian optical blur sigma in pixels")->capture_default_str();
+  cs->add_option("--vignetting", sc->vignetting, "light loss at the frame corners (0-0.9)")->capture_default_str();
+  cs->add_option("--jpeg", sc->jpeg, "JPEG quality 1-100 (--out must end in .jpg; default 95 for .jpg)");
+  cs->add_option("--params", sc->params, "optics parameters (OpticsParams .textproto; default: shipped defaults)");
+  cs->add_option("--out", sc->common.out, "image: .png, .tif, .jpg")->required();
+  cs->add_flag("--json", sc->json, "print a JSON summary");
+  cs->callback([&action, sc] { action = [sc] { return RunScalp(*sc); }; });
 }
 
 }  // namespace

@@ -24,16 +24,8 @@ class ChartScene : public MaterialScene {
     const double w = h_(2, 0) * x + h_(2, 1) * y + h_(2, 2);
     const double u = (h_(0, 0) * x + h_(0, 1) * y + h_(0, 2)) / w;
     const double v = (h_(1, 0) * x + h_(1, 1) * y + h_(1, 2)) / w;
-    const int n = static_cast<int>(layout_.centers_mm.size());
-    if (u < 0 || v < 0 || u > layout_.width_mm || v > layout_.height_mm) return n + 1;
-    const Point& first = layout_.centers_mm.front();
-    const int c = static_cast<int>(std::lround((u - first.x) / layout_.pitch_x_mm));
-    const int r = static_cast<int>(std::lround((v - first.y) / layout_.pitch_y_mm));
-    if (c < 0 || r < 0 || c >= layout_.cols || r >= layout_.rows) return n;
-    const int k = r * layout_.cols + c;
-    const Point& ctr = layout_.centers_mm[k];
-    if (std::abs(u - ctr.x) <= 0.5 * layout_.patch_w_mm && std::abs(v - ctr.y) <= 0.5 * layout_.patch_h_mm) return k;
-    return n;
+    const int k = PatchAtMm(layout_, u, v);
+    return k < 0 ? static_cast<int>(layout_.centers_mm.size()) + 1 : k;
   }
   const std::vector<color::Spectral36>& materials() const override { return materials_; }
 
@@ -69,6 +61,19 @@ bool ChartRenderOptions::IsValid(std::string* message) const {
   if (!(background_reflectance >= 0 && background_reflectance <= 1)) return fail("background reflectance must be 0-1");
   if (supersample < 1 || supersample > 8) return fail("supersample must be 1-8");
   return true;
+}
+
+int PatchAtMm(const ChartLayout& layout, double u, double v) {
+  const int n = static_cast<int>(layout.centers_mm.size());
+  if (u < 0 || v < 0 || u > layout.width_mm || v > layout.height_mm) return -1;
+  const Point& first = layout.centers_mm.front();
+  const int c = static_cast<int>(std::lround((u - first.x) / layout.pitch_x_mm));
+  const int r = static_cast<int>(std::lround((v - first.y) / layout.pitch_y_mm));
+  if (c < 0 || r < 0 || c >= layout.cols || r >= layout.rows) return n;
+  const int k = r * layout.cols + c;
+  const Point& ctr = layout.centers_mm[k];
+  if (std::abs(u - ctr.x) <= 0.5 * layout.patch_w_mm && std::abs(v - ctr.y) <= 0.5 * layout.patch_h_mm) return k;
+  return n;
 }
 
 ChartLayout LayoutOf(const pb::ChartDefinition& chart) {

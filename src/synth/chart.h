@@ -44,6 +44,10 @@ struct ChartLayout {
 // fit the card, pitch smaller than the patch, rows * cols != number of patches).
 ChartLayout LayoutOf(const pb::ChartDefinition& chart);
 
+// What lies at chart point (u, v) mm (origin at the card's top-left corner): the patch index k
+// (0-based) when inside patch k, the number of patches for the bare card, -1 off the card.
+int PatchAtMm(const ChartLayout& layout, double u, double v);
+
 // The 36-band reflectance of every patch (from ChartPatch.reflectance). Throws std::invalid_argument
 // when a patch has none.
 std::vector<color::Spectral36> PatchSpectra(const pb::ChartDefinition& chart);

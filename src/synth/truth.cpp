@@ -42,6 +42,88 @@ pb::Truth ChartTruth(const pb::ChartDefinition& chart, const ChartRender& r, con
   t.set_width(o.width);
   t.set_height(o.height);
   t.set_perspective(o.perspective);
+  t.set_scene("chart");
+  return t;
+}
+
+namespace {
+void AddBlob(const ScalpBlob& b, pb::TruthBlobs* blobs) {
+  pb::Point2* c = blobs->add_centers_px();
+  c->set_x(b.center.x);
+  c->set_y(b.center.y);
+  pb::TruthBlob* item = blobs->add_items();
+  *item->mutable_center_px() = *c;
+  item->set_diameter_mm(b.diameter_mm);
+  for (double v : b.lab) item->add_lab(v);
+  item->set_occluded(b.occluded);
+}
+}  // namespace
+
+pb::Truth ScalpTruth(const ScalpRender& r, const ScalpOptions& o, const CaptureOptions& capture,
+                     const CameraResponse& response) {
+  pb::Truth t;
+  if (r.has_chart && o.chart != nullptr) {
+    ChartRenderOptions co;
+    co.width = o.width;
+    co.height = o.height;
+    co.perspective = 0;
+    co.seed = o.seed;
+    t = ChartTruth(*o.chart, r.chart, co, capture, response);
+  } else {
+    t.set_camera(response.camera_name());
+    t.set_illuminant(response.light_name());
+    t.set_seed(static_cast<int64_t>(o.seed));
+    SetCapture(capture, r.exposure, &t);
+    t.set_width(o.width);
+    t.set_height(o.height);
+  }
+  t.set_scene("scalp");
+  t.set_px_per_mm(o.px_per_mm);
+
+  pb::TruthSkin* skin = t.mutable_skin();
+  for (double v : r.skin_lab) skin->add_lab(v);
+  skin->set_melanin(o.skin.melanin);
+  skin->set_blood(o.skin.blood);
+  skin->set_variation(o.skin_variation);
+  for (double v : r.skin_camera_rgb) skin->add_camera_rgb(v);
+  for (double v : r.skin_mean) skin->add_reflectance(v);
+
+  pb::TruthBlobs* f = t.mutable_follicle();
+  for (double v : r.follicle_lab) f->add_lab(v);
+  f->set_count(static_cast<int>(r.follicles.size()));
+  for (const ScalpBlob& b : r.follicles) AddBlob(b, f);
+  f->set_diameter_mm(o.follicle_diameter_mm);
+  for (double v : r.follicle_camera_rgb) f->add_camera_rgb(v);
+  for (double v : r.follicle_core) f->add_reflectance(v);
+  f->set_coverage(o.follicle_core_coverage);
+
+  pb::TruthBlobs* d = t.mutable_dots();
+  d->set_count(static_cast<int>(r.dots.size()));
+  if (!o.dot_blend.empty()) {
+    for (double v : r.dot_model.dot_lab) d->add_lab(v);
+    for (double v : r.dot_camera_rgb) d->add_camera_rgb(v);
+    for (double v : r.dot_model.dot_reflectance) d->add_reflectance(v);
+    d->set_coverage(r.dot_model.coverage);
+    d->set_recipe(o.dot_recipe);
+    d->set_load(o.dot_load);
+  }
+  d->set_diameter_mm(o.params.dot_diameter_mm);
+  d->set_depth_mm(o.params.depth_mm);
+  for (const ScalpBlob& b : r.dots) AddBlob(b, d);
+
+  pb::TruthHairs* h = t.mutable_hairs();
+  h->set_count(static_cast<int>(r.hairs.size()));
+  for (double v : r.hair_lab) h->add_lab(v);
+  for (double v : r.hair_reflectance) h->add_reflectance(v);
+  for (const ScalpHair& hair : r.hairs) {
+    pb::TruthStroke* s = h->add_strokes();
+    s->set_width_mm(hair.width_mm);
+    for (const Point& p : hair.points) {
+      pb::Point2* q = s->add_points_px();
+      q->set_x(p.x);
+      q->set_y(p.y);
+    }
+  }
   return t;
 }
 

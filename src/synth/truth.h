@@ -10,6 +10,7 @@
 #include "shadecast/synth.pb.h"
 #include "synth/chart.h"
 #include "synth/pipeline.h"
+#include "synth/scalp.h"
 
 namespace shadecast::synth {
 
@@ -17,6 +18,11 @@ namespace shadecast::synth {
 // camera, light, chart, seed and the capture settings.
 pb::Truth ChartTruth(const pb::ChartDefinition& chart, const ChartRender& render, const ChartRenderOptions& options,
                      const CaptureOptions& capture, const CameraResponse& response);
+
+// Truth of a scalp render: skin, follicle, dots (nominal cores, counts, centres, per-blob cores),
+// hairs, px_per_mm, and the chart truth (patches, corners) when a chart is in the frame.
+pb::Truth ScalpTruth(const ScalpRender& render, const ScalpOptions& options, const CaptureOptions& capture,
+                     const CameraResponse& response);
 
 struct PatchesResult {
   std::vector<Rgb> rgb;           // developed values in the capture's encoding (noise if asked), 0-1
