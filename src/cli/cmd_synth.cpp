@@ -2,6 +2,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <regex>
 #include <sstream>
 
@@ -252,9 +253,9 @@ struct ScalpCliOptions {
   double follicle_diameter_mm = synth::ScalpOptions{}.follicle_diameter_mm;
   int dots = 0;
   std::string dots_recipe;
-  double dots_load = -1;        // -1: the parameters' load
-  double dot_depth_mm = -1;     // -1: the parameters' depth
-  double dot_diameter_mm = -1;  // -1: the parameters' diameter
+  std::optional<double> dots_load;        // absent: the parameters' load
+  std::optional<double> dot_depth_mm;     // absent: the parameters' depth
+  std::optional<double> dot_diameter_mm;  // absent: the parameters' diameter
   std::string library;
   int hairs = synth::ScalpOptions{}.hairs;
   bool with_chart = false;
@@ -297,20 +298,20 @@ int RunScalp(const ScalpCliOptions& o) {
   scalp.dots = o.dots;
 
   scalp.params = LoadModelParams(o.params);
-  if (o.dot_depth_mm != -1) {
-    if (!(o.dot_depth_mm > 0)) throw InputError("--dot-depth-mm: expected a depth > 0 mm");
-    scalp.params.depth_mm = o.dot_depth_mm;
+  if (o.dot_depth_mm) {
+    if (!(*o.dot_depth_mm > 0)) throw InputError("--dot-depth-mm: expected a depth > 0 mm");
+    scalp.params.depth_mm = *o.dot_depth_mm;
   }
-  if (o.dot_diameter_mm != -1) {
-    if (!(o.dot_diameter_mm > 0 && o.dot_diameter_mm <= 5)) throw InputError("--dot-diameter-mm: expected 0-5 mm");
-    scalp.params.dot_diameter_mm = o.dot_diameter_mm;
+  if (o.dot_diameter_mm) {
+    if (!(*o.dot_diameter_mm > 0 && *o.dot_diameter_mm <= 5)) throw InputError("--dot-diameter-mm: expected 0-5 mm");
+    scalp.params.dot_diameter_mm = *o.dot_diameter_mm;
   }
   std::string why;
   if (!scalp.params.IsValid(&why)) throw InputError("--dot-depth-mm/--dot-diameter-mm: " + why);
   scalp.dot_load = scalp.params.load;
-  if (o.dots_load != -1) {
-    if (!(o.dots_load > 0 && o.dots_load <= 10)) throw InputError("--dots-load: expected a load in (0, 10]");
-    scalp.dot_load = o.dots_load;
+  if (o.dots_load) {
+    if (!(*o.dots_load > 0 && *o.dots_load <= 10)) throw InputError("--dots-load: expected a load in (0, 10]");
+    scalp.dot_load = *o.dots_load;
   }
   std::unique_ptr<Library> library;
   if (o.dots > 0 && o.dots_recipe.empty())

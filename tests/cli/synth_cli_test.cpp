@@ -135,3 +135,132 @@ TEST_CASE("synth --help lists the subcommands") {
     CHECK_THAT(r.out, Catch::Contains("--camera") || Catch::Contains("chart"));
   }
 }
+
+// ---- synth scalp ---------------------------------------------------------------------------------
+
+TEST_CASE("synth scalp writes an image and a JSON truth with the checked keys") {
+  TempDir dir;
+  const auto r = RunShadecast("synth scalp --camera canon_eos_5d_mark_ii --illuminant D65 --size 640x480 --seed 4"
+                              " --follicles 60 --dots 12 --dots-recipe carbon_black:1 --hairs 5 --out s.png"
+                              " --truth t.json",
+                              dir.path());
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  REQUIRE(fs::exists(dir / "s.png"));
+  const auto j = nlohmann::json::parse(ReadText(dir / "t.json"));
+  CHECK(j["skin"]["lab"].size() == 3);
+  CHECK(j["follicle"]["lab"].size() == 3);
+  CHECK(j["follicle"]["count"] == 60);
+  CHECK(j["follicle"]["centers_px"].size() == 60);
+  CHECK(j["dots"]["lab"].size() == 3);
+  CHECK(j["dots"]["count"] == 12);
+  CHECK(j["dots"]["centers_px"].size() == 12);
+  CHECK(j["hairs"]["count"] == 5);
+  CHECK(j["px_per_mm"].get<double>() == 30.0);
+  CHECK(j["scene"] == "scalp");
+  CHECK(j["camera"] == "canon_eos_5d_mark_ii");
+  CHECK(j["patches"].empty());
+  // Darkness order: hair-filled follicle and dot below the skin.
+  CHECK(j["follicle"]["lab"][0].get<double>() < j["skin"]["lab"][0].get<double>() - 20);
+  CHECK(j["dots"]["lab"][0].get<double>() < j["skin"]["lab"][0].get<double>() - 10);
+}
+
+TEST_CASE("synth scalp truth dot and skin L*a*b* equal optics render's") {
+  // Reference: `shadecast optics render --json` with the same recipe, load, depth and diameter;
+  // --skin-variation 0 makes the frame's mean skin the nominal skin (node spectra are floats: 1e-3).
+  TempDir dir;
+  const std::string dot = "--melanin 0.08 --blood 0.02 --dot-depth-mm 0.2 --dot-diameter-mm 0.7";
+  const auto r = RunShadecast("synth scalp --camera gauss_broad --illuminant D50 --size 320x240 --follicles 10 "
+                              "--hairs 0 --dots 2 --dots-recipe carbon_black:9,iron_oxide_red:1 --dots-load 0.8 "
+                              "--skin-variation 0 " +
+                                  dot + " --out s.png --truth t.textproto",
+                              dir.path());
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK_THAT(ReadText(dir / "t.textproto"), Catch::Contains("dots {") && Catch::Contains("skin {"));
+  REQUIRE(RunShadecast("synth scalp --camera gauss_broad --illuminant D50 --size 320x240 --follicles 10 --hairs 0 "
+                       "--dots 2 --dots-recipe carbon_black:9,iron_oxide_red:1 --dots-load 0.8 --skin-variation 0 " +
+                           dot + " --out s.png --truth t.json",
+                       dir.path())
+              .exit_code == 0);
+  const auto optics = RunShadecast("optics render --pigment carbon_black:9,iron_oxide_red:1 --load 0.8 "
+                                   "--melanin 0.08 --blood 0.02 --depth-mm 0.2 --dot-diameter-mm 0.7 --json",
+                                   dir.path());
+  INFO(optics.err);
+  REQUIRE(optics.exit_code == 0);
+  const auto o = nlohmann::json::parse(optics.out);
+  const auto t = nlohmann::json::parse(ReadText(dir / "t.json"));
+  for (int c = 0; c < 3; ++c) {
+    CHECK(t["dots"]["lab"][c].get<double>() == Approx(o["dot_lab"][c].get<double>()).margin(1e-9));
+    CHECK(t["skin"]["lab"][c].get<double>() == Approx(o["skin_lab"][c].get<double>()).margin(1e-3));
+  }
+}
+
+TEST_CASE("synth scalp: same flags, same bytes; another seed differs; --with-chart puts the Nano in frame") {
+  TempDir dir;
+  const std::string base = "synth scalp --camera gauss_narrow --illuminant A --size 400x300 --follicles 40 --hairs 3 ";
+  REQUIRE(RunShadecast(base + "--seed 9 --out a.png --truth a.json", dir.path()).exit_code == 0);
+  REQUIRE(RunShadecast(base + "--seed 9 --out b.png --truth b.json", dir.path()).exit_code == 0);
+  REQUIRE(RunShadecast(base + "--seed 10 --out c.png --truth c.json", dir.path()).exit_code == 0);
+  CHECK(ReadText(dir / "a.png") == ReadText(dir / "b.png"));
+  CHECK(ReadText(dir / "a.json") == ReadText(dir / "b.json").replace(ReadText(dir / "b.json").find("b.png"), 5, "a.png"));
+  CHECK(ReadText(dir / "a.png") != ReadText(dir / "c.png"));
+
+  const auto r = RunShadecast("synth scalp --camera canon_eos_5d_mark_ii --illuminant D65 --size 1000x700 "
+                              "--px-per-mm 15 --with-chart --follicles 80 --out n.jpg --jpeg 90 --truth n.json",
+                              dir.path());
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  const auto j = nlohmann::json::parse(ReadText(dir / "n.json"));
+  REQUIRE(j["patches"].size() == 24);
+  CHECK(j["patches"][0]["name"] == "dark_skin");
+  CHECK(j["patches"][0]["lab"].size() == 3);
+  CHECK(j["chart"] == "colorchecker24_nano");
+  CHECK(j["px_per_mm"].get<double>() == 15.0);
+  REQUIRE(j["corners"].size() == 4);
+  for (const auto& c : j["corners"]) {
+    CHECK(c["x"].get<double>() >= 0);
+    CHECK(c["x"].get<double>() <= 999);
+    CHECK(c["y"].get<double>() >= 0);
+    CHECK(c["y"].get<double>() <= 699);
+  }
+}
+
+TEST_CASE("synth scalp: bad flags exit 2 with a clear message and leave no output file") {
+  TempDir dir;
+  const std::string head = "synth scalp --camera gauss_broad --illuminant D65 --size 320x240 ";
+  const std::string tail = " --out o.png --truth o.json";
+  struct Case {
+    std::string args, message;
+  } cases[] = {
+      {"synth scalp --camera no_such_cam --illuminant D65" + tail, "unknown camera 'no_such_cam'"},
+      {"synth scalp --camera gauss_broad --illuminant D77" + tail, "unknown illuminant 'D77'"},
+      {head + "--follicles -3" + tail, "--follicles"},
+      {head + "--dots 5" + tail, "--dots-recipe"},
+      {head + "--dots 5 --dots-recipe unobtainium:1" + tail, "no pigment 'unobtainium'"},
+      {head + "--dots 5 --dots-recipe carbon_black:1 --dot-depth-mm -1" + tail, "--dot-depth-mm"},
+      {head + "--dots 5 --dots-recipe carbon_black:1 --dots-load 0" + tail, "--dots-load"},
+      {head + "--dots 100000 --dots-recipe carbon_black:1" + tail, "could place only"},
+      {head + "--melanin 1.5" + tail, "--melanin"},
+      {head + "--px-per-mm 0" + tail, "--px-per-mm"},
+      {head + "--skin-variation 0.9" + tail, "--skin-variation"},
+      {head + "--with-chart" + tail, "does not fit"},
+      {head + "--blur-px -1" + tail, "--blur-px"},
+      {"synth scalp --camera gauss_broad --illuminant D65 --size -320x240" + tail, "--size"},
+      {head + "--params ./missing.textproto" + tail, "missing.textproto"},
+      {head + "--jpeg 90" + tail, "--jpeg"},
+      {head + "--encoding linear16 --out o.jpg --truth o.json", "16-bit"},
+      {head + "--out o.png --truth o.yaml", "--truth"},
+      {head + "--follicles lots" + tail, "--follicles"},
+  };
+  for (const auto& c : cases) {
+    INFO(c.args);
+    const auto r = RunShadecast(c.args, dir.path());
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(r.err, Catch::Contains(c.message));
+    CHECK_FALSE(fs::exists(dir / "o.png"));
+    CHECK_FALSE(fs::exists(dir / "o.json"));
+    CHECK_FALSE(fs::exists(dir / "o.jpg"));
+  }
+  CHECK(RunShadecast("synth scalp --help").out.find("--dots-recipe") != std::string::npos);
+}
