@@ -114,8 +114,8 @@ std::vector<double> SkinWeights(const pb::ChartDefinition& chart, const std::vec
   std::vector<double> w(chart.patches_size(), 1.0);
   for (int i = 0; i < chart.patches_size(); ++i) {
     const double l = reference.empty() ? chart.patches(i).reference_lab().l() : reference[i][0];
-    if (chart.patches(i).skin_like()) w[i] = 4.0;
-    else if (l < dark_l_max) w[i] = 2.0;
+    if (chart.patches(i).skin_like()) w[i] = 10.0;
+    else if (l < dark_l_max) w[i] = 3.0;
   }
   return w;
 }

@@ -53,7 +53,7 @@ struct CalibrationOptions {
   Linearization linearization = Linearization::kSrgb;
   // Ridge on the root-polynomial cross terms, relative to the data term and scale-free (terms are
   // measured after exposure normalisation, in units of their own RMS over the patches).
-  double ridge = 1e-3;
+  double ridge = 1e-5;
   // Robust loss on dE00 (soft L1): residuals beyond ~this many dE00 count less than quadratically.
   double robust_scale_de00 = 3.0;
   bool refine = true;        // Ceres refinement on CIEDE2000 after the closed-form start

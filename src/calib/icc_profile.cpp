@@ -56,8 +56,9 @@ int SampleClut(const cmsUInt16Number in[], cmsUInt16Number out[], void* cargo) {
     const double s = in[k] / 65535.0;
     n[k] = c->t->exposure() * s * s * s * c->top[k];
   }
-  color::Xyz xyz = c->t->NormalisedToXyz(n);
-  for (double& v : xyz) v = std::max(v, 0.0);
+  // No clamping of XYZ: L*a*b*'s linear segment continues below zero, so near-black device
+  // colours the model maps just outside the spectrum locus stay continuous.
+  const color::Xyz xyz = c->t->NormalisedToXyz(n);
   const color::Lab lab = color::XyzToLab(xyz, color::kIccD50White);
   const cmsCIELab l{std::clamp(lab[0], 0.0, 100.0), std::clamp(lab[1], -128.0, 127.0), std::clamp(lab[2], -128.0, 127.0)};
   cmsFloat2LabEncoded(out, &l);

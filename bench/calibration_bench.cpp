@@ -1,0 +1,276 @@
+// Camera calibration bench (issue 5): on identical synthesised patch data, the leave-one-out mean
+// and max dE00 of OpenCV's cv::ccm::ColorCorrectionModel (3x3, identity linearisation on linear
+// data, reference = the synthesiser's truth) beside each shadecast model; skin figures; the
+// spectral experiment on held-out skin; 8-bit JPEG photos; time per calibration at 24 MP.
+//
+// Usage: calibration_bench [--quick] [--patches-only] [--ridge R] [--robust S]
+//   --quick: Canon only, no 24 MP timing; --ridge/--robust: override the fit settings (sweeps)
+// Figures and the exact command are recorded in docs/benchmarks.md.
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <opencv2/core.hpp>
+#include <opencv2/mcc/ccm.hpp>
+#include <string>
+#include <vector>
+
+#include "blend/pigment_ks.h"
+#include "calib/calibration.h"
+#include "calib/detect.h"
+#include "calib/icc_profile.h"
+#include "calib/spectral.h"
+#include "color/adapt.h"
+#include "color/ciede2000.h"
+#include "color/colorimetry.h"
+#include "color/lab.h"
+#include "optics/model.h"
+#include "store/image_io.h"
+#include "store/pigment_library.h"
+#include "store/synth_data.h"
+#include "synth/chart.h"
+#include "synth/truth.h"
+
+namespace sc = shadecast::color;
+namespace ss = shadecast::synth;
+namespace st = shadecast::store;
+namespace cal = shadecast::calib;
+namespace op = shadecast::optics;
+
+namespace {
+
+double Seconds(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+// OpenCV ccm 3x3 with leave-one-out: fit on the other patches, infer the left-out one (linear
+// sRGB), convert to L*a*b* D50 (Bradford), dE00 against the truth.
+std::pair<double, double> CcmLoo(const std::vector<ss::Rgb>& rgb, const std::vector<sc::Lab>& lab) {
+  const int n = static_cast<int>(rgb.size());
+  double sum = 0, worst = 0;
+  for (int i = 0; i < n; ++i) {
+    cv::Mat src(n - 1, 1, CV_64FC3), ref(n - 1, 1, CV_64FC3);
+    int r = 0;
+    for (int k = 0; k < n; ++k) {
+      if (k == i) continue;
+      src.at<cv::Vec3d>(r) = cv::Vec3d(rgb[k][0], rgb[k][1], rgb[k][2]);
+      ref.at<cv::Vec3d>(r) = cv::Vec3d(lab[k][0], lab[k][1], lab[k][2]);
+      ++r;
+    }
+    cv::ccm::ColorCorrectionModel m(src, ref, cv::ccm::COLOR_SPACE_Lab_D50_2);
+    m.setColorSpace(cv::ccm::COLOR_SPACE_sRGB);
+    m.setCCM_TYPE(cv::ccm::CCM_3x3);
+    m.setDistance(cv::ccm::DISTANCE_CIE2000);
+    m.setLinear(cv::ccm::LINEARIZATION_IDENTITY);
+    m.run();
+    cv::Mat one(1, 1, CV_64FC3, cv::Scalar(rgb[i][0], rgb[i][1], rgb[i][2]));
+    const cv::Mat out = m.infer(one, true);
+    const cv::Vec3d v = out.at<cv::Vec3d>(0);
+    const sc::Xyz xyz = sc::LinearSrgbToXyzD50({v[0], v[1], v[2]});
+    const double de = sc::DeltaE00(sc::XyzToLab(xyz, sc::kIccD50White), lab[i]);
+    sum += de;
+    worst = std::max(worst, de);
+  }
+  return {sum / n, worst};
+}
+
+const cal::ModelReport& Find(const cal::CalibrationResult& r, cal::Model m) {
+  for (const auto& c : r.candidates)
+    if (c.model == m) return c;
+  return r.candidates.front();
+}
+
+// Skin spectra the spectral mode never trained on: other optics parameters, off-grid skins.
+std::vector<sc::Spectral36> HeldOutSkins() {
+  op::ModelParams p;
+  p.pheomelanin_fraction = 0.5;
+  p.saunderson_k2 = 0.5;
+  p.scattering_b = 1.2;
+  p.epidermis_mm = 0.06;
+  std::vector<sc::Spectral36> out;
+  for (double mel : {0.015, 0.03, 0.055, 0.09, 0.14, 0.2, 0.28, 0.37})
+    for (double blood : {0.007, 0.018, 0.035})
+      for (double s : {0.85, 1.2}) out.push_back(op::SkinReflectance({mel, blood, s}, p));
+  return out;
+}
+
+double MeanDe(const shadecast::pb::CameraProfile& prof, const std::vector<ss::Rgb>& rgb, const std::vector<sc::Lab>& lab) {
+  const cal::ProfileTransform t(prof);
+  double s = 0;
+  for (size_t i = 0; i < rgb.size(); ++i) s += sc::DeltaE00(t.ToLab(rgb[i]), lab[i]);
+  return s / rgb.size();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  bool quick = false, patches_only = false;
+  double ridge = cal::CalibrationOptions{}.ridge, robust = cal::CalibrationOptions{}.robust_scale_de00;
+  for (int i = 1; i < argc; ++i) {
+    if (std::strcmp(argv[i], "--quick") == 0) quick = true;
+    else if (std::strcmp(argv[i], "--patches-only") == 0) patches_only = true;
+    else if (std::strcmp(argv[i], "--ridge") == 0 && i + 1 < argc) ridge = std::atof(argv[++i]);
+    else if (std::strcmp(argv[i], "--robust") == 0 && i + 1 < argc) robust = std::atof(argv[++i]);
+  }
+  const auto chart = st::LoadChart("colorchecker24");
+  const auto spectra = ss::PatchSpectra(chart);
+  // Training set of the spectral mode: the optics model's defaults and the shipped library.
+  const auto lib = st::LoadDefaultPigmentLibrary();
+  op::ModelParams params;
+  std::vector<op::PigmentKS> ks;
+  for (const auto& p : lib.pigments())
+    if (p.id().find("white") == std::string::npos) ks.push_back(shadecast::blend::PigmentKsFromProto(p));
+  std::vector<op::BlendKS> blends;
+  for (const auto& k : ks) blends.push_back(op::MixBlend(op::Blend{{&k, 1.0}}, params));
+  const cal::TrainingSet training = cal::SkinTrainingSet(params, blends);
+  const auto heldout = HeldOutSkins();
+  std::printf("training set: %s; held-out skins: %zu (other optics parameters)\n\n", training.description.c_str(),
+              heldout.size());
+
+  const std::vector<std::string> cameras =
+      quick ? std::vector<std::string>{"canon_eos_5d_mark_ii"}
+            : std::vector<std::string>{"canon_eos_5d_mark_ii", "gauss_broad", "gauss_narrow", "gauss_shifted"};
+  const char* lights[] = {"D65", "LED-B3", "FL11", "A"};
+
+  std::printf("== Patch data (synth patches, linear), leave-one-out dE00 over the 24 patches, reference = truth ==\n");
+  std::printf("%-22s %-6s %-9s | %-11s | %-11s %-11s %-11s | %-20s | rp2/cv auto/cv | skinLOO rp2 auto(skin w) | "
+              "held-out skin rp2 spec\n",
+              "camera", "light", "noise", "OpenCV 3x3", "linear", "rootpoly2", "spectral", "auto (choice)");
+  for (const auto& cam : cameras) {
+    const ss::CameraSensitivity sens = st::LoadCamera(cam);
+    for (const char* light : lights) {
+      const ss::CameraResponse resp(sens, sc::CieIlluminant(light));
+      for (const char* noise : {"none", "realistic"}) {
+        ss::CaptureOptions cap;
+        cap.encoding = ss::Encoding::kLinear;
+        cap.noise = ss::NoiseModel::FromString(noise);
+        const ss::PatchesResult pr = ss::RenderPatches(spectra, resp, cap, 7);
+        cal::CalibrationInput in;
+        in.chart = chart;
+        in.reference = pr.lab;
+        for (const auto& v : pr.rgb) {
+          cal::PatchObservation o;
+          o.rgb = v;
+          for (double& c : o.rgb) c = std::max(c, 0.0);
+          in.patches.push_back(o);
+        }
+        cal::FlagClippedValues(&in.patches);
+        in.training = &training;
+        cal::CalibrationOptions opt;
+        opt.linearization = cal::Linearization::kNone;
+        opt.ridge = ridge;
+        opt.robust_scale_de00 = robust;
+        const cal::CalibrationResult r = cal::Calibrate(in, opt);
+        std::vector<ss::Rgb> rgb;
+        for (const auto& p : in.patches) rgb.push_back(p.rgb);
+        const auto [cv_mean, cv_max] = CcmLoo(rgb, pr.lab);
+        // Skin weights (auto, which may pick any model).
+        in.weights = cal::SkinWeights(chart, in.reference);
+        const cal::CalibrationResult rs = cal::Calibrate(in, opt);
+        in.weights.clear();
+        // Held-out skin through the rootpoly2 and spectral profiles (noise-free camera RGB).
+        ss::CaptureOptions cap0 = cap;
+        cap0.noise = ss::NoiseModel::FromString("none");
+        const ss::PatchesResult hs = ss::RenderPatches(heldout, resp, cap0, 1);
+        cal::CalibrationOptions one = opt;
+        one.leave_one_out = false;
+        one.model = cal::Model::kRootPoly2;
+        const double held_rp2 = MeanDe(cal::Calibrate(in, one).profile, hs.rgb, hs.lab);
+        one.model = cal::Model::kSpectral;
+        const double held_sp = MeanDe(cal::Calibrate(in, one).profile, hs.rgb, hs.lab);
+        const auto& lin = Find(r, cal::Model::kLinear);
+        const auto& rp = Find(r, cal::Model::kRootPoly2);
+        const auto& sp = Find(r, cal::Model::kSpectral);
+        std::printf(
+            "%-22s %-6s %-9s | %4.2f / %4.2f | %4.2f / %4.2f %4.2f / %4.2f %4.2f / %4.2f | %4.2f / %4.2f %-9s | %5.2f  "
+            "%5.2f   | %4.2f  %4.2f %-9s | %4.2f %4.2f\n",
+            cam.c_str(), light, noise, cv_mean, cv_max, lin.loo.mean_de00(), lin.loo.max_de00(), rp.loo.mean_de00(),
+            rp.loo.max_de00(), sp.loo.mean_de00(), sp.loo.max_de00(), r.profile.loo().mean_de00(),
+            r.profile.loo().max_de00(), cal::ModelToString(r.chosen).c_str(), rp.loo.mean_de00() / cv_mean,
+            r.profile.loo().mean_de00() / cv_mean, Find(rs, cal::Model::kRootPoly2).loo_skin.mean_de00(),
+            rs.profile.loo_skin().mean_de00(), cal::ModelToString(rs.chosen).c_str(), held_rp2, held_sp);
+        std::fflush(stdout);
+      }
+    }
+  }
+
+  if (patches_only) return 0;
+  std::printf("\n== 8-bit sRGB JPEG (q 90), realistic noise, 2048x1536 render: detect + sample + auto (srgb) ==\n");
+  for (const auto& cam : cameras) {
+    const ss::CameraSensitivity sens = st::LoadCamera(cam);
+    for (const char* light : {"D65", "LED-B3"}) {
+      const ss::CameraResponse resp(sens, sc::CieIlluminant(light));
+      ss::ChartRenderOptions ro;
+      ro.seed = 11;
+      ss::CaptureOptions cap;
+      const ss::ChartRender render = ss::RenderChart(chart, resp, ro, cap);
+      st::ImageWriteOptions wo;
+      wo.jpeg_quality = 90;
+      const ss::ImageF img = st::DecodeImage(st::EncodeImage(render.image, st::ImageFormat::kJpeg, wo), "jpeg");
+      const cal::ChartLocation loc = cal::DetectChart(img, chart, {});
+      if (!loc.found) {
+        std::printf("%-22s %-6s  chart not found (%s)\n", cam.c_str(), light, loc.message.c_str());
+        continue;
+      }
+      cal::CalibrationInput in;
+      in.chart = chart;
+      in.reference = render.patch_lab;
+      in.patches = cal::SamplePatches(img, chart, loc.corners, {});
+      in.training = &training;
+      const cal::CalibrationResult r = cal::Calibrate(in, {});
+      std::printf("%-22s %-6s  auto %-9s LOO mean %.2f max %.2f (linear %.2f, rootpoly2 %.2f, spectral %.2f)  "
+                  "corners refined rms %.2f px\n",
+                  cam.c_str(), light, cal::ModelToString(r.chosen).c_str(), r.profile.loo().mean_de00(),
+                  r.profile.loo().max_de00(), Find(r, cal::Model::kLinear).loo.mean_de00(),
+                  Find(r, cal::Model::kRootPoly2).loo.mean_de00(), Find(r, cal::Model::kSpectral).loo.mean_de00(),
+                  loc.refine_rms_px);
+      std::fflush(stdout);
+    }
+  }
+  if (quick) return 0;
+
+  std::printf("\n== Time per calibration at 24 MP (6000x4000 JPEG q 90, Canon, D65) ==\n");
+  {
+    const ss::CameraResponse resp(st::LoadCamera("canon_eos_5d_mark_ii"), sc::CieIlluminant("D65"));
+    ss::ChartRenderOptions ro;
+    ro.width = 6000;
+    ro.height = 4000;
+    ro.supersample = 1;
+    ro.seed = 5;
+    ss::CaptureOptions cap;
+    const ss::ChartRender render = ss::RenderChart(chart, resp, ro, cap);
+    st::ImageWriteOptions wo;
+    wo.jpeg_quality = 90;
+    const std::string bytes = st::EncodeImage(render.image, st::ImageFormat::kJpeg, wo);
+    for (int rep = 0; rep < 3; ++rep) {
+      auto t0 = std::chrono::steady_clock::now();
+      const ss::ImageF img = st::DecodeImage(bytes, "24mp.jpg");
+      const double t_decode = Seconds(t0);
+      t0 = std::chrono::steady_clock::now();
+      const cal::ChartLocation loc = cal::DetectChart(img, chart, {});
+      const double t_detect = Seconds(t0);
+      if (!loc.found) {
+        std::printf("chart not found at 24 MP: %s\n", loc.message.c_str());
+        break;
+      }
+      auto t1 = std::chrono::steady_clock::now();
+      cal::CalibrationInput in;
+      in.chart = chart;
+      in.reference = render.patch_lab;
+      in.patches = cal::SamplePatches(img, chart, loc.corners, {});
+      const double t_sample = Seconds(t1);
+      t1 = std::chrono::steady_clock::now();
+      in.training = &training;
+      const cal::CalibrationResult r = cal::Calibrate(in, {});
+      const double t_fit = Seconds(t1);
+      t1 = std::chrono::steady_clock::now();
+      const std::string icc = cal::IccProfileBytes(r.profile, {});
+      const double t_icc = Seconds(t1);
+      std::printf("decode %.3f s | detect %.3f s (downscale %.3f, refined %d corners, rms %.2f px) + sample %.3f s + "
+                  "fit/LOO all models %.3f s + ICC %.3f s = %.3f s (decode apart); auto %s LOO mean %.2f\n",
+                  t_decode, t_detect, loc.downscale, loc.refined_corners, loc.refine_rms_px, t_sample, t_fit, t_icc,
+                  t_detect + t_sample + t_fit + t_icc, cal::ModelToString(r.chosen).c_str(), r.profile.loo().mean_de00());
+      std::fflush(stdout);
+    }
+  }
+  return 0;
+}

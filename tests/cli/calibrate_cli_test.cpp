@@ -1,0 +1,133 @@
+// `shadecast calibrate` and `shadecast profile apply|check` as a user runs them, on synthesiser
+// output (ground truth: `synth patches` / `synth chart` truth files).
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "support/test_support.h"
+
+using shadecast::test::RunShadecast;
+using shadecast::test::TempDir;
+namespace fs = std::filesystem;
+
+namespace {
+const std::string kSpectra = shadecast::test::RepoFile("calibration/charts/colorchecker24_babelcolor_average_spectra.csv").string();
+
+// Canon / D65 noise-free linear patches and their truth in `dir`.
+void MakePatches(const TempDir& dir) {
+  auto r = RunShadecast("synth patches --camera canon_eos_5d_mark_ii --illuminant D65 --noise none --spectra '" + kSpectra +
+                        "' --out '" + (dir / "p.csv").string() + "' --truth '" + (dir / "t.textproto").string() + "'");
+  REQUIRE(r.exit_code == 0);
+}
+}  // namespace
+
+TEST_CASE("calibrate --patches writes a profile and an ICC and reports the contracted JSON keys") {
+  TempDir dir;
+  MakePatches(dir);
+  const std::string prof = (dir / "cam.pb").string(), icc = (dir / "cam.icc").string();
+  auto r = RunShadecast("calibrate --patches '" + (dir / "p.csv").string() + "' --reference '" +
+                        (dir / "t.textproto").string() + "' --model rootpoly2 --out '" + prof + "' --icc '" + icc + "' --json");
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  const auto j = nlohmann::json::parse(r.out);
+  CHECK(j["model"] == "rootpoly2");
+  for (const char* k : {"mean_de00", "max_de00"}) CHECK(j["fit"].contains(k));
+  for (const char* k : {"mean_de00", "max_de00", "skin_mean_de00", "dark_mean_de00"}) CHECK(j["loo"].contains(k));
+  REQUIRE(j["patches"].size() == 24);
+  for (const char* k : {"index", "name", "de00", "loo_de00", "excluded", "reason"}) CHECK(j["patches"][0].contains(k));
+  CHECK(j.contains("corners"));
+  // Noise-free Canon / D65: rootpoly2 LOO mean 0.58 measured (bench); bound with margin.
+  CHECK(j["loo"]["mean_de00"].get<double>() < 0.8);
+  CHECK(fs::file_size(prof) > 100);
+  CHECK(fs::file_size(icc) > 1000);
+
+  // profile apply on the same rows reproduces the fitted colours (truth within the fit error).
+  auto a = RunShadecast("profile apply --profile '" + prof + "' --rgb '" + (dir / "p.csv").string() + "' --json");
+  REQUIRE(a.exit_code == 0);
+  const auto lab = nlohmann::json::parse(a.out)["lab"];
+  REQUIRE(lab.size() == 24);
+  CHECK(lab[18][0].get<double>() == Approx(95).margin(2.5));  // white_9_5, truth L* ~95
+}
+
+TEST_CASE("calibrate rejects bad patch files with exit 2 and writes nothing") {
+  TempDir dir;
+  MakePatches(dir);
+  const std::string good = shadecast::test::ReadText(dir / "p.csv");
+  auto run = [&](const std::string& csv) {
+    std::ofstream(dir / "bad.csv") << csv;
+    return RunShadecast("calibrate --patches '" + (dir / "bad.csv").string() + "' --model linear --out '" +
+                        (dir / "out.pb").string() + "'");
+  };
+  auto r = run(good.substr(0, good.rfind("24,")));  // 23 rows
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("expected 24 rows") != std::string::npos);
+  std::string nan = good;
+  const size_t at = nan.find("\n5,") + 3;
+  nan.replace(at, nan.find(',', at) - at, "nan");
+  r = run(nan);
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("row 5") != std::string::npos);
+  std::string neg = good;
+  neg.replace(neg.find("\n7,") + 3, 0, "-");
+  r = run(neg);
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("negative") != std::string::npos);
+  r = RunShadecast("calibrate --image '" + (dir / "missing.jpg").string() + "' --out '" + (dir / "out.pb").string() + "'");
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("missing.jpg") != std::string::npos);
+  CHECK_FALSE(fs::exists(dir / "out.pb"));
+}
+
+TEST_CASE("calibrate: a clipped patch is excluded and named") {
+  TempDir dir;
+  MakePatches(dir);
+  std::string csv = shadecast::test::ReadText(dir / "p.csv");
+  const size_t at = csv.find("\n19,");
+  csv.replace(at, csv.find('\n', at + 1) - at, "\n19,1,1,1");
+  std::ofstream(dir / "clip.csv") << csv;
+  auto r = RunShadecast("calibrate --patches '" + (dir / "clip.csv").string() + "' --model linear --out '" +
+                        (dir / "o.textproto").string() + "' --json");
+  REQUIRE(r.exit_code == 0);
+  const auto j = nlohmann::json::parse(r.out);
+  CHECK(j["patches"][18]["excluded"].get<bool>());
+  CHECK(j["patches"][18]["reason"] == "clipped");
+  CHECK(j["excluded"][0] == "white_9_5 (clipped)");
+}
+
+TEST_CASE("calibrate --image finds the chart; profile check sees no drift on the same photo; no chart -> exit 3") {
+  TempDir dir;
+  const std::string img = (dir / "c.png").string(), truth = (dir / "ct.textproto").string();
+  REQUIRE(RunShadecast("synth chart --camera canon_eos_5d_mark_ii --illuminant LED-B3 --size 1200x900 --seed 4 --out '" +
+                       img + "' --truth '" + truth + "'").exit_code == 0);
+  const std::string prof = (dir / "p.textproto").string();
+  auto r = RunShadecast("calibrate --image '" + img + "' --reference '" + truth + "' --model rootpoly2 --out '" + prof +
+                        "' --json");
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  const auto j = nlohmann::json::parse(r.out);
+  REQUIRE(j["corners"].size() == 4);
+  // 8-bit sRGB PNG with realistic noise: LOO mean <= 1.5 dE00 is the bound for JPEG.
+  CHECK(j["loo"]["mean_de00"].get<double>() < 1.5);
+  auto c = RunShadecast("profile check --profile '" + prof + "' --image '" + img + "' --json");
+  REQUIRE(c.exit_code == 0);
+  const auto cj = nlohmann::json::parse(c.out);
+  CHECK(cj["drift"]["mean_de00"].get<double>() < 0.05);  // same photo: only resampling differences
+  CHECK_FALSE(cj["recalibrate"].get<bool>());
+
+  // A flat grey picture (binary PPM, which OpenCV decodes) holds no chart.
+  {
+    std::ofstream f(dir / "grey.ppm", std::ios::binary);
+    f << "P6\n640 480\n255\n" << std::string(640 * 480 * 3, '\x80');
+  }
+  r = RunShadecast("calibrate --image '" + (dir / "grey.ppm").string() + "' --out '" + (dir / "x.pb").string() + "'");
+  CHECK(r.exit_code == 3);
+  CHECK(r.err.find("--corners") != std::string::npos);
+  CHECK_FALSE(fs::exists(dir / "x.pb"));
+  // profile apply writes a float L*a*b* TIFF of a whole photo.
+  auto ap = RunShadecast("profile apply --profile '" + prof + "' --image '" + img + "' --out '" +
+                         (dir / "lab.tif").string() + "' --json");
+  REQUIRE(ap.exit_code == 0);
+  CHECK(nlohmann::json::parse(ap.out)["width"] == 1200);
+  CHECK(fs::file_size(dir / "lab.tif") > 1200 * 900 * 12);
+}
