@@ -14,6 +14,7 @@ SHADECAST_PACKAGES=(
   libprotobuf-dev protobuf-compiler
   libsqlite3-dev
   catch2 libcli11-dev nlohmann-json3-dev
+  argyll  # iccdump: the calibration tests check the ICC profiles with ArgyllCMS
 )
 
 shadecast_log() { printf '[shadecast] %s\n' "$*" >&2; }

@@ -46,6 +46,7 @@ lc::ToneCurvePtr LinearizationCurve(cmsContext ctx, const ProfileTransform& t, i
 struct ClutCargo {
   const ProfileTransform* t;
   double top[3];
+  bool v2 = false;
 };
 
 // CLUT sampler: shaped input s -> linear x = s^3 * top -> model -> L*a*b* (v4 16-bit encoding).
@@ -61,7 +62,10 @@ int SampleClut(const cmsUInt16Number in[], cmsUInt16Number out[], void* cargo) {
   const color::Xyz xyz = c->t->NormalisedToXyz(n);
   const color::Lab lab = color::XyzToLab(xyz, color::kIccD50White);
   const cmsCIELab l{std::clamp(lab[0], 0.0, 100.0), std::clamp(lab[1], -128.0, 127.0), std::clamp(lab[2], -128.0, 127.0)};
-  cmsFloat2LabEncoded(out, &l);
+  if (c->v2)
+    cmsFloat2LabEncodedV2(out, &l);
+  else
+    cmsFloat2LabEncoded(out, &l);
   return 1;
 }
 
@@ -77,6 +81,7 @@ void WriteText(const lc::Context& ctx, cmsHPROFILE h, cmsTagSignature sig, const
 
 bool IccOptions::IsValid(std::string* m) const {
   if (clut_points < 9 || clut_points > 65) return *m = "clut_points must be within 9-65", false;
+  if (version != 4.3 && version != 2.4) return *m = "version must be 4.3 or 2.4", false;
   return true;
 }
 
@@ -88,7 +93,7 @@ std::string IccProfileBytes(const pb::CameraProfile& profile, const IccOptions& 
   lc::Context ctx;
   lc::ProfilePtr h(cmsCreateProfilePlaceholder(ctx.get()));
   ctx.Check(h != nullptr, "cannot create a profile");
-  cmsSetProfileVersion(h.get(), 4.3);
+  cmsSetProfileVersion(h.get(), o.version);
   cmsSetDeviceClass(h.get(), cmsSigInputClass);
   cmsSetColorSpace(h.get(), cmsSigRgbData);
   cmsSetHeaderRenderingIntent(h.get(), INTENT_RELATIVE_COLORIMETRIC);
@@ -131,7 +136,7 @@ std::string IccProfileBytes(const pb::CameraProfile& profile, const IccOptions& 
               "cannot add the A curves");
     cmsStage* clut = cmsStageAllocCLut16bit(ctx.get(), o.clut_points, 3, 3, nullptr);
     ctx.Check(clut != nullptr, "cannot allocate the CLUT");
-    ClutCargo cargo{&t, {top[0], top[1], top[2]}};
+    ClutCargo cargo{&t, {top[0], top[1], top[2]}, o.version < 4};
     ctx.Check(cmsStageSampleCLut16bit(clut, SampleClut, &cargo, 0), "cannot sample the CLUT");
     ctx.Check(cmsPipelineInsertStage(lut.get(), cmsAT_END, clut), "cannot add the CLUT");
     ctx.Check(cmsPipelineInsertStage(lut.get(), cmsAT_END, cmsStageAllocToneCurves(ctx.get(), 3, nullptr)),
