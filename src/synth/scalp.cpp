@@ -351,11 +351,17 @@ ScalpRender RenderScalp(const ScalpOptions& o, const CameraResponse& response, c
     const double bw = std::abs(chart.cos_t) * wpx + std::abs(chart.sin_t) * hpx;
     const double bh = std::abs(chart.sin_t) * wpx + std::abs(chart.cos_t) * hpx;
     const double margin = std::max(4.0, 0.5 * ppm);  // half a millimetre of skin around the card
-    if (bw + 2 * margin > W || bh + 2 * margin > H)
+    // Whether it fits is judged at the largest rotation, so the answer does not depend on the seed.
+    const double tmax = o.chart_max_rotation_deg * M_PI / 180.0;
+    const double tw = std::min(tmax, std::atan2(hpx, wpx)), th = std::min(tmax, std::atan2(wpx, hpx));
+    const double bw_max = std::cos(tw) * wpx + std::sin(tw) * hpx;  // largest over [0, tmax]
+    const double bh_max = std::sin(th) * wpx + std::cos(th) * hpx;
+    if (std::max(bw, bw_max) + 2 * margin > W || std::max(bh, bh_max) + 2 * margin > H)
       throw std::invalid_argument("the chart '" + o.chart->id() + "' (" + Fmt(chart.layout.width_mm) + " x " +
                                   Fmt(chart.layout.height_mm) + " mm = " + std::to_string(std::lround(wpx)) + " x " +
                                   std::to_string(std::lround(hpx)) + " px at " + Fmt(ppm) +
-                                  " px/mm) does not fit in the " + std::to_string(W) + "x" + std::to_string(H) +
+                                  " px/mm, turned up to " + Fmt(o.chart_max_rotation_deg) + " deg) does not fit in the " +
+                                  std::to_string(W) + "x" + std::to_string(H) +
                                   " frame; enlarge --size or lower --px-per-mm");
     chart.cx = rng.Uniform(margin + 0.5 * bw, W - 1 - margin - 0.5 * bw);
     chart.cy = rng.Uniform(margin + 0.5 * bh, H - 1 - margin - 0.5 * bh);
@@ -644,11 +650,22 @@ ScalpRender RenderScalp(const ScalpOptions& o, const CameraResponse& response, c
     for (int y = y0; y <= y1; ++y)
       for (int x = x0; x <= x1; ++x) {
         float* p = &out.image.data[(static_cast<size_t>(y) * W + x) * 3];
+        auto material = [&](int sx, int sy) {
+          const Point uv = chart.ToMm(x + (sx + 0.5) / kSs - 0.5, y + (sy + 0.5) / kSs - 0.5);
+          return PatchAtMm(chart.layout, uv.x, uv.y);
+        };
+        // Inside one surface (the four corner samples and the centre agree; the chart's features
+        // are far wider than a pixel): no supersampling.
+        const int m0 = material(0, 0);
+        if (material(kSs - 1, 0) == m0 && material(0, kSs - 1) == m0 && material(kSs - 1, kSs - 1) == m0 &&
+            material(kSs / 2, kSs / 2) == m0) {
+          if (m0 >= 0) std::copy(mat_rgb[m0].begin(), mat_rgb[m0].end(), p);
+          continue;
+        }
         float acc[3] = {0, 0, 0};
         for (int sy = 0; sy < kSs; ++sy)
           for (int sx = 0; sx < kSs; ++sx) {
-            const Point uv = chart.ToMm(x + (sx + 0.5) / kSs - 0.5, y + (sy + 0.5) / kSs - 0.5);
-            const int k = PatchAtMm(chart.layout, uv.x, uv.y);
+            const int k = material(sx, sy);
             const float* v = k < 0 ? p : mat_rgb[k].data();
             for (int ch = 0; ch < 3; ++ch) acc[ch] += v[ch];
           }
