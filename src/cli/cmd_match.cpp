@@ -1,0 +1,191 @@
+// shadecast match: the recipe and session plan for a follicle shade seen through the client's skin.
+#include <cstdio>
+#include <memory>
+
+#include "blend/recipe.h"
+#include "cli/commands.h"
+#include "cli/inputs.h"
+#include "optics/skin_fit.h"
+#include "store/files.h"
+
+namespace shadecast::cli {
+namespace {
+
+struct MatchCliOptions {
+  std::string follicle, skin, measurement, library, params, units = "pct5";
+  double depth_mm = 0, dot_diameter_mm = 0;
+  double first_session_offset = blend::MatchOptions{}.first_session_lightness_offset;
+  int sessions = 3, max_pigments = 3;
+  bool json = false;
+};
+
+color::Lab LabFromJson(const nlohmann::json& j, const std::string& what) {
+  if (j.is_array() && j.size() == 3 && j[0].is_number() && j[1].is_number() && j[2].is_number())
+    return {j[0].get<double>(), j[1].get<double>(), j[2].get<double>()};
+  if (j.is_object() && j.contains("l") && j.contains("a") && j.contains("b"))
+    return {j["l"].get<double>(), j["a"].get<double>(), j["b"].get<double>()};
+  throw InputError(what + ": expected [L, a, b]");
+}
+
+void CheckLab(const color::Lab& lab, const std::string& what) {
+  if (lab[0] < 0 || lab[0] > 100) throw InputError(what + ": L* must be within 0-100, got " + std::to_string(lab[0]));
+  if (std::abs(lab[1]) > 128 || std::abs(lab[2]) > 128) throw InputError(what + ": a* and b* must be within -128..128");
+}
+
+nlohmann::json LabJson(const color::Lab& l) { return {l[0], l[1], l[2]}; }
+
+nlohmann::json RecipeJson(const blend::Recipe& r) {
+  nlohmann::json comps = nlohmann::json::array();
+  for (const auto& c : r.components) comps.push_back({{"pigment", c.pigment}, {"parts", c.parts}, {"fraction", c.fraction}});
+  return {{"components", comps}, {"load", r.load}, {"healed_lab", LabJson(r.predicted_lab)}, {"de00", r.de00}};
+}
+
+std::string MixText(const blend::Recipe& r, blend::PourUnits units) {
+  std::string out;
+  char buf[96];
+  for (const auto& c : r.components) {
+    if (units == blend::PourUnits::kParts10)
+      std::snprintf(buf, sizeof buf, "%s%s %d part%s", out.empty() ? "" : " + ", c.pigment.c_str(), c.parts,
+                    c.parts == 1 ? "" : "s");
+    else
+      std::snprintf(buf, sizeof buf, "%s%s %d %%", out.empty() ? "" : " + ", c.pigment.c_str(), c.parts * 5);
+    out += buf;
+  }
+  return out;
+}
+
+int RunMatch(const MatchCliOptions& o) {
+  color::Lab follicle{}, skin_lab{};
+  if (!o.measurement.empty()) {
+    if (!o.follicle.empty() || !o.skin.empty())
+      throw InputError("give either --measurement or --follicle and --skin, not both");
+    nlohmann::json m;
+    try {
+      m = nlohmann::json::parse(store::ReadFile(o.measurement));
+      follicle = LabFromJson(m.at("follicle").at("lab"), o.measurement + " follicle.lab");
+      skin_lab = LabFromJson(m.at("skin").at("lab"), o.measurement + " skin.lab");
+    } catch (const nlohmann::json::exception& e) {
+      throw InputError(o.measurement + ": not a measurement JSON with follicle.lab and skin.lab (" + e.what() + ")");
+    }
+  } else {
+    if (o.follicle.empty() || o.skin.empty()) throw InputError("give --follicle L,a,b and --skin L,a,b (or --measurement)");
+    follicle = ParseTriple(o.follicle, "--follicle");
+    skin_lab = ParseTriple(o.skin, "--skin");
+  }
+  CheckLab(follicle, "follicle");
+  CheckLab(skin_lab, "skin");
+
+  optics::ModelParams params = LoadModelParams(o.params);
+  if (o.depth_mm > 0) params.depth_mm = o.depth_mm;
+  if (o.dot_diameter_mm > 0) params.dot_diameter_mm = o.dot_diameter_mm;
+  std::string why;
+  if (!params.IsValid(&why)) throw InputError("--depth-mm/--dot-diameter-mm: " + why);
+
+  blend::MatchOptions mo;
+  mo.sessions = o.sessions;
+  mo.max_pigments = o.max_pigments;
+  mo.first_session_lightness_offset = o.first_session_offset;
+  try {
+    mo.units = blend::PourUnitsFromString(o.units);
+  } catch (const std::invalid_argument& e) {
+    throw InputError(std::string("--units: ") + e.what());
+  }
+  if (!mo.IsValid(&why)) throw InputError(why);
+
+  const auto lib = LoadLibrary(o.library);
+  std::vector<blend::Candidate> candidates;
+  for (int i = 0; i < lib->proto.pigments_size(); ++i) {
+    const auto role = lib->proto.pigments(i).role();
+    if (role == pb::REFERENCE || role == pb::ROLE_UNSPECIFIED) continue;
+    candidates.push_back({&lib->pigments[i], role == pb::BLACK});
+  }
+  if (std::none_of(candidates.begin(), candidates.end(), [](const blend::Candidate& c) { return c.black; }))
+    throw InputError(lib->source + ": the library has no black pigment (role BLACK); a recipe starts from one");
+
+  const optics::SkinFitResult skin = optics::FitSkin(skin_lab, params);
+  const blend::MatchResult r = blend::Match(follicle, skin.skin, candidates, params, mo);
+
+  if (o.json) {
+    nlohmann::json sessions = nlohmann::json::array();
+    for (const auto& s : r.sessions)
+      sessions.push_back({{"session", s.session},
+                          {"load", s.load},
+                          {"deposit", s.deposit},
+                          {"water_ml_per_ml", s.water_ml_per_ml},
+                          {"predicted_lab", LabJson(s.predicted_lab)},
+                          {"note", s.note}});
+    nlohmann::json alts = nlohmann::json::array();
+    for (const auto& a : r.alternatives) alts.push_back(RecipeJson(a));
+    nlohmann::json meta = nlohmann::json::object();
+    for (const auto& m : r.metamerism)
+      meta[m.light] = {{"contrast_de00", m.contrast_de00}, {"contrast_hue_deg", m.contrast_hue_deg}};
+    nlohmann::json recipe = RecipeJson(r.recipe);
+    recipe["units"] = o.units;
+    PrintJson({{"reachable", r.reachable},
+               {"miss", r.miss},
+               {"target", {{"follicle_lab", LabJson(follicle)}}},
+               {"skin",
+                {{"lab", LabJson(skin_lab)},
+                 {"melanin", skin.skin.melanin},
+                 {"blood", skin.skin.blood},
+                 {"scattering_scale", skin.skin.scattering_scale},
+                 {"residual_de00", skin.residual_de00},
+                 {"within_model", skin.within_model}}},
+               {"recipe", recipe},
+               {"predicted", {{"healed_lab", LabJson(r.recipe.predicted_lab)}, {"de00", r.recipe.de00}}},
+               {"continuous", RecipeJson(r.continuous)},
+               {"sessions", sessions},
+               {"alternatives", alts},
+               {"metamerism", meta},
+               {"metamerism_spread_de00", r.metamerism_spread_de00},
+               {"metamerism_flag", r.metamerism_flag}});
+    return kExitOk;
+  }
+  std::printf("Follicle target   L* %5.1f  a* %5.1f  b* %5.1f\n", follicle[0], follicle[1], follicle[2]);
+  std::printf("Skin              L* %5.1f  a* %5.1f  b* %5.1f%s\n", skin_lab[0], skin_lab[1], skin_lab[2],
+              skin.within_model ? "" : "   (outside the skin model: prediction less certain)");
+  std::printf("\nMix:              %s\n", MixText(r.recipe, mo.units).c_str());
+  std::printf("Healed, predicted L* %5.1f  a* %5.1f  b* %5.1f   %.1f dE00 from the target%s\n", r.recipe.predicted_lab[0],
+              r.recipe.predicted_lab[1], r.recipe.predicted_lab[2], r.recipe.de00,
+              r.reachable ? "" : "   NOT REACHABLE with these inks");
+  if (!r.reachable) std::printf("  nearest achievable is %s\n", r.miss.c_str());
+  std::printf("\n");
+  for (const auto& s : r.sessions) {
+    std::printf("Session %d: 1 ml mix + %4.1f ml distilled water   healed L* %5.1f   %s\n", s.session,
+                s.water_ml_per_ml, s.predicted_lab[0], s.note.c_str());
+  }
+  std::printf("\nDot-to-skin contrast under other lights:");
+  for (const auto& m : r.metamerism) std::printf("  %s %.1f", m.light.c_str(), m.contrast_de00);
+  std::printf(" dE00%s\n", r.metamerism_flag ? "   (changes a lot with the light: check under the room's lamp)" : "");
+  if (!r.alternatives.empty()) {
+    std::printf("\nAlternatives:\n");
+    for (const auto& a : r.alternatives)
+      std::printf("  %-48s  %.1f dE00\n", MixText(a, mo.units).c_str(), a.de00);
+  }
+  return kExitOk;
+}
+
+void RegisterMatch(CLI::App& app, Action& action) {
+  auto o = std::make_shared<MatchCliOptions>();
+  CLI::App* cmd = app.add_subcommand("match", "Ink mix and per-session dilution for a follicle shade, through the client's skin");
+  cmd->add_option("--follicle", o->follicle, "follicle shade L,a,b (D50)");
+  cmd->add_option("--skin", o->skin, "skin colour L,a,b (D50)");
+  cmd->add_option("--measurement", o->measurement, "a `shadecast measure --json` output instead of the two colours");
+  cmd->add_option("--library", o->library, "pigment library (default data/pigments/default.textproto)");
+  cmd->add_option("--params", o->params, "optics parameters file");
+  cmd->add_option("--depth-mm", o->depth_mm, "effective pigment depth (default: the parameters')");
+  cmd->add_option("--dot-diameter-mm", o->dot_diameter_mm, "healed dot diameter (default: the parameters')");
+  cmd->add_option("--sessions", o->sessions, "number of sessions")->capture_default_str();
+  cmd->add_option("--max-pigments", o->max_pigments, "black + up to K-1 neutralizers (1-3)")->capture_default_str();
+  cmd->add_option("--units", o->units, "pourable units: pct5 (5 % steps) or parts10 (parts of 10)")->capture_default_str();
+  cmd->add_option("--first-session-offset", o->first_session_offset, "session 1 aims this many L* lighter")
+      ->capture_default_str();
+  cmd->add_flag("--json", o->json, "JSON output");
+  cmd->callback([&action, o] { action = [o] { return RunMatch(*o); }; });
+}
+
+}  // namespace
+
+SHADECAST_REGISTER_COMMAND(50, "match", RegisterMatch);
+
+}  // namespace shadecast::cli

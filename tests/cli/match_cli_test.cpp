@@ -1,0 +1,69 @@
+// `shadecast match` as a technician's tool: contracted JSON keys, units, bad input.
+#include <catch2/catch.hpp>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "support/test_support.h"
+
+using shadecast::test::RunShadecast;
+
+TEST_CASE("match --json carries the contracted keys") {
+  auto r = RunShadecast("match --follicle 52,3,5 --skin 65,13,17 --json");
+  REQUIRE(r.exit_code == 0);
+  auto j = nlohmann::json::parse(r.out);
+  CHECK(j["reachable"].is_boolean());
+  REQUIRE(j["recipe"]["components"].size() >= 1);
+  for (const auto& c : j["recipe"]["components"]) {
+    CHECK(c.contains("pigment"));
+    CHECK(c.contains("parts"));
+    CHECK(c.contains("fraction"));
+  }
+  CHECK(j["recipe"]["load"].is_number());
+  CHECK(j["predicted"]["healed_lab"].size() == 3);
+  CHECK(j["predicted"]["de00"].is_number());
+  CHECK(j["continuous"]["de00"].is_number());
+  REQUIRE(j["sessions"].size() == 3);
+  for (const auto& s : j["sessions"]) {
+    CHECK(s.contains("session"));
+    CHECK(s.contains("load"));
+    CHECK(s["predicted_lab"].size() == 3);
+    CHECK(s["water_ml_per_ml"].get<double>() >= 0);
+  }
+  CHECK(j["alternatives"].is_array());
+  for (const char* light : {"D65", "A", "LED-B3"}) CHECK(j["metamerism"].contains(light));
+  // Continuous never worse than pourable (same objective, the lattice is a subset), to 1e-9.
+  CHECK(j["continuous"]["de00"].get<double>() <= j["predicted"]["de00"].get<double>() + 1e-9);
+}
+
+TEST_CASE("match reads a measurement file and prints a table in the technician's units") {
+  shadecast::test::TempDir dir;
+  std::ofstream(dir / "m.json") << R"({"follicle": {"lab": [50, 3, 5]}, "skin": {"lab": [64, 12, 17]}})";
+  auto r = RunShadecast("match --measurement '" + (dir / "m.json").string() + "' --units parts10 --sessions 2");
+  REQUIRE(r.exit_code == 0);
+  CHECK_THAT(r.out, Catch::Contains("ml distilled water"));
+  CHECK_THAT(r.out, Catch::Contains("part"));
+  CHECK_THAT(r.out, Catch::Contains("Session 2"));
+  CHECK_THAT(r.out, !Catch::Contains("Session 3"));
+}
+
+TEST_CASE("match: an unreachable target says so") {
+  auto r = RunShadecast("match --follicle 20,5,30 --skin 30,8,12 --json");
+  REQUIRE(r.exit_code == 0);
+  auto j = nlohmann::json::parse(r.out);
+  CHECK_FALSE(j["reachable"].get<bool>());
+  CHECK_FALSE(j["miss"].get<std::string>().empty());
+}
+
+TEST_CASE("match rejects bad input with exit code 2") {
+  shadecast::test::TempDir dir;
+  CHECK(RunShadecast("match --follicle 120,0,0 --skin 65,13,17").exit_code == 2);
+  CHECK(RunShadecast("match --follicle 50,0,0 --skin 65,13,17 --sessions 0").exit_code == 2);
+  CHECK(RunShadecast("match --follicle 50,0,0 --skin 65,13,17 --units drops").exit_code == 2);
+  CHECK(RunShadecast("match --follicle 50,0,0").exit_code == 2);
+  // A library with no black.
+  std::ofstream(dir / "lib.textproto") << "pigments { id: \"iron_oxide_red\" role: WARM_NEUTRALIZER "
+                                          "wavelengths_nm: [400, 700] k: [0.2, 0.01] s: [0.3, 0.3] }\n";
+  auto r = RunShadecast("match --follicle 50,0,0 --skin 65,13,17 --library '" + (dir / "lib.textproto").string() + "'");
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.err, Catch::Contains("no black"));
+}
