@@ -1,0 +1,31 @@
+#pragma once
+// Shared by the record-keeping subcommands: the database location, dates, recipe messages, history
+// checks and the history CSV.
+#include <memory>
+#include <string>
+
+#include "shadecast/history.pb.h"
+#include "store/database.h"
+
+namespace shadecast::cli {
+
+// --db PATH, else $SHADECAST_DB, else ./shadecast.db. Opening errors become InputError (exit 2).
+std::unique_ptr<store::Database> OpenDatabase(const std::string& flag);
+
+// A YYYY-MM-DD date that is valid and not after `today`. Throws InputError naming `what`.
+std::string CheckDate(const std::string& date, const std::string& what, const std::string& today);
+
+// Days from a to b (ISO dates).
+int DaysBetween(const std::string& a, const std::string& b);
+std::string AddDays(const std::string& date, int days);
+
+// Structural checks of a history before it is stored: an id, dates valid and in order, no
+// follow-up before the first session, every session with a recipe, finite L*a*b*. Throws
+// InputError "<source>: client '<id>': <field>: <problem>".
+void ValidateHistory(const pb::ClientHistory& h, const std::string& source);
+
+// One row per session or follow-up (docs/conventions.md, "History CSV").
+std::string HistoryToCsv(const pb::ClientHistory& h);
+pb::ClientHistory HistoryFromCsv(const std::string& text, const std::string& source);
+
+}  // namespace shadecast::cli

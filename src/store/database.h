@@ -1,0 +1,88 @@
+#pragma once
+// The clinic's records: an embedded SQLite database (versioned schema with migrations, WAL, foreign
+// keys with cascading erasure). Every public write runs in one transaction; a failure leaves the
+// database as it was. Health data: nothing here talks to the network.
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "shadecast/forecast.pb.h"
+#include "shadecast/history.pb.h"
+#include "shadecast/measurement.pb.h"
+#include "shadecast/recipe.pb.h"
+
+namespace shadecast::store {
+
+// The database's problems (locked, corrupt, newer schema, unknown client...): the message says which
+// file and what to do.
+struct DatabaseError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+struct ClientSummary {
+  std::string id;
+  std::string name;
+  std::string created;
+  int sessions = 0;
+  int visits = 0;
+  std::string last_session;  // ISO date or empty
+  std::string last_visit;
+};
+
+struct DueEntry {
+  std::string client_id;
+  std::string name;
+  std::string touch_up_p10, touch_up_p50, touch_up_p90;  // ISO dates
+  std::string last_seen;  // latest session or visit
+  std::string forecast_created;
+};
+
+class Database {
+ public:
+  // The schema version this build writes. Older files are migrated on open; newer ones refused.
+  static constexpr int kSchemaVersion = 2;
+
+  // Opens (creating when absent) and migrates. Throws DatabaseError.
+  static std::unique_ptr<Database> Open(const std::filesystem::path& path);
+  ~Database();
+  Database(const Database&) = delete;
+  Database& operator=(const Database&) = delete;
+
+  const std::filesystem::path& path() const { return path_; }
+  int schema_version() const;
+
+  // Clients. AddClient throws DatabaseError for a duplicate id.
+  void AddClient(const std::string& id, const std::string& name, const pb::Covariates& covariates,
+                 const std::string& created);
+  bool HasClient(const std::string& id) const;
+  std::vector<ClientSummary> ListClients() const;
+  // The whole history as one message (sessions and follow-ups in date order). Throws for an
+  // unknown id.
+  pb::ClientHistory History(const std::string& id) const;
+  // Removes the client and everything about them (right to erasure). Returns false if unknown.
+  bool EraseClient(const std::string& id);
+
+  void AddSession(const std::string& client_id, const pb::TreatmentSession& session);
+  void AddVisit(const std::string& client_id, const pb::FollowUp& visit, const pb::Measurement* measurement);
+  void AddConsultation(const std::string& client_id, const std::string& date, const pb::Measurement& measurement,
+                       const pb::SessionPlan& plan, const std::string& report_path);
+  void AddForecast(const std::string& client_id, const std::string& created, const pb::Forecast& forecast);
+
+  // Latest forecast per client whose median touch-up date falls on or before `until` (ISO date),
+  // soonest first.
+  std::vector<DueEntry> Due(const std::string& until) const;
+
+  // Imports a whole history as one client in one transaction: the client wholly in or wholly out.
+  // `replace`: an existing client of that id is replaced; otherwise a duplicate is an error.
+  void ImportHistory(const pb::ClientHistory& history, bool replace, const std::string& created);
+
+ private:
+  explicit Database(std::filesystem::path path);
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+  std::filesystem::path path_;
+};
+
+}  // namespace shadecast::store

@@ -1,0 +1,149 @@
+// The clinic database: migrations, refusal of newer schemas, erasure, atomic imports, crash safety.
+#include "store/database.h"
+
+#include <catch2/catch.hpp>
+#include <sqlite3.h>
+
+#include <fstream>
+
+#include "store/message_io.h"
+#include "support/test_support.h"
+
+namespace st = shadecast::store;
+namespace pb = shadecast::pb;
+
+namespace {
+pb::ClientHistory SampleHistory(const std::string& id, int sessions, int visits) {
+  pb::ClientHistory h;
+  h.set_client_id(id);
+  h.set_name("Client " + id);
+  for (int i = 0; i < sessions; ++i) {
+    auto* s = h.add_sessions();
+    s->set_date("2025-01-1" + std::to_string(i));
+    auto* c = s->mutable_recipe()->add_components();
+    c->set_pigment("carbon_black");
+    c->set_fraction(1.0);
+    s->mutable_recipe()->set_load(0.3);
+  }
+  for (int i = 0; i < visits; ++i) {
+    auto* v = h.add_follow_ups();
+    v->set_date("2025-0" + std::to_string(3 + i) + "-01");
+    v->mutable_dot_lab()->set_l(50 + i);
+    v->mutable_skin_lab()->set_l(65);
+  }
+  return h;
+}
+
+int Exec(const std::string& db, const std::string& sql) {
+  sqlite3* h = nullptr;
+  sqlite3_open(db.c_str(), &h);
+  const int rc = sqlite3_exec(h, sql.c_str(), nullptr, nullptr, nullptr);
+  sqlite3_close(h);
+  return rc;
+}
+
+std::string Query(const std::string& db, const std::string& sql) {
+  sqlite3* h = nullptr;
+  sqlite3_open(db.c_str(), &h);
+  sqlite3_stmt* s = nullptr;
+  sqlite3_prepare_v2(h, sql.c_str(), -1, &s, nullptr);
+  std::string out;
+  if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_text(s, 0)) out = reinterpret_cast<const char*>(sqlite3_column_text(s, 0));
+  sqlite3_finalize(s);
+  sqlite3_close(h);
+  return out;
+}
+}  // namespace
+
+TEST_CASE("A database written by schema 1 is migrated; a newer one is refused") {
+  shadecast::test::TempDir dir;
+  const std::string path = (dir / "old.db").string();
+  // Schema 1 as a released shadecast wrote it (store/database.cpp migration 0 -> 1).
+  REQUIRE(Exec(path, "CREATE TABLE clients (id TEXT PRIMARY KEY, name TEXT NOT NULL DEFAULT '', created TEXT NOT NULL, covariates BLOB);"
+                     "CREATE TABLE profiles (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, created TEXT NOT NULL, profile BLOB NOT NULL);"
+                     "CREATE TABLE sessions (id INTEGER PRIMARY KEY, client_id TEXT NOT NULL REFERENCES clients(id) ON DELETE CASCADE, date TEXT NOT NULL, session BLOB NOT NULL);"
+                     "CREATE TABLE visits (id INTEGER PRIMARY KEY, client_id TEXT NOT NULL REFERENCES clients(id) ON DELETE CASCADE, date TEXT NOT NULL, visit BLOB NOT NULL, photo_sha256 TEXT NOT NULL DEFAULT '');"
+                     "INSERT INTO clients VALUES ('old1', 'Kept', '2024-01-01', NULL);"
+                     "PRAGMA user_version = 1;") == SQLITE_OK);
+  {
+    auto db = st::Database::Open(path);
+    CHECK(db->schema_version() == st::Database::kSchemaVersion);
+    CHECK(db->HasClient("old1"));
+    pb::Forecast f;
+    f.set_touchup_p50("2027-01-01");
+    db->AddForecast("old1", "2026-01-01", f);  // a table migration 2 created
+  }
+  REQUIRE(Exec(path, "PRAGMA user_version = 99;") == SQLITE_OK);
+  CHECK_THROWS_WITH(st::Database::Open(path), Catch::Contains("newer shadecast") && Catch::Contains("99"));
+}
+
+TEST_CASE("Erasure removes a client and everything about them") {
+  shadecast::test::TempDir dir;
+  const std::string path = (dir / "c.db").string();
+  auto db = st::Database::Open(path);
+  db->ImportHistory(SampleHistory("a", 2, 2), false, "2026-01-01");
+  db->ImportHistory(SampleHistory("b", 1, 1), false, "2026-01-01");
+  pb::Forecast f;
+  f.set_touchup_p50("2027-01-01");
+  db->AddForecast("a", "2026-01-01", f);
+  CHECK(db->EraseClient("a"));
+  CHECK_FALSE(db->HasClient("a"));
+  CHECK(db->HasClient("b"));
+  for (const char* table : {"sessions", "visits", "forecasts", "consultations"})
+    CHECK(Query(path, std::string("SELECT COUNT(*) FROM ") + table + " WHERE client_id = 'a'") == "0");
+  CHECK_FALSE(db->EraseClient("a"));
+}
+
+TEST_CASE("History round trip and duplicate ids") {
+  shadecast::test::TempDir dir;
+  auto db = st::Database::Open(dir / "c.db");
+  const auto h = SampleHistory("x", 3, 2);
+  db->ImportHistory(h, false, "2026-01-01");
+  const auto back = db->History("x");
+  CHECK(back.sessions_size() == 3);
+  CHECK(back.follow_ups_size() == 2);
+  CHECK(back.follow_ups(1).dot_lab().l() == 51);
+  CHECK_THROWS_WITH(db->ImportHistory(h, false, "2026-01-01"), Catch::Contains("already exists"));
+  CHECK_THROWS_WITH(db->AddClient("x", "", {}, "2026-01-01"), Catch::Contains("already exists"));
+  CHECK_THROWS_WITH(db->History("nobody"), Catch::Contains("no client 'nobody'"));
+}
+
+TEST_CASE("SIGKILL in the middle of a bulk import leaves whole clients and a sound file") {
+  // Fault injection (store/database.cpp): SHADECAST_FAULT_KILL_AFTER_IMPORTS=3 raises SIGKILL right
+  // after the third client's commit.
+  shadecast::test::TempDir dir;
+  std::filesystem::create_directories(dir / "h");
+  for (int i = 0; i < 8; ++i)
+    st::WriteMessageAtomic(dir / "h" / ("client" + std::to_string(i) + ".textproto"), SampleHistory("k" + std::to_string(i), 3, 3));
+  const std::string db = (dir / "k.db").string();
+  auto r = shadecast::test::RunShadecast("import '" + (dir / "h").string() + "' --db '" + db + "'", dir.path());
+  REQUIRE(r.exit_code == 0);  // without the fault, all 8 arrive
+  CHECK(Query(db, "SELECT COUNT(*) FROM clients") == "8");
+  const std::string db2 = (dir / "k2.db").string();
+  r = shadecast::test::RunShadecast("import '" + (dir / "h").string() + "' --db '" + db2 + "'", dir.path());
+  std::filesystem::remove(db2);
+  const std::string cmd = "cd '" + dir.path().string() + "' && SHADECAST_TODAY=2026-01-15 SHADECAST_FAULT_KILL_AFTER_IMPORTS=3 '" +
+                          std::string(SHADECAST_BIN) + "' import h --db '" + db2 + "' >/dev/null 2>&1";
+  const int status = std::system(cmd.c_str());
+  CHECK(status != 0);  // killed
+  CHECK(Query(db2, "PRAGMA integrity_check") == "ok");
+  CHECK(Query(db2, "SELECT COUNT(*) FROM clients") == "3");
+  // Each committed client is whole: 3 sessions and 3 visits each.
+  CHECK(Query(db2, "SELECT COUNT(*) FROM sessions") == "9");
+  CHECK(Query(db2, "SELECT COUNT(*) FROM visits") == "9");
+}
+
+TEST_CASE("A locked database gives a clear error and is left unchanged") {
+  shadecast::test::TempDir dir;
+  const std::string path = (dir / "l.db").string();
+  { st::Database::Open(path)->AddClient("a", "", {}, "2026-01-01"); }
+  sqlite3* other = nullptr;
+  sqlite3_open(path.c_str(), &other);
+  REQUIRE(sqlite3_exec(other, "BEGIN EXCLUSIVE", nullptr, nullptr, nullptr) == SQLITE_OK);
+  auto r = shadecast::test::RunShadecast("client add b --db '" + path + "'", dir.path());
+  sqlite3_exec(other, "ROLLBACK", nullptr, nullptr, nullptr);
+  sqlite3_close(other);
+  CHECK(r.exit_code != 0);
+  CHECK_THAT(r.err, Catch::Contains("locked") || Catch::Contains("busy"));
+  CHECK(Query(path, "SELECT COUNT(*) FROM clients") == "1");
+}
