@@ -1,0 +1,99 @@
+// Device RGB -> L*a*b* D50 planes with tables (measure.h, LabConverter).
+#include <algorithm>
+#include <cassert>
+#include <cmath>
+
+#include "calib/mapping.h"
+#include "color/lab.h"
+#include "measure/measure.h"
+
+namespace shadecast::measure {
+namespace {
+constexpr float kCbrtMax = 2.0f;   // f(t) tabulated on [0, 2]; beyond, std::cbrt
+constexpr int kCbrtN = 16384;
+constexpr double kEps = 216.0 / 24389.0, kKappa = 24389.0 / 27.0;
+
+double LabF(double t) { return t > kEps ? std::cbrt(t) : (kKappa * t + 16.0) / 116.0; }
+}  // namespace
+
+LabConverter::LabConverter(const pb::CameraProfile& profile, int levels) : levels_(levels) {
+  if (levels < 1 || levels > 65535) throw std::invalid_argument("LabConverter: levels must be 1-65535");
+  const calib::ProfileTransform t(profile);  // validates
+  n_terms_ = t.n_terms();
+  coef_.assign(t.coefficients().begin(), t.coefficients().end());
+  // Fold the white into the coefficients: rows give X/Xw, Y/Yw, Z/Zw.
+  for (int c = 0; c < 3; ++c)
+    for (int j = 0; j < n_terms_; ++j) coef_[c * n_terms_ + j] /= static_cast<float>(color::kIccD50White[c]);
+  for (int c = 0; c < 3; ++c) {
+    lin_[c].resize(levels + 1);
+    sqrt_[c].resize(levels + 1);
+  }
+  for (int i = 0; i <= levels; ++i) {
+    const double v = static_cast<double>(i) / levels;
+    const calib::Rgb n = t.Normalised({v, v, v});  // per-channel linearisation and exposure
+    for (int c = 0; c < 3; ++c) {
+      lin_[c][i] = static_cast<float>(n[c]);
+      sqrt_[c][i] = static_cast<float>(std::sqrt(std::max(n[c], 0.0)));
+    }
+  }
+  cbrt_.resize(kCbrtN + 2);
+  for (int i = 0; i <= kCbrtN + 1; ++i) cbrt_[i] = static_cast<float>(LabF(double(kCbrtMax) * i / kCbrtN));
+}
+
+void LabConverter::Convert(const synth::ImageF& rgb, int x0, int y0, int w, int h, float* lp, float* ap,
+                           float* bp) const {
+  assert(rgb.channels == 3 && x0 >= 0 && y0 >= 0 && x0 + w <= rgb.width && y0 + h <= rgb.height);
+  const float scale = static_cast<float>(levels_);
+  const float inv_step = kCbrtN / kCbrtMax;
+  const float* cb = cbrt_.data();
+  auto f = [&](float t) -> float {
+    if (t < 0) return static_cast<float>((kKappa * t + 16.0) / 116.0);
+    if (t >= kCbrtMax) return std::cbrt(t);
+    const float u = t * inv_step;
+    const int i = static_cast<int>(u);
+    const float w = u - i;
+    return cb[i] + w * (cb[i + 1] - cb[i]);
+  };
+  const float* k = coef_.data();
+  const int n = n_terms_;
+  for (int y = 0; y < h; ++y) {
+    const float* src = rgb.data.data() + (static_cast<size_t>(y0 + y) * rgb.width + x0) * 3;
+    float* lo = lp + static_cast<size_t>(y) * w;
+    float* ao = ap + static_cast<size_t>(y) * w;
+    float* bo = bp + static_cast<size_t>(y) * w;
+    for (int x = 0; x < w; ++x) {
+      int q[3];
+      for (int c = 0; c < 3; ++c) {
+        const float v = std::clamp(src[3 * x + c], 0.0f, 1.0f);
+        q[c] = static_cast<int>(v * scale + 0.5f);
+      }
+      float t[6] = {lin_[0][q[0]], lin_[1][q[1]], lin_[2][q[2]], 0, 0, 0};
+      if (n == 6) {
+        const float sr = sqrt_[0][q[0]], sg = sqrt_[1][q[1]], sb = sqrt_[2][q[2]];
+        t[3] = sr * sg;
+        t[4] = sg * sb;
+        t[5] = sr * sb;
+      }
+      float xyz[3];
+      for (int c = 0; c < 3; ++c) {
+        float s = 0;
+        for (int j = 0; j < n; ++j) s += k[c * n + j] * t[j];
+        xyz[c] = s;
+      }
+      const float fx = f(xyz[0]), fy = f(xyz[1]), fz = f(xyz[2]);
+      lo[x] = 116.0f * fy - 16.0f;
+      ao[x] = 500.0f * (fx - fy);
+      bo[x] = 200.0f * (fy - fz);
+    }
+  }
+}
+
+color::Lab LabConverter::ToLab(const calib::Rgb& device) const {
+  synth::ImageF one(1, 1, 3);
+  for (int c = 0; c < 3; ++c) one.data[c] = static_cast<float>(device[c]);
+  float l, a, b;
+  Convert(one, 0, 0, 1, 1, &l, &a, &b);
+  return {l, a, b};
+}
+
+}  // namespace shadecast::measure

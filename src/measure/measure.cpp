@@ -1,0 +1,802 @@
+// Measurement of a scalp photo (measure.h): colour, scale, blobs, cores, skin, undertone, flags.
+#include "measure/measure.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <map>
+#include <numeric>
+#include <opencv2/imgproc.hpp>
+
+#include "color/ciede2000.h"
+#include "color/lab.h"
+#include "color/skin_tone.h"
+#include "synth/chart.h"
+
+namespace shadecast::measure {
+
+bool MeasureOptions::IsValid(std::string* message) const {
+  auto fail = [&](const std::string& m) {
+    if (message) *message = m;
+    return false;
+  };
+  if (roi.width < 0 || roi.height < 0 || roi.x < 0 || roi.y < 0) return fail("roi: x, y >= 0 and width, height >= 0");
+  if (px_per_mm < 0 || !std::isfinite(px_per_mm)) return fail("px_per_mm must be >= 0 (0: from the chart)");
+  if (min_diameter_mm < 0 || max_diameter_mm < 0 || (max_diameter_mm > 0 && max_diameter_mm <= min_diameter_mm))
+    return fail("blob diameters: 0 <= min_diameter_mm < max_diameter_mm (0: by target)");
+  if (!(min_contrast_l > 0)) return fail("min_contrast_l must be > 0");
+  if (!(max_hessian_ratio >= 1)) return fail("max_hessian_ratio must be >= 1");
+  if (!(glare_l_above_skin > 0) || !(glare_clip_level > 0 && glare_clip_level <= 1))
+    return fail("glare_l_above_skin > 0 and 0 < glare_clip_level <= 1");
+  if (min_blobs < 0) return fail("min_blobs must be >= 0");
+  if (!(clip_share_flag > 0 && clip_share_flag <= clip_share_fail && clip_share_fail <= 1))
+    return fail("0 < clip_share_flag <= clip_share_fail <= 1");
+  if (!(skin_trim_mad > 0)) return fail("skin_trim_mad must be > 0");
+  if (max_skin_samples < 1000) return fail("max_skin_samples must be >= 1000");
+  if (!(chart_margin_mm >= 0)) return fail("chart_margin_mm must be >= 0");
+  return true;
+}
+
+std::string MeasureResult::BriefReport() const {
+  const auto& m = measurement;
+  const bool dots = m.dots().count() > 0 && m.follicle().count() == 0;
+  const auto& b = dots ? m.dots() : m.follicle();
+  char buf[512];
+  std::snprintf(buf, sizeof buf,
+                "%s: %d, L*a*b* (%.1f, %.1f, %.1f), spread %.2f dE00; skin (%.1f, %.1f, %.1f); undertone %s, "
+                "ITA %.1f (%s), Monk %d; %.2f px/mm; flags: %d",
+                dots ? "dots" : "follicles", b.count(), b.lab().l(), b.lab().a(), b.lab().b(), b.spread_de00(),
+                m.skin().l(), m.skin().a(), m.skin().b(), m.undertone().class_().c_str(), m.undertone().ita_deg(),
+                m.undertone().ita_category().c_str(), m.undertone().monk(), m.px_per_mm(), m.quality().flags_size());
+  return buf;
+}
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+double Since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
+
+pb::Lab ToPb(const color::Lab& l) {
+  pb::Lab p;
+  p.set_l(l[0]);
+  p.set_a(l[1]);
+  p.set_b(l[2]);
+  return p;
+}
+
+double Median(std::vector<double> v) {
+  if (v.empty()) return 0;
+  const size_t k = v.size() / 2;
+  std::nth_element(v.begin(), v.begin() + k, v.end());
+  double m = v[k];
+  if (v.size() % 2 == 0) m = 0.5 * (m + *std::max_element(v.begin(), v.begin() + k));
+  return m;
+}
+
+color::Xyz LabToXyzD50(const color::Lab& l) { return color::LabToXyz(l, color::kIccD50White); }
+color::Lab XyzToLabD50(const color::Xyz& x) { return color::XyzToLab(x, color::kIccD50White); }
+
+// A convex quadrilateral in ROI pixel coordinates (the card plus a margin).
+struct Quad {
+  bool valid = false;
+  std::array<cv::Point2d, 4> p;
+  bool Contains(double x, double y) const {
+    if (!valid) return false;
+    int sign = 0;
+    for (int i = 0; i < 4; ++i) {
+      const cv::Point2d& a = p[i];
+      const cv::Point2d& b = p[(i + 1) % 4];
+      const double c = (b.x - a.x) * (y - a.y) - (b.y - a.y) * (x - a.x);
+      const int s = c > 0 ? 1 : (c < 0 ? -1 : 0);
+      if (s == 0) continue;
+      if (sign == 0) sign = s;
+      else if (s != sign) return false;
+    }
+    return true;
+  }
+};
+
+struct ChartFound {
+  bool found = false;
+  calib::Corners corners{};
+  std::vector<calib::PatchObservation> patches;
+  double px_per_mm = 0;
+  cv::Matx33d mm_to_px;
+};
+
+ChartFound FindChart(const synth::ImageF& rgb, const ColorSource& src, int detect_pixels) {
+  ChartFound f;
+  calib::DetectOptions d;
+  d.linear_input = src.linear_input;
+  d.max_detect_pixels = detect_pixels;
+  const calib::ChartLocation loc = src.chart_corners ? calib::LocateWithCorners(rgb, *src.chart, *src.chart_corners, d)
+                                                     : calib::DetectChart(rgb, *src.chart, d);
+  if (!loc.found) return f;
+  f.found = true;
+  f.corners = loc.corners;
+  f.patches = calib::SamplePatches(rgb, *src.chart, loc.corners, calib::SampleOptions{});
+  const synth::ChartLayout layout = synth::LayoutOf(*src.chart);
+  const cv::Point2f mm[4] = {{0, 0},
+                             {float(layout.width_mm), 0},
+                             {float(layout.width_mm), float(layout.height_mm)},
+                             {0, float(layout.height_mm)}};
+  cv::Point2f px[4];
+  for (int i = 0; i < 4; ++i) px[i] = {float(loc.corners[i].x), float(loc.corners[i].y)};
+  const cv::Mat h = cv::getPerspectiveTransform(mm, px);
+  for (int r = 0; r < 3; ++r)
+    for (int c = 0; c < 3; ++c) f.mm_to_px(r, c) = h.at<double>(r, c);
+  // Scale from the patch pitch: distance between neighbouring patch centres in pixels / pitch in mm.
+  auto map = [&](const synth::Point& q) {
+    const cv::Vec3d v = f.mm_to_px * cv::Vec3d(q.x, q.y, 1.0);
+    return cv::Point2d(v[0] / v[2], v[1] / v[2]);
+  };
+  double sx = 0, sy = 0;
+  int nx = 0, ny = 0;
+  for (int r = 0; r < layout.rows; ++r)
+    for (int c = 0; c < layout.cols; ++c) {
+      const cv::Point2d p = map(layout.centers_mm[r * layout.cols + c]);
+      if (c + 1 < layout.cols) {
+        sx += cv::norm(map(layout.centers_mm[r * layout.cols + c + 1]) - p) / layout.pitch_x_mm;
+        ++nx;
+      }
+      if (r + 1 < layout.rows) {
+        sy += cv::norm(map(layout.centers_mm[(r + 1) * layout.cols + c]) - p) / layout.pitch_y_mm;
+        ++ny;
+      }
+    }
+  f.px_per_mm = std::sqrt((sx / nx) * (sy / ny));
+  return f;
+}
+
+// The card outline grown by `margin_mm`, in ROI coordinates.
+Quad CardQuad(const ChartFound& f, const pb::ChartDefinition& chart, double margin_mm, int x0, int y0) {
+  Quad q;
+  if (!f.found) return q;
+  const double w = chart.width_mm(), h = chart.height_mm(), m = margin_mm;
+  const cv::Point2d mm[4] = {{-m, -m}, {w + m, -m}, {w + m, h + m}, {-m, h + m}};
+  for (int i = 0; i < 4; ++i) {
+    const cv::Vec3d v = f.mm_to_px * cv::Vec3d(mm[i].x, mm[i].y, 1.0);
+    q.p[i] = {v[0] / v[2] - x0, v[1] / v[2] - y0};
+  }
+  q.valid = true;
+  return q;
+}
+
+// ---- scale space ----------------------------------------------------------------------------------
+// Difference of Gaussians with k = 2: D = G(2 s) - G(s) ~ 3 s^2 LoG. A dark blob gives D > 0; the
+// response (D / 3) is about half the contrast of a Gaussian blob at its own scale.
+struct DogLevel {
+  double sigma = 0;  // full-resolution pixels
+  int octave = 0;    // computed at 1 / 2^octave resolution
+  cv::Mat d;         // response (D / 3), at that resolution
+  cv::Mat g;         // G(sigma) at that resolution (for the Hessian)
+};
+
+struct ScaleSpace {
+  std::vector<cv::Mat> pyramid;  // L* at 1, 1/2, 1/4 ...
+  std::vector<DogLevel> levels;
+};
+
+ScaleSpace BuildScaleSpace(const cv::Mat& l, double sigma_first, int n_levels) {
+  ScaleSpace s;
+  s.pyramid.push_back(l);
+  std::map<std::pair<int, int>, cv::Mat> cache;  // (octave, sigma index) -> blurred
+  auto blurred = [&](int octave, int j) -> const cv::Mat& {
+    auto key = std::make_pair(octave, j);
+    auto it = cache.find(key);
+    if (it != cache.end()) return it->second;
+    while (static_cast<int>(s.pyramid.size()) <= octave) {
+      cv::Mat half;
+      cv::resize(s.pyramid.back(), half, cv::Size(), 0.5, 0.5, cv::INTER_AREA);
+      s.pyramid.push_back(half);
+    }
+    const double sig_full = sigma_first * std::pow(2.0, j);
+    // Downsampling by 2^o with area averaging already blurs by ~0.5 px at the new resolution.
+    const double sig = std::sqrt(std::max(0.09, std::pow(sig_full / (1 << octave), 2) - (octave > 0 ? 0.25 : 0.0)));
+    cv::Mat out;
+    cv::GaussianBlur(s.pyramid[octave], out, cv::Size(), sig, sig, cv::BORDER_REFLECT);
+    return cache.emplace(key, out).first->second;
+  };
+  for (int j = 0; j < n_levels; ++j) {
+    DogLevel lv;
+    lv.sigma = sigma_first * std::pow(2.0, j);
+    lv.octave = std::max(0, std::min(4, static_cast<int>(std::floor(std::log2(lv.sigma / 0.9)))));
+    const cv::Mat& g1 = blurred(lv.octave, j);
+    const cv::Mat& g2 = blurred(lv.octave, j + 1);
+    cv::subtract(g2, g1, lv.d);
+    lv.d *= 1.0 / 3.0;
+    lv.g = g1;
+    s.levels.push_back(std::move(lv));
+  }
+  return s;
+}
+
+// Value of level `lv` at full-resolution point (x, y): the maximum over its 3x3 neighbourhood.
+float MaxNear(const DogLevel& lv, double x, double y) {
+  const double f = 1 << lv.octave;
+  const int cx = static_cast<int>(std::lround((x + 0.5) / f - 0.5)), cy = static_cast<int>(std::lround((y + 0.5) / f - 0.5));
+  float m = -1e30f;
+  for (int dy = -1; dy <= 1; ++dy)
+    for (int dx = -1; dx <= 1; ++dx) {
+      const int u = std::clamp(cx + dx, 0, lv.d.cols - 1), v = std::clamp(cy + dy, 0, lv.d.rows - 1);
+      m = std::max(m, lv.d.at<float>(v, u));
+    }
+  return m;
+}
+
+struct Candidate {
+  double x, y, response;
+  int level;
+};
+
+std::vector<Candidate> FindMaxima(const ScaleSpace& s, float threshold) {
+  std::vector<Candidate> out;
+  const int n = static_cast<int>(s.levels.size());
+  for (int j = 1; j + 1 < n; ++j) {
+    const DogLevel& lv = s.levels[j];
+    const cv::Mat& d = lv.d;
+    const double f = 1 << lv.octave;
+    for (int y = 1; y + 1 < d.rows; ++y) {
+      const float* r0 = d.ptr<float>(y - 1);
+      const float* r1 = d.ptr<float>(y);
+      const float* r2 = d.ptr<float>(y + 1);
+      for (int x = 1; x + 1 < d.cols; ++x) {
+        const float v = r1[x];
+        if (v < threshold) continue;
+        if (!(v > r1[x - 1] && v >= r1[x + 1] && v > r0[x - 1] && v > r0[x] && v > r0[x + 1] && v >= r2[x - 1] &&
+              v >= r2[x] && v >= r2[x + 1]))
+          continue;
+        // Sub-pixel peak by a parabola in x and y.
+        const double dx = 0.5 * (r1[x - 1] - r1[x + 1]) / std::max(1e-6f, r1[x - 1] - 2 * v + r1[x + 1]);
+        const double dy = 0.5 * (r0[x] - r2[x]) / std::max(1e-6f, r0[x] - 2 * v + r2[x]);
+        const double fx = (x + std::clamp(dx, -0.5, 0.5) + 0.5) * f - 0.5;
+        const double fy = (y + std::clamp(dy, -0.5, 0.5) + 0.5) * f - 0.5;
+        if (v < MaxNear(s.levels[j - 1], fx, fy) || v < MaxNear(s.levels[j + 1], fx, fy)) continue;
+        out.push_back({fx, fy, v, j});
+      }
+    }
+  }
+  return out;
+}
+
+struct Planes {
+  int w = 0, h = 0;
+  std::vector<float> l, a, b;
+  color::Lab At(int x, int y) const {
+    const size_t i = static_cast<size_t>(y) * w + x;
+    return {l[i], a[i], b[i]};
+  }
+};
+
+// Per-blob measurements for the core and the blur model (Y contrast against the local ring).
+struct CoreStats {
+  bool ok = false;
+  color::Xyz bg{}, obs{};  // ring (local skin) and centre, XYZ D50 (Y = 1 white)
+  double ring_l = 0, centre_l = 0;
+  double volume = 0;       // sum of the Y contrast over the window, px
+  double m2 = 0;           // second moment of the Y contrast per axis, px^2
+  double rho = 1;          // radius of the centre disc, px
+  double x = 0, y = 0;     // refined centre
+  double r_half = 0;       // radius of the area darker than half the centre contrast (blur-robust size)
+};
+
+CoreStats MeasureCore(const Planes& p, double x, double y, double r) {
+  CoreStats s;
+  const int win = static_cast<int>(std::ceil(2.5 * r + 2));
+  const int x0 = std::max(0, static_cast<int>(x) - win), x1 = std::min(p.w - 1, static_cast<int>(x) + win + 1);
+  const int y0 = std::max(0, static_cast<int>(y) - win), y1 = std::min(p.h - 1, static_cast<int>(y) + win + 1);
+  // Ring: [1.6 r + 1, 2.5 r + 2].
+  const double rin = 1.6 * r + 1, rout = 2.5 * r + 2;
+  std::vector<double> rl, ra, rb;
+  for (int v = y0; v <= y1; ++v)
+    for (int u = x0; u <= x1; ++u) {
+      const double d = std::hypot(u - x, v - y);
+      if (d < rin || d > rout) continue;
+      const color::Lab c = p.At(u, v);
+      rl.push_back(c[0]);
+      ra.push_back(c[1]);
+      rb.push_back(c[2]);
+    }
+  if (rl.size() < 8) return s;
+  const color::Lab ring{Median(rl), Median(ra), Median(rb)};
+  s.ring_l = ring[0];
+  s.bg = LabToXyzD50(ring);
+  // Refine the centre: contrast-weighted centroid within r + 1.
+  double sw = 0, sx = 0, sy = 0;
+  const double rc = r + 1;
+  for (int v = y0; v <= y1; ++v)
+    for (int u = x0; u <= x1; ++u) {
+      if (std::hypot(u - x, v - y) > rc) continue;
+      const double w = std::max(0.0, ring[0] - p.l[static_cast<size_t>(v) * p.w + u]);
+      sw += w * w;
+      sx += w * w * u;
+      sy += w * w * v;
+    }
+  if (sw > 0) {
+    x = sx / sw;
+    y = sy / sw;
+  }
+  s.x = x;
+  s.y = y;
+  s.rho = std::max(1.0, 0.3 * r);
+  color::Xyz acc{0, 0, 0};
+  int n = 0;
+  double vol = 0, mom = 0;
+  const double rwin = 2.0 * r + 1.5;
+  for (int v = y0; v <= y1; ++v)
+    for (int u = x0; u <= x1; ++u) {
+      const double d = std::hypot(u - x, v - y);
+      if (d > rwin) continue;
+      const color::Lab c = p.At(u, v);
+      const color::Xyz q = LabToXyzD50(c);
+      const double py = s.bg[1] - q[1];
+      vol += py;
+      mom += py * d * d;
+      if (d <= s.rho) {
+        for (int k = 0; k < 3; ++k) acc[k] += q[k];
+        ++n;
+      }
+    }
+  if (n == 0) return s;
+  for (int k = 0; k < 3; ++k) s.obs[k] = acc[k] / n;
+  s.centre_l = XyzToLabD50(s.obs)[0];
+  int n_half = 0;
+  const double half_l = 0.5 * (ring[0] + s.centre_l);
+  for (int v = y0; v <= y1; ++v)
+    for (int u = x0; u <= x1; ++u)
+      if (std::hypot(u - x, v - y) <= rwin && p.l[static_cast<size_t>(v) * p.w + u] <= half_l) ++n_half;
+  s.r_half = std::sqrt(n_half / M_PI);
+  s.volume = vol;
+  s.m2 = vol > 0 ? mom / (2 * vol) : 0;
+  s.ok = true;
+  return s;
+}
+
+// Principal curvature ratio (>= 1; large for a stroke) of L* smoothed at `sigma`, at (x, y): the
+// Hessian from analytic Gaussian second-derivative weights over a 3 sigma window (full resolution).
+double HessianRatio(const Planes& p, double x, double y, double sigma, double ring_l) {
+  sigma = std::max(1.0, sigma);
+  const int win = static_cast<int>(std::ceil(3 * sigma));
+  const int cx = static_cast<int>(std::lround(x)), cy = static_cast<int>(std::lround(y));
+  double hxx = 0, hyy = 0, hxy = 0;
+  const double s2 = sigma * sigma, s4 = s2 * s2;
+  for (int v = std::max(0, cy - win); v <= std::min(p.h - 1, cy + win); ++v)
+    for (int u = std::max(0, cx - win); u <= std::min(p.w - 1, cx + win); ++u) {
+      const double dx = u - x, dy = v - y;
+      const double g = std::exp(-(dx * dx + dy * dy) / (2 * s2));
+      const double val = p.l[static_cast<size_t>(v) * p.w + u] - ring_l;
+      hxx += val * (dx * dx / s4 - 1 / s2) * g;
+      hyy += val * (dy * dy / s4 - 1 / s2) * g;
+      hxy += val * (dx * dy / s4) * g;
+    }
+  const double tr = hxx + hyy, det = hxx * hyy - hxy * hxy;
+  const double disc = std::sqrt(std::max(0.0, tr * tr / 4 - det));
+  const double l1 = std::abs(tr / 2 + disc), l2 = std::abs(tr / 2 - disc);
+  const double big = std::max(l1, l2), small = std::min(l1, l2);
+  if (tr <= 0) return 1e9;  // not a minimum of L*
+  return small > 0 ? big / small : 1e9;
+}
+
+// Disc of radius R and contrast C blurred by a Gaussian of sigma e: the centre keeps
+// 1 - exp(-R^2 / 2 e^2) of C, the volume is C pi R^2. From centre / volume, R (bisection).
+double DiscRadius(double centre, double volume, double e) {
+  if (!(centre > 0 && volume > 0)) return -1;
+  const double q = centre / volume;
+  auto g = [&](double r) { return (1 - std::exp(-r * r / (2 * e * e))) / (M_PI * r * r); };
+  double lo = 0.2, hi = 60;
+  if (q >= g(lo)) return lo;
+  if (q <= g(hi)) return hi;
+  for (int i = 0; i < 60; ++i) {
+    const double mid = 0.5 * (lo + hi);
+    (g(mid) > q ? lo : hi) = mid;
+  }
+  return 0.5 * (lo + hi);
+}
+double CentreFraction(double r, double e) { return 1 - std::exp(-r * r / (2 * e * e)); }
+
+}  // namespace
+
+MeasureResult Measure(const synth::ImageF& rgb, const ColorSource& src, const UndertoneThresholds& thresholds,
+                      const MeasureOptions& o) {
+  std::string why;
+  if (!o.IsValid(&why)) throw std::invalid_argument("measure options: " + why);
+  if (rgb.channels != 3 || rgb.width < 16 || rgb.height < 16) throw MeasureError("the photo must be RGB and at least 16x16 px");
+  if (!src.profile && !src.chart) throw std::invalid_argument("measure: give a camera profile or a chart");
+  const auto t_start = Clock::now();
+  MeasureResult res;
+  pb::Measurement& m = res.measurement;
+  pb::Quality* q = m.mutable_quality();
+  q->set_chart_drift_de00(-1);
+  q->set_chart_fit_de00(-1);
+  auto flag = [&](const std::string& f, const std::string& msg) {
+    q->add_flags(f);
+    q->add_messages(msg);
+  };
+  char buf[512];
+
+  // ---- ROI -------------------------------------------------------------------------------------
+  Roi roi = o.roi;
+  if (roi.empty()) roi = {0, 0, rgb.width, rgb.height};
+  if (roi.x + roi.width > rgb.width || roi.y + roi.height > rgb.height) {
+    std::snprintf(buf, sizeof buf, "the ROI %d,%d,%d,%d does not fit in the %dx%d photo", roi.x, roi.y, roi.width,
+                  roi.height, rgb.width, rgb.height);
+    throw MeasureError(buf);
+  }
+  if (roi.width < 16 || roi.height < 16) throw MeasureError("the ROI is smaller than 16x16 px");
+
+  // ---- clipping ----------------------------------------------------------------------------------
+  size_t n_top = 0, n_bottom = 0;
+  for (int y = roi.y; y < roi.y + roi.height; ++y) {
+    const float* row = rgb.data.data() + (static_cast<size_t>(y) * rgb.width + roi.x) * 3;
+    for (int x = 0; x < roi.width; ++x) {
+      const float r = row[3 * x], g = row[3 * x + 1], b = row[3 * x + 2];
+      n_top += (r >= 0.995f || g >= 0.995f || b >= 0.995f);
+      n_bottom += (r <= 0.005f && g <= 0.005f && b <= 0.005f);
+    }
+  }
+  const double n_roi = static_cast<double>(roi.width) * roi.height;
+  q->set_clipped_share(n_top / n_roi);
+  if (n_top / n_roi >= o.clip_share_fail) {
+    std::snprintf(buf, sizeof buf,
+                  "the photo is clipped: %.0f %% of the ROI is at the top of the range, so no colour can be measured; "
+                  "lower the exposure (or the light) and take it again",
+                  100.0 * n_top / n_roi);
+    throw MeasureError(buf);
+  }
+  if (n_bottom / n_roi >= o.clip_share_fail) {
+    std::snprintf(buf, sizeof buf,
+                  "the photo is black: %.0f %% of the ROI is at the bottom of the range; raise the exposure and take it again",
+                  100.0 * n_bottom / n_roi);
+    throw MeasureError(buf);
+  }
+  if (n_top / n_roi >= o.clip_share_flag) {
+    std::snprintf(buf, sizeof buf, "%.1f %% of the ROI is clipped (glare or overexposure); colours near it are excluded",
+                  100.0 * n_top / n_roi);
+    flag("clipping", buf);
+  }
+
+  // ---- colour: chart and profile -------------------------------------------------------------------
+  auto t0 = Clock::now();
+  ChartFound chart;
+  if (src.chart) chart = FindChart(rgb, src, o.chart_detect_pixels);
+  pb::CameraProfile fitted;
+  const pb::CameraProfile* profile = src.profile;
+  if (!profile) {
+    if (!chart.found)
+      throw ChartNotFound("no " + src.chart->id() +
+                          " chart found in the photo: colour comes from the chart in the frame (--chart-in-frame), so "
+                          "put the chart flat in the frame, give its corners, or use --profile");
+    calib::CalibrationInput in;
+    in.chart = *src.chart;
+    in.reference = src.chart_reference;
+    in.patches = chart.patches;
+    calib::CalibrationOptions co;
+    co.model = o.chart_model;
+    co.leave_one_out = false;
+    co.linearization = src.linear_input ? calib::Linearization::kNone : calib::Linearization::kSrgb;
+    try {
+      fitted = calib::Calibrate(in, co).profile;
+    } catch (const std::invalid_argument& e) {
+      throw MeasureError(std::string("the chart in the frame cannot be used for colour: ") + e.what());
+    }
+    profile = &fitted;
+    m.set_color_source("chart_in_frame");
+    q->set_chart_fit_de00(fitted.fit().mean_de00());
+    if (fitted.fit().mean_de00() > 3.0) {
+      std::snprintf(buf, sizeof buf, "the in-frame chart fits poorly (mean %.1f dE00): check light and glare on the chart",
+                    fitted.fit().mean_de00());
+      flag("chart_fit", buf);
+    }
+  } else {
+    m.set_color_source("profile");
+    if (chart.found) {
+      calib::DriftOptions d;
+      d.max_mean_drift_de00 = o.drift_mean_flag_de00;
+      d.max_patch_drift_de00 = o.drift_patch_flag_de00;
+      const calib::DriftReport dr = calib::CheckDrift(*profile, chart.patches, d);
+      q->set_chart_drift_de00(dr.drift.mean_de00());
+      if (dr.recalibrate) {
+        std::snprintf(buf, sizeof buf,
+                      "the chart in the frame drifts from the profile (mean %.1f, max %.1f dE00): the profile does not "
+                      "fit this camera, light or exposure; recalibrate (%s)",
+                      dr.drift.mean_de00(), dr.drift.max_de00(), dr.reason.c_str());
+        flag("chart_drift", buf);
+      }
+    }
+  }
+  if (chart.found) res.chart_corners = chart.corners;
+
+  // ---- scale --------------------------------------------------------------------------------------
+  double ppm = o.px_per_mm;
+  if (ppm > 0) {
+    m.set_px_per_mm_source("flag");
+  } else if (chart.found) {
+    ppm = chart.px_per_mm;
+    m.set_px_per_mm_source("chart");
+  } else {
+    throw MeasureError("no scale: the chart was not found in the photo; give --px-per-mm");
+  }
+  m.set_px_per_mm(ppm);
+  res.times.chart_s = Since(t0);
+
+  // ---- convert ------------------------------------------------------------------------------------
+  t0 = Clock::now();
+  const LabConverter conv(*profile, src.input_levels);
+  Planes P;
+  P.w = roi.width;
+  P.h = roi.height;
+  P.l.resize(static_cast<size_t>(P.w) * P.h);
+  P.a.resize(P.l.size());
+  P.b.resize(P.l.size());
+  conv.Convert(rgb, roi.x, roi.y, roi.width, roi.height, P.l.data(), P.a.data(), P.b.data());
+  res.times.convert_s = Since(t0);
+
+  const Quad card = src.chart ? CardQuad(chart, *src.chart, o.chart_margin_mm, roi.x, roi.y) : Quad{};
+  auto device_clipped = [&](int u, int v) {
+    const float* px = rgb.data.data() + (static_cast<size_t>(roi.y + v) * rgb.width + roi.x + u) * 3;
+    return px[0] >= o.glare_clip_level || px[1] >= o.glare_clip_level || px[2] >= o.glare_clip_level;
+  };
+
+  // Rough skin L* (median on a coarse grid outside the card) for the glare test.
+  double skin_l_rough;
+  {
+    std::vector<double> ls;
+    const int st = std::max(1, static_cast<int>(std::sqrt(n_roi / 20000.0)));
+    for (int v = 0; v < P.h; v += st)
+      for (int u = 0; u < P.w; u += st)
+        if (!card.Contains(u, v)) ls.push_back(P.l[static_cast<size_t>(v) * P.w + u]);
+    if (ls.empty()) throw MeasureError("no skin in the ROI: it lies on the chart; choose an ROI on the scalp");
+    skin_l_rough = Median(ls);
+  }
+
+  // ---- detection ----------------------------------------------------------------------------------
+  t0 = Clock::now();
+  const bool dots = o.target == Target::kDots;
+  const double dmin = o.min_diameter_mm > 0 ? o.min_diameter_mm : (dots ? 0.3 : 0.05);
+  const double dmax = o.max_diameter_mm > 0 ? o.max_diameter_mm : (dots ? 1.5 : 0.3);
+  // Blob sigma ~ r / sqrt(2), widened by the optics; levels from below the smallest to above the largest.
+  const double sig_lo = std::max(0.5, 0.5 * dmin * ppm / std::sqrt(2.0));
+  const double sig_hi = std::max(sig_lo * 2, 0.5 * dmax * ppm / std::sqrt(2.0) + 1.0);
+  const double sigma_first = sig_lo / 2;
+  const int n_levels = 2 + static_cast<int>(std::ceil(std::log2(sig_hi / sig_lo))) + 1;
+  cv::Mat lmat(P.h, P.w, CV_32F, P.l.data());
+  const ScaleSpace ss = BuildScaleSpace(lmat, sigma_first, n_levels);
+  std::vector<Candidate> cands = FindMaxima(ss, static_cast<float>(o.detect_response_fraction * o.min_contrast_l));
+  std::sort(cands.begin(), cands.end(), [](const Candidate& a, const Candidate& b) { return a.response > b.response; });
+  // Non-maximum suppression across scales: one blob per place.
+  std::vector<Candidate> kept;
+  {
+    const double cell = std::max(4.0, sig_hi * 2);
+    std::map<std::pair<int, int>, std::vector<int>> grid;
+    for (const auto& c : cands) {
+      if (card.Contains(c.x, c.y)) continue;
+      const double rc = std::sqrt(2.0) * ss.levels[c.level].sigma;
+      const int gx = static_cast<int>(c.x / cell), gy = static_cast<int>(c.y / cell);
+      bool clash = false;
+      for (int dy = -1; dy <= 1 && !clash; ++dy)
+        for (int dx = -1; dx <= 1 && !clash; ++dx) {
+          auto it = grid.find({gx + dx, gy + dy});
+          if (it == grid.end()) continue;
+          for (int k : it->second) {
+            const double rk = std::sqrt(2.0) * ss.levels[kept[k].level].sigma;
+            if (std::hypot(kept[k].x - c.x, kept[k].y - c.y) < std::max(rc, rk)) {
+              clash = true;
+              break;
+            }
+          }
+        }
+      if (clash) continue;
+      grid[{gx, gy}].push_back(static_cast<int>(kept.size()));
+      kept.push_back(c);
+    }
+  }
+  res.times.detect_s = Since(t0);
+
+  // ---- cores ---------------------------------------------------------------------------------------
+  t0 = Clock::now();
+  std::vector<CoreStats> stats;
+  std::vector<int> idx;  // blob index of each accepted core
+  int n_elong = 0, n_glare = 0;
+  for (const auto& c : kept) {
+    Blob b;
+    b.x = c.x;
+    b.y = c.y;
+    b.radius_px = std::sqrt(2.0) * ss.levels[c.level].sigma;
+    b.response = c.response;
+    const CoreStats cs = MeasureCore(P, c.x, c.y, b.radius_px);
+    b.hessian_ratio = cs.ok ? HessianRatio(P, cs.x, cs.y, ss.levels[c.level].sigma * std::sqrt(2.0), cs.ring_l) : 0;
+    b.contrast_l = cs.ring_l - cs.centre_l;
+    if (cs.ok) b.core_observed = XyzToLabD50(cs.obs);
+    if (!cs.ok || b.contrast_l < o.min_contrast_l) {
+      b.rejected = "faint";
+    } else if (2 * cs.r_half / ppm < dmin || 2 * cs.r_half / ppm > dmax) {
+      b.rejected = "size";
+    } else if (b.hessian_ratio > o.max_hessian_ratio) {
+      b.rejected = "elongated";
+      ++n_elong;
+    } else {
+      // Glare: highlights or clipped pixels within twice the radius.
+      const int win = static_cast<int>(std::ceil(2 * b.radius_px + 1));
+      bool glare = false;
+      for (int v = std::max(0, int(c.y) - win); v <= std::min(P.h - 1, int(c.y) + win) && !glare; ++v)
+        for (int u = std::max(0, int(c.x) - win); u <= std::min(P.w - 1, int(c.x) + win); ++u)
+          if (P.l[static_cast<size_t>(v) * P.w + u] > skin_l_rough + o.glare_l_above_skin || device_clipped(u, v)) {
+            glare = true;
+            break;
+          }
+      if (glare) {
+        b.rejected = "glare";
+        ++n_glare;
+      } else {
+        b.accepted = true;
+        stats.push_back(cs);
+        idx.push_back(static_cast<int>(res.blobs.size()));
+      }
+    }
+    b.x += roi.x;
+    b.y += roi.y;
+    res.blobs.push_back(b);
+  }
+
+  // Blur: the blob's second moment is that of the disc (R^2 / 4 per axis, R ~ the half-contrast
+  // radius) plus the blur's sigma^2; the median over blobs.
+  double blur = o.blur_px;
+  if (blur < 0 && !stats.empty()) {
+    std::vector<double> b2;
+    for (const auto& cs : stats) b2.push_back(cs.m2 - cs.r_half * cs.r_half / 4);
+    blur = std::sqrt(std::clamp(Median(b2), 0.09, 16.0));
+  }
+  m.mutable_follicle()->set_blur_sigma_px(blur < 0 ? 0 : blur);
+
+  std::vector<color::Lab> cores, observed;
+  for (size_t i = 0; i < stats.size(); ++i) {
+    const CoreStats& cs = stats[i];
+    Blob& b = res.blobs[idx[i]];
+    color::Xyz x = cs.obs;
+    if (o.blur_correction && blur > 0) {
+      const double e = o.blur_gain * std::sqrt(blur * blur + cs.rho * cs.rho / 4);
+      const double R = cs.r_half;
+      if (R > 0) {
+        const double kappa = std::min(4.0, 1.0 / std::max(1e-6, CentreFraction(R, e)));
+        for (int k = 0; k < 3; ++k) x[k] = std::max(0.2 * cs.obs[k], cs.bg[k] - kappa * (cs.bg[k] - cs.obs[k]));
+      }
+    }
+    b.core = XyzToLabD50(x);
+    cores.push_back(b.core);
+    observed.push_back(b.core_observed);
+  }
+  auto aggregate = [](const std::vector<color::Lab>& v) {
+    std::vector<double> l, a, bb;
+    for (const auto& c : v) l.push_back(c[0]), a.push_back(c[1]), bb.push_back(c[2]);
+    return color::Lab{Median(l), Median(a), Median(bb)};
+  };
+  pb::BlobSet* set = dots ? m.mutable_dots() : m.mutable_follicle();
+  if (dots) set->set_blur_sigma_px(m.follicle().blur_sigma_px()), m.mutable_follicle()->Clear();
+  set->set_count(static_cast<int>(cores.size()));
+  set->set_rejected_elongated(n_elong);
+  set->set_rejected_glare(n_glare);
+  if (!cores.empty()) {
+    const color::Lab agg = aggregate(cores);
+    *set->mutable_lab() = ToPb(agg);
+    std::vector<double> d;
+    for (const auto& c : cores) d.push_back(color::DeltaE00(c, agg));
+    set->set_spread_de00(Median(d));
+    set->set_blur_correction_de00(color::DeltaE00(aggregate(observed), agg));
+  }
+  for (int i : idx) {
+    auto* p = set->add_centers_px();
+    p->set_x(res.blobs[i].x);
+    p->set_y(res.blobs[i].y);
+  }
+  const char* what = dots ? "dots" : "follicles";
+  if (static_cast<int>(cores.size()) < o.min_blobs) {
+    if (cores.empty())
+      std::snprintf(buf, sizeof buf,
+                    "no %s found in the ROI (dark blobs %.2f-%.2f mm across, %.0f L* darker than the skin): no shade "
+                    "can be reported; check the ROI, focus and --px-per-mm",
+                    what, dmin, dmax, o.min_contrast_l);
+    else
+      std::snprintf(buf, sizeof buf, "only %zu %s found (fewer than %d): the shade rests on few samples", cores.size(),
+                    what, o.min_blobs);
+    flag(dots ? "too_few_dots" : "too_few_follicles", buf);
+  }
+  if (blur > o.blur_flag_px) {
+    std::snprintf(buf, sizeof buf, "the photo looks blurred (sigma about %.1f px): small %s read too light", blur, what);
+    flag("blur", buf);
+  }
+  res.times.cores_s = Since(t0);
+
+  // ---- skin ---------------------------------------------------------------------------------------
+  t0 = Clock::now();
+  cv::Mat excl(P.h, P.w, CV_8U, cv::Scalar(0));
+  for (const auto& b : res.blobs)
+    cv::circle(excl, cv::Point(static_cast<int>(std::lround(b.x - roi.x)), static_cast<int>(std::lround(b.y - roi.y))),
+               static_cast<int>(std::ceil(2.5 * b.radius_px + 2)), cv::Scalar(255), cv::FILLED);
+  for (const auto& c : cands)  // every dark structure the detector saw (hair shafts, faint blobs)
+    cv::circle(excl, cv::Point(static_cast<int>(std::lround(c.x)), static_cast<int>(std::lround(c.y))),
+               static_cast<int>(std::ceil(2.0 * std::sqrt(2.0) * ss.levels[c.level].sigma + 1)), cv::Scalar(255),
+               cv::FILLED);
+  const int st = std::max(1, static_cast<int>(std::floor(std::sqrt(n_roi / o.max_skin_samples))));
+  const float struct_thr = static_cast<float>(0.15 * o.min_contrast_l);
+  struct Sample {
+    int u, v;
+    float l;
+  };
+  std::vector<Sample> samples;
+  for (int v = 0; v < P.h; v += st)
+    for (int u = 0; u < P.w; u += st) {
+      if (excl.at<uint8_t>(v, u) || card.Contains(u, v) || device_clipped(u, v)) continue;
+      bool dark = false;
+      for (const auto& lv : ss.levels) {
+        if (lv.sigma < 0.9) continue;
+        const double f = 1 << lv.octave;
+        const int cu = std::min(lv.d.cols - 1, static_cast<int>((u + 0.5) / f)), cv_ = std::min(lv.d.rows - 1, static_cast<int>((v + 0.5) / f));
+        if (lv.d.at<float>(cv_, cu) > struct_thr) {
+          dark = true;
+          break;
+        }
+      }
+      if (!dark) samples.push_back({u, v, P.l[static_cast<size_t>(v) * P.w + u]});
+    }
+  std::vector<double> ls;
+  for (const auto& s : samples) ls.push_back(s.l);
+  const double lmed = Median(ls);
+  std::vector<double> dev;
+  for (double l : ls) dev.push_back(std::abs(l - lmed));
+  const double sig = std::max(0.5, 1.4826 * Median(dev));
+  color::Xyz acc{0, 0, 0};
+  std::vector<Sample> used;
+  for (const auto& s : samples) {
+    if (std::abs(s.l - lmed) > o.skin_trim_mad * sig) continue;
+    const color::Xyz x = LabToXyzD50(P.At(s.u, s.v));
+    for (int k = 0; k < 3; ++k) acc[k] += x[k];
+    used.push_back(s);
+  }
+  if (used.size() < 200) {
+    std::snprintf(buf, sizeof buf,
+                  "no skin in the ROI: only %zu usable skin pixels away from blobs, hairs, the chart and highlights; "
+                  "choose an ROI on the scalp",
+                  used.size());
+    throw MeasureError(buf);
+  }
+  for (int k = 0; k < 3; ++k) acc[k] /= used.size();
+  const color::Lab skin = XyzToLabD50(acc);
+  *m.mutable_skin() = ToPb(skin);
+  m.set_skin_samples(static_cast<int>(used.size()));
+  {
+    std::vector<double> d;
+    const size_t step = std::max<size_t>(1, used.size() / 2000);
+    for (size_t i = 0; i < used.size(); i += step) d.push_back(color::DeltaE00(P.At(used[i].u, used[i].v), skin));
+    m.set_skin_spread_de00(Median(d));
+    const size_t ostep = std::max<size_t>(1, used.size() / 4000);
+    for (size_t i = 0; i < used.size(); i += ostep) res.skin_px.push_back({used[i].u + roi.x, used[i].v + roi.y});
+  }
+  // Uneven light: skin L* medians over a 3x3 grid.
+  {
+    std::vector<double> cell[9];
+    for (const auto& s : used) cell[std::min(2, 3 * s.v / P.h) * 3 + std::min(2, 3 * s.u / P.w)].push_back(s.l);
+    double lo = 1e9, hi = -1e9;
+    for (auto& c : cell)
+      if (c.size() >= 50) {
+        const double med = Median(c);
+        lo = std::min(lo, med);
+        hi = std::max(hi, med);
+      }
+    const double range = hi > lo ? hi - lo : 0;
+    q->set_uneven_light_l(range);
+    if (range > o.uneven_light_flag_l) {
+      std::snprintf(buf, sizeof buf,
+                    "uneven light: the skin's L* varies by %.1f over the frame (more than %.1f); use diffuse light", range,
+                    o.uneven_light_flag_l);
+      flag("uneven_light", buf);
+    }
+  }
+  *m.mutable_skin_d65() = ToPb(color::D50ToD65Lab(skin));
+  *m.mutable_undertone() = Undertone(skin, thresholds);
+  res.times.skin_s = Since(t0);
+  res.times.total_s = Since(t_start);
+  return res;
+}
+
+}  // namespace shadecast::measure
