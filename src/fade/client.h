@@ -1,0 +1,75 @@
+#pragma once
+// A client's treatment history as the fade model sees it: sessions as dated deposits per pigment,
+// follow-ups as dated dot and skin L*a*b*, covariates. Built from (and validated against) the
+// persisted pb::ClientHistory.
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "color/triple.h"
+#include "fade/priors.h"
+#include "optics/params.h"
+
+namespace shadecast::pb {
+class ClientHistory;
+}
+
+namespace shadecast::fade {
+
+// A malformed history: the message names the client and the field ("client c001:
+// follow_ups[2].dot_lab is missing").
+struct HistoryError : std::invalid_argument {
+  using std::invalid_argument::invalid_argument;
+};
+
+struct ClientData {
+  std::string client_id;
+  // Pigments used by any session, borrowed from the library (which outlives this).
+  std::vector<const optics::PigmentKS*> pigments;
+  std::vector<double> rate_multiplier;  // per pigment (FadePriors::pigment_rate)
+  struct Session {
+    int day = 0;                   // days since 1970-01-01
+    std::vector<double> deposit;   // per pigment: session load x share, before healing
+  };
+  std::vector<Session> sessions;   // in date order
+  struct Visit {
+    int day = 0;
+    color::Lab dot{};              // measured dot core, L*a*b* D50
+    color::Lab skin{};             // measured skin beside it (re-measured at every visit)
+  };
+  std::vector<Visit> visits;       // in date order
+  Covariates covariates;
+  optics::ModelParams optics;      // with the sessions' depth and dot diameter where given
+  bool has_skin_lab = false;       // ClientHistory.skin_lab (used when there is no follow-up)
+  color::Lab skin_lab{};
+  // Every session uses the same shares and every pigment the same rate multiplier: the dot's
+  // composition never changes, so its appearance is a function of one scalar load (tabulated).
+  bool fixed_composition = false;
+
+  int first_day() const { return sessions.front().day; }
+  int last_session_day() const { return sessions.back().day; }
+};
+
+// Natural-unit fade parameters of one client.
+struct FadeState {
+  double rate_per_year = 0.6;   // k
+  double healing_loss = 0.33;   // f_h
+  double c_inf = 0.2;
+  double deposit_scale = 1.0;
+};
+
+// Checks a history: dates valid and in order, no follow-up before the first session, every session
+// with a recipe whose pigments are in `library`, every follow-up with finite dot and skin L*a*b*.
+// Throws HistoryError naming `client` (client_id, else `fallback_name`) and the field.
+void ValidateHistory(const pb::ClientHistory& h, const std::vector<optics::PigmentKS>& library,
+                     const std::string& fallback_name = "");
+
+// Validates and converts. `params` are the optics defaults the sessions' depth and diameter override.
+ClientData BuildClient(const pb::ClientHistory& h, const std::vector<optics::PigmentKS>& library,
+                       const FadePriors& priors, const optics::ModelParams& params,
+                       const std::string& fallback_name = "");
+
+// Retained amount of each pigment (load units) on `day`.
+std::vector<double> RetainedAmounts(const ClientData& c, const FadeState& s, const FadePriors& priors, double day);
+
+}  // namespace shadecast::fade

@@ -1,0 +1,375 @@
+#include "fade/forecast.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <map>
+#include <random>
+#include <sstream>
+#include <stdexcept>
+
+#include "color/ciede2000.h"
+#include "color/skin_tone.h"
+#include "fade/date.h"
+#include "fade/model_impl.h"
+#include "fade/prepared.h"
+
+namespace shadecast::fade {
+
+std::string TriggerKindToString(TriggerKind k) { return k == TriggerKind::kContrastLoss ? "contrast" : "de00"; }
+
+TriggerKind TriggerKindFromString(const std::string& s) {
+  if (s == "contrast") return TriggerKind::kContrastLoss;
+  if (s == "de00") return TriggerKind::kDe00;
+  throw std::invalid_argument("unknown trigger '" + s + "' (expected contrast or de00)");
+}
+
+std::vector<Trigger> ParseTriggers(const std::string& spec) {
+  std::vector<Trigger> out;
+  std::stringstream ss(spec);
+  std::string part;
+  while (std::getline(ss, part, ',')) {
+    const auto colon = part.find(':');
+    if (colon == std::string::npos)
+      throw std::invalid_argument("'" + part + "': expected KIND:THRESHOLD, e.g. contrast:0.45 or de00:1.8");
+    Trigger t;
+    t.kind = TriggerKindFromString(part.substr(0, colon));
+    std::string num = part.substr(colon + 1), dark;
+    if (const auto slash = num.find('/'); slash != std::string::npos) {
+      if (t.kind != TriggerKind::kDe00) throw std::invalid_argument("'" + part + "': only de00 takes a dark-skin threshold");
+      dark = num.substr(slash + 1);
+      num = num.substr(0, slash);
+    }
+    auto parse = [&](const std::string& s) {
+      size_t used = 0;
+      double v = 0;
+      try {
+        v = std::stod(s, &used);
+      } catch (const std::exception&) {
+        used = 0;
+      }
+      if (used != s.size() || s.empty() || !std::isfinite(v) || v <= 0)
+        throw std::invalid_argument("'" + part + "': threshold must be a positive number");
+      return v;
+    };
+    t.threshold = parse(num);
+    if (t.kind == TriggerKind::kContrastLoss && t.threshold >= 1)
+      throw std::invalid_argument("'" + part + "': a relative contrast loss must be within (0, 1)");
+    if (t.kind == TriggerKind::kDe00) t.dark_threshold = dark.empty() ? std::max(t.threshold, 2.6) : parse(dark);
+    out.push_back(t);
+  }
+  if (out.empty()) throw std::invalid_argument("no trigger given (e.g. contrast:0.45)");
+  return out;
+}
+
+std::string TriggerToString(const Trigger& t) {
+  std::ostringstream o;
+  o << TriggerKindToString(t.kind) << ':' << t.threshold;
+  if (t.kind == TriggerKind::kDe00) o << '/' << t.dark_threshold;
+  return o.str();
+}
+
+bool ForecastOptions::IsValid(std::string* why) const {
+  auto fail = [&](const char* m) {
+    if (why) *why = m;
+    return false;
+  };
+  if (!(years > 0 && years <= 50)) return fail("years must be within (0, 50]");
+  if (draws < 10 || draws > 1000000) return fail("draws must be within 10-1000000");
+  if (triggers.empty()) return fail("at least one trigger is needed");
+  if (table_nodes < 8) return fail("table_nodes must be >= 8");
+  return true;
+}
+
+namespace {
+
+uint64_t Fnv1a(const std::string& s) {
+  uint64_t h = 1469598103934665603ull;
+  for (unsigned char ch : s) {
+    h ^= ch;
+    h *= 1099511628211ull;
+  }
+  return h;
+}
+
+// The dot's appearance on the forecast skin as a function of the retained amounts: tabulated over
+// the scalar load when the composition is fixed (nodes dense near zero, where the optics change
+// fastest), else the optics model directly.
+class Appearance {
+ public:
+  Appearance(const ClientData& c, const optics::DotModel& model, const color::Lab& skin_model_lab)
+      : c_(c), model_(model), skin_(skin_model_lab) {}
+
+  void Tabulate(double max_load, int nodes) {
+    if (!c_.fixed_composition || !(max_load > 0)) return;
+    const auto& d0 = c_.sessions.front().deposit;
+    double s0 = 0;
+    for (double v : d0) s0 += v;
+    comp_.resize(d0.size());
+    for (size_t i = 0; i < d0.size(); ++i) comp_[i] = d0[i] / s0;
+    max_ = max_load;
+    lab_.resize(static_cast<size_t>(nodes));
+    contrast_.resize(static_cast<size_t>(nodes));
+    std::vector<double> a(comp_.size());
+    for (int j = 0; j < nodes; ++j) {
+      const double u = double(j) / (nodes - 1);
+      const double load = max_ * u * u;
+      for (size_t i = 0; i < a.size(); ++i) a[i] = comp_[i] * load;
+      Direct(a.data(), &lab_[static_cast<size_t>(j)], &contrast_[static_cast<size_t>(j)]);
+    }
+  }
+  bool tabulated() const { return !lab_.empty(); }
+
+  void At(const double* amounts, color::Lab* lab, double* contrast) const {
+    if (tabulated()) {
+      double load = 0;
+      for (size_t i = 0; i < comp_.size(); ++i) load += amounts[i];
+      const double u = std::sqrt(std::max(0.0, load) / max_) * double(lab_.size() - 1);
+      if (u <= double(lab_.size() - 1)) {
+        const size_t j = std::min(static_cast<size_t>(u), lab_.size() - 2);
+        const double w = u - double(j);
+        for (int k = 0; k < 3; ++k) (*lab)[k] = (1 - w) * lab_[j][k] + w * lab_[j + 1][k];
+        *contrast = (1 - w) * contrast_[j] + w * contrast_[j + 1];
+        return;
+      }
+    }
+    Direct(amounts, lab, contrast);
+  }
+
+ private:
+  void Direct(const double* amounts, color::Lab* lab, double* contrast) const {
+    *lab = model_.Lab(amounts, c_.pigments.data(), static_cast<int>(c_.pigments.size()));
+    *contrast = color::DeltaE00(*lab, skin_);
+  }
+  const ClientData& c_;
+  const optics::DotModel& model_;
+  color::Lab skin_;
+  std::vector<double> comp_;
+  double max_ = 0;
+  std::vector<color::Lab> lab_;
+  std::vector<double> contrast_;
+};
+
+double Quantile(std::vector<double>& v, double p) {
+  const size_t k = static_cast<size_t>(std::lround(p * double(v.size() - 1)));
+  std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(k), v.end());
+  return v[k];
+}
+
+// 4x4 Cholesky (lower) with a growing jitter when not positive definite.
+std::array<double, 16> Cholesky(const std::array<double, 16>& a) {
+  for (double jitter = 0; jitter < 1; jitter = jitter == 0 ? 1e-10 : jitter * 10) {
+    std::array<double, 16> l{};
+    bool ok = true;
+    for (int i = 0; i < 4 && ok; ++i)
+      for (int j = 0; j <= i; ++j) {
+        double s = a[static_cast<size_t>(i * 4 + j)] + (i == j ? jitter : 0.0);
+        for (int k = 0; k < j; ++k) s -= l[static_cast<size_t>(i * 4 + k)] * l[static_cast<size_t>(j * 4 + k)];
+        if (i == j) {
+          if (!(s > 0)) {
+            ok = false;
+            break;
+          }
+          l[static_cast<size_t>(i * 4 + i)] = std::sqrt(s);
+        } else {
+          l[static_cast<size_t>(i * 4 + j)] = s / l[static_cast<size_t>(j * 4 + j)];
+        }
+      }
+    if (ok) return l;
+  }
+  std::array<double, 16> l{};
+  for (int i = 0; i < 4; ++i) l[static_cast<size_t>(i * 5)] = std::sqrt(std::max(0.0, a[static_cast<size_t>(i * 5)]));
+  return l;
+}
+
+}  // namespace
+
+ForecastResult Forecast(const PreparedClient& prepared, const FitResult& fit, const FadePriors& priors,
+                        const ForecastOptions& options) {
+  std::string why;
+  if (!options.IsValid(&why)) throw std::invalid_argument("forecast options: " + why);
+  const auto& im = prepared.impl();
+  const ClientData& c = *im.client;
+  const size_t np = c.pigments.size();
+
+  ForecastResult r;
+  r.client_id = c.client_id;
+  r.fit = fit;
+  r.triggers = options.triggers;
+  r.as_of_day = options.as_of_day;
+  r.last_session_day = c.last_session_day();
+  r.horizon_end_day = options.as_of_day + static_cast<int>(std::lround(options.years * kDaysPerYear));
+  r.skin_lab = im.forecast_skin;
+  r.skin_outside_model = im.outside;
+  r.ita_deg = color::ItaDeg(color::D50ToD65Lab(im.forecast_skin));
+  const bool dark = r.ita_deg < 10.0;
+
+  // Parameter draws.
+  const int nd = options.draws;
+  std::mt19937_64 rng(options.seed ^ Fnv1a(c.client_id));
+  std::normal_distribution<double> normal;
+  const auto chol = Cholesky(fit.covariance);
+  std::vector<impl::StateT<double>> draws(static_cast<size_t>(nd));
+  for (auto& d : draws) {
+    double z[4], th[4];
+    for (double& v : z) v = normal(rng);
+    for (int i = 0; i < 4; ++i) {
+      th[i] = fit.theta[static_cast<size_t>(i)];
+      for (int k = 0; k <= i; ++k) th[i] += chol[static_cast<size_t>(i * 4 + k)] * z[k];
+    }
+    d = impl::StateT<double>::FromTheta(th);
+  }
+
+  const double ref_day = c.last_session_day() + priors.settle_days;
+  std::vector<double> a(np);
+  // Fast path once healing is over (fixed composition, beta = 1): the total load is
+  // s (1 - f_h) [c_inf D + (1 - c_inf) e^(-k (t - t_last)) sum_s D_s e^(-k (t_last - t_s))], one
+  // exponential per date; amounts are composition x load.
+  const bool fast = c.fixed_composition && priors.beta == 1.0;
+  const double healed_after = c.last_session_day() + 60.0 * priors.healing_tau_days;
+  std::vector<double> comp(np), dsum;
+  double d_total = 0;
+  for (const auto& s : c.sessions) {
+    double d = 0;
+    for (double v : s.deposit) d += v;
+    dsum.push_back(d);
+    d_total += d;
+  }
+  for (size_t i = 0; i < np; ++i) comp[i] = c.sessions.front().deposit[i] / dsum.front();
+  struct Curve {
+    double a = 0, b = 0, k = 0;
+  };
+  auto curve_of = [&](const impl::StateT<double>& p) {
+    Curve cv;
+    double e = 0;
+    for (size_t s = 0; s < c.sessions.size(); ++s)
+      e += dsum[s] * std::exp(-p.k * c.rate_multiplier[0] * (c.last_session_day() - c.sessions[s].day) / kDaysPerYear);
+    const double h = p.scale * (1 - p.f_h);
+    cv.a = h * p.c_inf * d_total;
+    cv.b = h * (1 - p.c_inf) * e;
+    cv.k = p.k * c.rate_multiplier[0] / kDaysPerYear;
+    return cv;
+  };
+  auto retained = [&](const impl::StateT<double>& p, const Curve& cv, double day) {
+    if (fast && day >= healed_after) {
+      const double load = cv.a + cv.b * std::exp(-cv.k * (day - c.last_session_day()));
+      for (size_t i = 0; i < np; ++i) a[i] = comp[i] * load;
+    } else {
+      impl::Retained(c, p, priors.beta, priors.healing_tau_days, day, a.data());
+    }
+  };
+  auto load_at = [&](const impl::StateT<double>& p, double day) {
+    impl::Retained(c, p, priors.beta, priors.healing_tau_days, day, a.data());
+    double s = 0;
+    for (double v : a) s += v;
+    return s;
+  };
+
+  // Appearance table up to the largest load any draw reaches on the dates asked.
+  std::vector<int> days;
+  const int months = static_cast<int>(std::lround(options.years * 12));
+  for (int m = 0; m <= months; ++m) days.push_back(options.as_of_day + static_cast<int>(std::lround(m * kDaysPerYear / 12)));
+  const size_t n_series = days.size();
+  days.insert(days.end(), options.query_days.begin(), options.query_days.end());
+  double max_load = 0;
+  for (const auto& d : draws) {
+    max_load = std::max(max_load, load_at(d, std::min<double>(c.last_session_day(), days.front())));
+    max_load = std::max(max_load, load_at(d, c.last_session_day()));
+    for (int q : options.query_days) max_load = std::max(max_load, load_at(d, q));
+  }
+  Appearance look(c, *im.forecast_model, im.forecast_skin_model_lab);
+  look.Tabulate(max_load * 1.02, options.table_nodes);
+  r.tabulated = look.tabulated();
+
+  // Per draw: series values and the first trigger date.
+  const size_t nt = options.triggers.size();
+  std::vector<std::vector<double>> vals(days.size() * 4, std::vector<double>(static_cast<size_t>(nd)));
+  std::vector<double> fire(static_cast<size_t>(nd)), ref_contrast(static_cast<size_t>(nd));
+  std::vector<int> first_count(nt, 0);
+  const double horizon = r.horizon_end_day;
+  for (int di = 0; di < nd; ++di) {
+    const auto& p = draws[static_cast<size_t>(di)];
+    const Curve cv = fast ? curve_of(p) : Curve{};
+    color::Lab lab, ref_lab;
+    double con = 0, ref_con = 0;
+    retained(p, cv, ref_day);
+    look.At(a.data(), &ref_lab, &ref_con);
+    ref_contrast[static_cast<size_t>(di)] = ref_con;
+    for (size_t t = 0; t < days.size(); ++t) {
+      retained(p, cv, days[t]);
+      look.At(a.data(), &lab, &con);
+      for (int k = 0; k < 3; ++k) vals[t * 4 + static_cast<size_t>(k)][static_cast<size_t>(di)] = lab[k];
+      vals[t * 4 + 3][static_cast<size_t>(di)] = con;
+    }
+    // Bitmask of the triggers fired on `day` (each monotone in time after the healed reference).
+    auto fired = [&](double day) {
+      retained(p, cv, day);
+      look.At(a.data(), &lab, &con);
+      unsigned mask = 0;
+      for (size_t t = 0; t < nt; ++t) {
+        const Trigger& tr = options.triggers[t];
+        const bool f = tr.kind == TriggerKind::kContrastLoss
+                           ? con <= (1.0 - tr.threshold) * ref_con
+                           : color::DeltaE00(lab, ref_lab) >= (dark ? tr.dark_threshold : tr.threshold);
+        if (f) mask |= 1u << t;
+      }
+      return mask;
+    };
+    double when = std::numeric_limits<double>::infinity();
+    unsigned mask = 0;
+    if (horizon >= ref_day) {
+      if ((mask = fired(ref_day)) != 0) {
+        when = ref_day;
+      } else if (fired(horizon) != 0) {
+        double lo = ref_day, hi = horizon;
+        while (hi - lo > 0.5) {
+          const double mid = 0.5 * (lo + hi);
+          (fired(mid) ? hi : lo) = mid;
+        }
+        when = std::ceil(hi);
+        mask = fired(hi);
+      }
+    }
+    fire[static_cast<size_t>(di)] = when;
+    for (size_t t = 0; t < nt; ++t)
+      if (mask & (1u << t)) {
+        ++first_count[t];
+        break;
+      }
+  }
+
+  auto point = [&](size_t t) {
+    ForecastPoint fp;
+    fp.day = days[t];
+    for (int k = 0; k < 3; ++k) {
+      auto& v = vals[t * 4 + static_cast<size_t>(k)];
+      fp.dot.p10[k] = Quantile(v, 0.1);
+      fp.dot.p50[k] = Quantile(v, 0.5);
+      fp.dot.p90[k] = Quantile(v, 0.9);
+    }
+    auto& v = vals[t * 4 + 3];
+    fp.contrast_de00 = {Quantile(v, 0.1), Quantile(v, 0.5), Quantile(v, 0.9)};
+    return fp;
+  };
+  for (size_t t = 0; t < days.size(); ++t) (t < n_series ? r.series : r.queries).push_back(point(t));
+  r.healed_contrast_de00 = {Quantile(ref_contrast, 0.1), Quantile(ref_contrast, 0.5), Quantile(ref_contrast, 0.9)};
+
+  int none = 0;
+  for (double f : fire) none += std::isinf(f) ? 1 : 0;
+  r.touch_up.p_none_within_horizon = double(none) / nd;
+  auto day_q = [&](double p) -> std::optional<int> {
+    std::vector<double> f = fire;
+    const double q = Quantile(f, p);
+    if (std::isinf(q)) return std::nullopt;
+    return static_cast<int>(q);
+  };
+  r.touch_up.p10_day = day_q(0.1);
+  r.touch_up.p50_day = day_q(0.5);
+  r.touch_up.p90_day = day_q(0.9);
+  r.touch_up.overdue = r.touch_up.p50_day && *r.touch_up.p50_day < options.as_of_day;
+  const auto best = std::max_element(first_count.begin(), first_count.end());
+  if (*best > 0) r.touch_up.first_trigger = TriggerToString(options.triggers[static_cast<size_t>(best - first_count.begin())]);
+  return r;
+}
+
+}  // namespace shadecast::fade

@@ -1,0 +1,84 @@
+#pragma once
+// Population priors and defaults of the fade model (design.md section 7, docs/fade.md). Published
+// numbers are few: every default is an overridable parameter with its source, and
+// `shadecast fade fit-cohort` re-estimates the population ones from a clinic's own follow-ups.
+#include <map>
+#include <string>
+
+namespace shadecast::pb {
+class FadePriors;
+}
+
+namespace shadecast::fade {
+
+// A client's covariates on the log of the long-term rate.
+struct Covariates {
+  double uv_exposure = 1.0;  // 0 indoors, 1 typical, 2 high (ClientHistory.covariates)
+  double ita_deg = 30.0;     // ITA of the skin (D65-adapted L*a*b*)
+  bool oily_scalp = false;
+  bool scarring = false;
+  double dilution = 0.0;     // log2(reference_load / mean deposited session load)
+};
+
+struct FadePriors {
+  // --- Healing: h(t) = 1 - f_h (1 - exp(-t / tau_h)).
+  // About a third of the deposit is lost within weeks (Baeumler 2015; Engel et al. 2010, Exp
+  // Dermatol 19:54, mice; design.md: f_h 0.30-0.35). Prior: logit-normal around it.
+  double healing_loss = 0.33;
+  double healing_loss_logit_sd = 0.3;
+  // Porcine skin reaches a steady state by day 7: tau_h 2-3 days (design.md section 7).
+  double healing_tau_days = 2.5;
+
+  // --- Long term, per pigment i: c_i(t) = c_inf + (1 - c_inf) exp(-(m_i k t)^beta), t in years.
+  // Median k at the reference covariates (uv 1, ITA 30, not oily, no scarring, reference load).
+  // Calibrated through the optics model so the median time to the default trigger (45 % contrast
+  // loss) over the synthetic clinic population (fade/cohort.h defaults) is 4.0 years; see
+  // docs/fade.md "Calibration" and `fade_bench calibrate`. The design's load-based starting value
+  // (0.25 /yr: 50 % *load* loss at ~4 years) leaves most dots far from the contrast trigger at 4
+  // years because the optics saturate.
+  double rate_per_year = 0.31;
+  // Between-client spread of log k (design.md: log-normal sd ~0.45).
+  double log_rate_sd = 0.45;
+  // Long-term retained floor (design.md starting value 0.2), logit-normal prior.
+  double c_inf = 0.15;
+  double c_inf_logit_sd = 0.3;
+  // Stretched-exponential shape (design.md: beta = 1, a plain exponential). Fixed, not fitted.
+  double beta = 1.0;
+  // Per-client deposit scale (needle technique, skin uptake): log-normal around the recipe's load.
+  double deposit_log_mean = 0.0;
+  double deposit_log_sd = 0.2;
+
+  // --- Covariates on log k. No published effect sizes exist; these are placeholders from clinic
+  // lore (sun fades pigment, oily scalps blur and fade faster, diluted ink fades sooner), small on
+  // purpose, re-estimated by fit-cohort.
+  double uv_coef = 0.15;             // per unit of uv_exposure above 1
+  double ita_coef_per_10deg = 0.05;  // per 10 degrees of ITA above 30 (less melanin, more UV)
+  double oily_coef = 0.15;
+  double scarring_coef = 0.10;
+  double dilution_coef = 0.10;       // per halving of the session load below reference_load
+  double reference_load = 0.2;       // typical SMP session load (ink diluted ~1:4)
+
+  // Per-pigment multiplier m_i of k. Carbon black is photostable and iron oxides are lightfast;
+  // no published relative rates, so all default to 1. Set to make a blend drift in hue.
+  std::map<std::string, double> pigment_rate;
+
+  // Visit-to-visit measurement noise, RMS dE00 (design.md: 0.5-1). Whitens the residuals.
+  double measurement_sigma_de00 = 0.7;
+  // Never schedule a touch-up inside this many days after the last session (4 weeks); the healed
+  // reference appearance is taken at this time after the last session.
+  double settle_days = 28.0;
+
+  std::string source = "defaults (docs/fade.md)";
+  int cohort_clients = 0;
+  int cohort_iterations = 0;
+
+  bool IsValid(std::string* why) const;
+  double PigmentRate(const std::string& id) const;
+  // Prior mean of log k for these covariates.
+  double LogRateMean(const Covariates& c) const;
+};
+
+FadePriors FromProto(const pb::FadePriors& p);
+void ToProto(const FadePriors& f, pb::FadePriors* p);
+
+}  // namespace shadecast::fade
