@@ -1,0 +1,241 @@
+// shadecast forecast: fit a client's follow-ups, project the dot over the years, date the touch-up.
+// One history (--history) or a whole folder (--histories DIR --csv OUT.csv, both cores).
+#include <atomic>
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <mutex>
+#include <optional>
+#include <sstream>
+#include <thread>
+#include <unistd.h>
+
+#include "cli/commands.h"
+#include "cli/fade_inputs.h"
+#include "cli/inputs.h"
+#include "fade/date.h"
+#include "fade/pipeline.h"
+#include "store/files.h"
+
+namespace shadecast::cli {
+namespace {
+
+// Exit code of a batch where some histories were skipped (each named on stderr).
+inline constexpr int kExitSomeSkipped = 4;
+
+struct ForecastCliOptions {
+  std::string history, histories, csv, priors, params, library, as_of;
+  std::string trigger = "contrast:0.45";
+  double years = 8;
+  int draws = 2000;
+  int64_t seed = 1;
+  double fit_until_months = -1;
+  int threads = 0;
+  bool json = false;
+};
+
+nlohmann::json LabJson(const color::Lab& l) { return {l[0], l[1], l[2]}; }
+nlohmann::json DateJson(const std::optional<int>& d) {
+  return d ? nlohmann::json(fade::FormatDate(*d)) : nlohmann::json(nullptr);
+}
+
+nlohmann::json ForecastJson(const fade::ForecastResult& r, const fade::FadePriors& priors) {
+  nlohmann::json series = nlohmann::json::array();
+  for (const auto& p : r.series)
+    series.push_back({{"date", fade::FormatDate(p.day)},
+                      {"dot_lab", LabJson(p.dot.p50)},
+                      {"dot_lab_p10", LabJson(p.dot.p10)},
+                      {"dot_lab_p90", LabJson(p.dot.p90)},
+                      {"contrast_de00", p.contrast_de00.p50},
+                      {"contrast_de00_p10", p.contrast_de00.p10},
+                      {"contrast_de00_p90", p.contrast_de00.p90}});
+  nlohmann::json triggers = nlohmann::json::array();
+  for (const auto& t : r.triggers) triggers.push_back(fade::TriggerToString(t));
+  const auto& f = r.fit;
+  return {{"client_id", r.client_id},
+          {"as_of", fade::FormatDate(r.as_of_day)},
+          {"horizon_years", (r.horizon_end_day - r.as_of_day) / fade::kDaysPerYear},
+          {"horizon_end", fade::FormatDate(r.horizon_end_day)},
+          {"last_session", fade::FormatDate(r.last_session_day)},
+          {"triggers", triggers},
+          {"fit",
+           {{"converged", f.converged},
+            {"params",
+             {{"rate_per_year", f.state.rate_per_year},
+              {"log_rate_sd", f.log_rate_sd},
+              {"healing_loss", f.state.healing_loss},
+              {"c_inf", f.state.c_inf},
+              {"deposit_scale", f.state.deposit_scale},
+              {"beta", priors.beta}}},
+            {"residual_de00", f.residual_de00},
+            {"follow_ups_used", f.visits_used},
+            {"iterations", f.iterations},
+            {"covariance_ok", f.covariance_ok},
+            {"message", f.message}}},
+          {"touch_up",
+           {{"date", DateJson(r.touch_up.p50_day)},
+            {"p10", DateJson(r.touch_up.p10_day)},
+            {"p90", DateJson(r.touch_up.p90_day)},
+            {"p_none_within_horizon", r.touch_up.p_none_within_horizon},
+            {"overdue", r.touch_up.overdue},
+            {"first_trigger", r.touch_up.first_trigger}}},
+          {"skin", {{"lab", LabJson(r.skin_lab)}, {"ita_deg", r.ita_deg}, {"outside_model", r.skin_outside_model}}},
+          {"healed_contrast_de00", r.healed_contrast_de00.p50},
+          {"tabulated", r.tabulated},
+          {"series", series}};
+}
+
+std::string DateText(const std::optional<int>& d) { return d ? fade::FormatDate(*d) : "beyond the horizon"; }
+
+void PrintText(const fade::ForecastResult& r) {
+  std::printf("Client %s, as of %s, horizon %s\n", r.client_id.c_str(), fade::FormatDate(r.as_of_day).c_str(),
+              fade::FormatDate(r.horizon_end_day).c_str());
+  std::printf("Fit: %s\n", r.fit.BriefReport().c_str());
+  if (!r.fit.converged) std::printf("  WARNING: the fit did not converge (%s); treat the dates with caution\n", r.fit.message.c_str());
+  std::printf("Touch-up: %s (10-90 %%: %s to %s)%s\n", DateText(r.touch_up.p50_day).c_str(),
+              DateText(r.touch_up.p10_day).c_str(), DateText(r.touch_up.p90_day).c_str(),
+              r.touch_up.overdue ? "  OVERDUE" : "");
+  std::printf("P(no touch-up within the horizon): %.2f\n", r.touch_up.p_none_within_horizon);
+  std::printf("\n%-10s  %-20s  %s\n", "date", "dot L*a*b* (median)", "contrast dE00 (10-90 %)");
+  for (size_t i = 0; i < r.series.size(); i += 6) {
+    const auto& p = r.series[i];
+    std::printf("%-10s  %5.1f %5.1f %5.1f     %5.1f (%4.1f-%4.1f)\n", fade::FormatDate(p.day).c_str(), p.dot.p50[0],
+                p.dot.p50[1], p.dot.p50[2], p.contrast_de00.p50, p.contrast_de00.p10, p.contrast_de00.p90);
+  }
+}
+
+std::string CsvField(const std::string& s) {
+  if (s.find_first_of(",\"\n") == std::string::npos) return s;
+  std::string o = "\"";
+  for (char c : s) o += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return o + "\"";
+}
+
+int RunForecast(const ForecastCliOptions& o) {
+  if (o.history.empty() == o.histories.empty()) throw InputError("give either --history FILE or --histories DIR");
+  if (!o.histories.empty() && o.csv.empty()) throw InputError("--histories needs --csv OUT.csv");
+  if (!o.history.empty() && !o.csv.empty()) throw InputError("--csv goes with --histories (a batch)");
+  if (o.seed < 0) throw InputError("--seed: expected a non-negative integer");
+  fade::PipelineOptions po;
+  po.fit_until_months = o.fit_until_months;
+  po.forecast.years = o.years;
+  po.forecast.draws = o.draws;
+  po.forecast.seed = static_cast<uint64_t>(o.seed);
+  po.forecast.as_of_day = fade::ParseDate(Today(o.as_of), "--as-of");
+  try {
+    po.forecast.triggers = fade::ParseTriggers(o.trigger);
+  } catch (const std::invalid_argument& e) {
+    throw InputError(std::string("--trigger: ") + e.what());
+  }
+  std::string why;
+  if (!po.forecast.IsValid(&why)) throw InputError("--years/--draws: " + why);
+  const fade::FadePriors priors = LoadPriors(o.priors);
+  const optics::ModelParams params = LoadModelParams(o.params);
+  const auto lib = LoadLibrary(o.library);
+
+  if (!o.history.empty()) {
+    const pb::ClientHistory h = ReadHistory(o.history);
+    fade::ForecastResult r;
+    try {
+      r = fade::ForecastHistory(h, lib->pigments, priors, params, po, std::filesystem::path(o.history).stem().string());
+    } catch (const fade::HistoryError& e) {
+      throw InputError(o.history + ": " + e.what());
+    }
+    if (o.json)
+      PrintJson(ForecastJson(r, priors));
+    else
+      PrintText(r);
+    return kExitOk;
+  }
+
+  // Batch.
+  const auto files = ListHistoryFiles(o.histories, "--histories");
+  const size_t n = files.size();
+  std::vector<std::optional<fade::ForecastResult>> results(n);
+  std::vector<std::string> errors(n);
+  std::atomic<size_t> next{0}, done{0};
+  std::mutex io;
+  const bool tty = isatty(fileno(stderr));
+  auto progress = [&](size_t d) {
+    const int width = 30;
+    const int fill = static_cast<int>(width * d / n);
+    std::fprintf(stderr, "\rforecast [%s%s] %zu/%zu", std::string(static_cast<size_t>(fill), '#').c_str(),
+                 std::string(static_cast<size_t>(width - fill), '.').c_str(), d, n);
+    if (d == n) std::fprintf(stderr, "\n");
+  };
+  auto work = [&] {
+    for (size_t i = next++; i < n; i = next++) {
+      try {
+        const pb::ClientHistory h = ReadHistory(files[i]);
+        results[i] = fade::ForecastHistory(h, lib->pigments, priors, params, po, files[i].stem().string());
+      } catch (const std::exception& e) {
+        errors[i] = e.what();
+      }
+      const size_t d = ++done;
+      std::lock_guard<std::mutex> lock(io);
+      if (tty || d == n || d % std::max<size_t>(1, n / 20) == 0) progress(d);
+    }
+  };
+  const unsigned hw = std::max(1u, std::thread::hardware_concurrency());
+  const int threads = o.threads > 0 ? o.threads : static_cast<int>(hw);
+  std::vector<std::thread> pool;
+  for (int t = 1; t < threads; ++t) pool.emplace_back(work);
+  work();
+  for (auto& t : pool) t.join();
+
+  std::ostringstream csv;
+  csv << "file,client_id,converged,follow_ups_used,rate_per_year,residual_de00,touch_up_date,touch_up_p10,touch_up_p90,"
+         "p_none_within_horizon,overdue\n";
+  int skipped = 0;
+  for (size_t i = 0; i < n; ++i) {
+    if (!results[i]) {
+      ++skipped;
+      std::fprintf(stderr, "shadecast: skipped %s: %s\n", files[i].string().c_str(), errors[i].c_str());
+      continue;
+    }
+    const auto& r = *results[i];
+    auto date = [](const std::optional<int>& d) { return d ? fade::FormatDate(*d) : std::string(); };
+    char num[160];
+    std::snprintf(num, sizeof num, "%s,%d,%.5g,%.4g", r.fit.converged ? "true" : "false", r.fit.visits_used,
+                  r.fit.state.rate_per_year, r.fit.residual_de00);
+    csv << CsvField(files[i].filename().string()) << ',' << CsvField(r.client_id) << ',' << num << ','
+        << date(r.touch_up.p50_day) << ',' << date(r.touch_up.p10_day) << ',' << date(r.touch_up.p90_day) << ','
+        << r.touch_up.p_none_within_horizon << ',' << (r.touch_up.overdue ? "true" : "false") << '\n';
+  }
+  try {
+    store::WriteFileAtomic(o.csv, csv.str());
+  } catch (const std::runtime_error& e) {
+    throw InputError(std::string("--csv: ") + e.what());
+  }
+  std::fprintf(stderr, "forecast: %zu of %zu histories forecast, %d skipped -> %s\n", n - static_cast<size_t>(skipped), n,
+               skipped, o.csv.c_str());
+  return skipped > 0 ? kExitSomeSkipped : kExitOk;
+}
+
+void RegisterForecast(CLI::App& app, Action& action) {
+  auto o = std::make_shared<ForecastCliOptions>();
+  CLI::App* cmd = app.add_subcommand("forecast", "Fit a client's follow-ups, forecast the fade and date the touch-up");
+  cmd->add_option("--history", o->history, "one client history (ClientHistory .textproto/.pb/.json)");
+  cmd->add_option("--histories", o->histories, "a folder of histories: batch, needs --csv");
+  cmd->add_option("--csv", o->csv, "batch output CSV");
+  cmd->add_option("--priors", o->priors, "population priors (FadePriors, from `fade fit-cohort`; default: built-in)");
+  cmd->add_option("--params", o->params, "optics parameters file");
+  cmd->add_option("--library", o->library, "pigment library (default data/pigments/default.textproto)");
+  cmd->add_option("--years", o->years, "forecast horizon in years from --as-of")->capture_default_str();
+  cmd->add_option("--trigger", o->trigger, "touch-up triggers, first to fire counts: contrast:LOSS[,de00:DE[/DE_DARK]]")
+      ->capture_default_str();
+  cmd->add_option("--draws", o->draws, "Monte Carlo parameter draws")->capture_default_str();
+  cmd->add_option("--seed", o->seed, "random seed")->capture_default_str();
+  cmd->add_option("--as-of", o->as_of, "today, YYYY-MM-DD (default $SHADECAST_TODAY, else the clock)");
+  cmd->add_option("--fit-until-months", o->fit_until_months,
+                  "fit only the follow-ups up to M months after the first session (back-tests)");
+  cmd->add_option("--threads", o->threads, "batch threads (default: every core)");
+  cmd->add_flag("--json", o->json, "JSON output");
+  cmd->callback([&action, o] { action = [o] { return RunForecast(*o); }; });
+}
+
+}  // namespace
+
+SHADECAST_REGISTER_COMMAND(60, "forecast", RegisterForecast);
+
+}  // namespace shadecast::cli
