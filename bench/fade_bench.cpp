@@ -1,0 +1,267 @@
+// Fade model figures (issue 8; docs/benchmarks.md). Modes:
+//   fade_bench calibrate [CLIENTS]            long-term rate for a 4-year median to the default trigger
+//   fade_bench accuracy FAMILY [CLIENTS] [DRAWS]  fit <= 12 months, predict 24-48 months; coverage; Brier
+//   fade_bench cohort [CLIENTS]               prior recovery by fade fit-cohort's EM
+//   fade_bench timing [CLIENTS] [DRAWS] [THREADS]  fit + forecast of every client (all follow-ups)
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
+#include <memory>
+#include <optional>
+#include <string>
+#include <thread>
+
+#include "blend/pigment_ks.h"
+#include "color/ciede2000.h"
+#include "fade/cohort.h"
+#include "fade/date.h"
+#include "fade/pipeline.h"
+#include "store/pigment_library.h"
+
+namespace fd = shadecast::fade;
+namespace op = shadecast::optics;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+std::vector<op::PigmentKS> Library() {
+  std::vector<op::PigmentKS> out;
+  const auto proto = shadecast::store::LoadDefaultPigmentLibrary();
+  for (const auto& p : proto.pigments())
+    out.push_back(shadecast::blend::PigmentKsFromProto(p));
+  return out;
+}
+
+template <typename F>
+void Parallel(size_t n, int threads, F f) {
+  std::atomic<size_t> next{0};
+  auto work = [&] {
+    for (size_t i = next++; i < n; i = next++) f(i);
+  };
+  std::vector<std::thread> pool;
+  for (int t = 1; t < threads; ++t) pool.emplace_back(work);
+  work();
+  for (auto& t : pool) t.join();
+}
+
+double Median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v.empty() ? NAN : v[v.size() / 2];
+}
+double Quant(std::vector<double> v, double p) {
+  std::sort(v.begin(), v.end());
+  return v.empty() ? NAN : v[static_cast<size_t>(std::lround(p * double(v.size() - 1)))];
+}
+
+int Calibrate(int clients) {
+  const auto lib = Library();
+  fd::CohortOptions o;
+  o.clients = clients;
+  o.seed = 1;
+  const auto t0 = Clock::now();
+  const fd::RateCalibration r = fd::CalibrateRate(o, lib, op::ModelParams{}, 4.0);
+  std::printf("calibrate: %d synthetic clients (fade/cohort.h population, seed 1), default trigger contrast:0.45\n",
+              r.clients);
+  std::printf("  rate_per_year %.4f after %d iterations (start %.3f)\n", r.rate_per_year, r.iterations,
+              o.population.rate_per_year);
+  std::printf("  time from the last session to the trigger: median %.2f y, 10-90 %% %.2f-%.2f y, never within %.0f y: %.1f %%\n",
+              r.median_years, r.p10_years, r.p90_years, o.truth_horizon_years, 100 * r.p_never);
+  std::printf("  %.1f s\n", std::chrono::duration<double>(Clock::now() - t0).count());
+  return 0;
+}
+
+int Accuracy(const std::string& family, int clients, int draws) {
+  const auto lib = Library();
+  fd::CohortOptions o;
+  o.clients = clients;
+  o.seed = 2024;
+  o.noise_de00 = 0.6;
+  o.family = fd::FamilyFromString(family);
+  const op::ModelParams params;
+  const fd::FadePriors priors;
+  const auto t0 = Clock::now();
+  const auto cohort = fd::GenerateCohort(o, lib, params);
+  const double gen_s = std::chrono::duration<double>(Clock::now() - t0).count();
+  struct Out {
+    std::vector<double> de;
+    std::optional<fd::ForecastResult> r;
+    std::string error;
+  };
+  std::vector<Out> outs(cohort.size());
+  const auto t1 = Clock::now();
+  Parallel(cohort.size(), 2, [&](size_t i) {
+    const auto& t = cohort[i];
+    const int first = fd::ParseDate(t.history.sessions(0).date(), "d");
+    fd::PipelineOptions po;
+    po.fit_until_months = 12;
+    po.forecast.as_of_day = first + static_cast<int>(std::lround(12 * fd::kDaysPerYear / 12));
+    po.forecast.years = 8;
+    po.forecast.draws = draws;
+    po.forecast.seed = 7;
+    std::vector<size_t> idx;
+    for (size_t v = 0; v < t.visits.size(); ++v) {
+      const double months = (t.visits[v].day - first) / (fd::kDaysPerYear / 12);
+      if (months >= 24 - 0.5 && months <= 48 + 0.5) {
+        idx.push_back(v);
+        po.forecast.query_days.push_back(t.visits[v].day);
+      }
+    }
+    try {
+      outs[i].r = fd::ForecastHistory(t.history, lib, priors, params, po);
+      for (size_t q = 0; q < idx.size(); ++q)
+        outs[i].de.push_back(shadecast::color::DeltaE00(outs[i].r->queries[q].dot.p50, t.visits[idx[q]].dot));
+    } catch (const std::exception& e) {
+      outs[i].error = e.what();
+    }
+  });
+  const double fit_s = std::chrono::duration<double>(Clock::now() - t1).count();
+  std::vector<double> de, client_med;
+  int in_h = 0, covered = 0, failed = 0, not_conv = 0;
+  double brier = 0;
+  int nb = 0;
+  const double edges[] = {0, 0.1, 0.3, 0.5, 0.7, 0.9, 1.0000001};
+  int bin_n[6] = {}, bin_obs[6] = {};
+  double bin_p[6] = {};
+  for (size_t i = 0; i < cohort.size(); ++i) {
+    if (!outs[i].r) {
+      ++failed;
+      std::fprintf(stderr, "failed %s: %s\n", cohort[i].history.client_id().c_str(), outs[i].error.c_str());
+      continue;
+    }
+    const auto& r = *outs[i].r;
+    not_conv += r.fit.converged ? 0 : 1;
+    de.insert(de.end(), outs[i].de.begin(), outs[i].de.end());
+    const auto& truth = cohort[i].touch_up_day;
+    const bool fires = truth && *truth <= r.horizon_end_day;
+    if (fires) {
+      ++in_h;
+      const bool lo = r.touch_up.p10_day && *r.touch_up.p10_day <= *truth;
+      const bool hi = !r.touch_up.p90_day || *truth <= *r.touch_up.p90_day;
+      covered += lo && hi;
+    }
+    const double p = r.touch_up.p_none_within_horizon, y = fires ? 0.0 : 1.0;
+    brier += (p - y) * (p - y);
+    ++nb;
+    for (int b = 0; b < 6; ++b)
+      if (p >= edges[b] && p < edges[b + 1]) {
+        ++bin_n[b];
+        bin_p[b] += p;
+        bin_obs[b] += fires ? 0 : 1;
+      }
+  }
+  std::printf("accuracy: family %s, %d clients (seed %llu), noise %.1f dE00, fit <= 12 months, %d draws, horizon 8 y from month 12\n",
+              family.c_str(), clients, static_cast<unsigned long long>(o.seed), o.noise_de00, draws);
+  std::printf("  generate %.1f s, fit + forecast %.1f s on 2 threads; %d failed, %d fits not converged\n", gen_s, fit_s,
+              failed, not_conv);
+  std::printf("  24-48 month visits: %zu; dE00 forecast median vs noise-free truth: median %.3f, p75 %.3f, p90 %.3f\n",
+              de.size(), Median(de), Quant(de, 0.75), Quant(de, 0.9));
+  std::printf("  true trigger within the horizon: %d clients; 10-90 %% interval contains it: %d = %.1f %%\n", in_h,
+              covered, in_h ? 100.0 * covered / in_h : 0.0);
+  std::printf("  P(no touch-up within the horizon): Brier %.4f over %d clients (climatology %.4f)\n", brier / nb, nb,
+              [&] {
+                const double base = double(nb - in_h) / nb;
+                return base * (1 - base);
+              }());
+  std::printf("  reliability: | predicted bin | clients | mean predicted | observed no-touch-up |\n");
+  for (int b = 0; b < 6; ++b)
+    if (bin_n[b] > 0)
+      std::printf("  | %.1f-%.1f | %d | %.3f | %.3f |\n", edges[b], std::min(1.0, edges[b + 1]), bin_n[b], bin_p[b] / bin_n[b],
+                  double(bin_obs[b]) / bin_n[b]);
+  return 0;
+}
+
+int Cohort(int clients) {
+  const auto lib = Library();
+  fd::CohortOptions o;
+  o.clients = clients;
+  o.seed = 99;
+  o.noise_de00 = 0.6;
+  const op::ModelParams params;
+  const auto cohort = fd::GenerateCohort(o, lib, params);
+  std::vector<fd::ClientData> cds;
+  for (const auto& t : cohort) cds.push_back(fd::BuildClient(t.history, lib, o.population, params));
+  std::vector<std::unique_ptr<fd::PreparedClient>> prep(cds.size());
+  Parallel(cds.size(), 2, [&](size_t i) { prep[i] = std::make_unique<fd::PreparedClient>(cds[i]); });
+  std::vector<const fd::PreparedClient*> ptrs;
+  for (const auto& p : prep) ptrs.push_back(p.get());
+  fd::FadePriors start;
+  start.rate_per_year *= 0.5;  // start wrong on purpose
+  start.log_rate_sd = 0.8;
+  start.c_inf = 0.3;
+  fd::CohortFitOptions co;
+  co.iterations = 6;
+  const auto t0 = Clock::now();
+  const auto r = fd::FitCohort(ptrs, start, co);
+  const double s = std::chrono::duration<double>(Clock::now() - t0).count();
+  std::vector<double> true_k, true_med;
+  for (size_t i = 0; i < cohort.size(); ++i) {
+    true_k.push_back(cohort[i].state.rate_per_year);
+    true_med.push_back(std::exp(cohort[i].log_rate_mean));
+  }
+  const double tm = Median(true_med);
+  std::printf("cohort: %d clients (seed 99, default family, noise 0.6, follow-ups to 48 months), EM %d iterations from rate %.3f, %.1f s\n",
+              clients, co.iterations, start.rate_per_year, s);
+  std::printf("  population median rate (median over clients of the prior median k): estimated %.4f, truth %.4f -> %+.1f %%\n",
+              r.population_median_rate, tm, 100 * (r.population_median_rate / tm - 1));
+  std::printf("  reference-covariate rate_per_year: estimated %.4f, truth %.4f -> %+.1f %%; sample median of true k %.4f\n",
+              r.priors.rate_per_year, o.population.rate_per_year, 100 * (r.priors.rate_per_year / o.population.rate_per_year - 1),
+              Median(true_k));
+  std::printf("  log_rate_sd %.3f (truth %.3f), healing_loss %.3f (%.3f), c_inf %.3f (%.3f), deposit log mean %.3f sd %.3f (0, %.3f)\n",
+              r.priors.log_rate_sd, o.population.log_rate_sd, r.priors.healing_loss, o.population.healing_loss, r.priors.c_inf,
+              o.population.c_inf, r.priors.deposit_log_mean, r.priors.deposit_log_sd, o.population.deposit_log_sd);
+  std::printf("  covariates uv %.3f (%.3f) ita/10deg %.3f (%.3f) oily %.3f (%.3f) scarring %.3f (%.3f) dilution %.3f (%.3f); %d not converged\n",
+              r.priors.uv_coef, o.population.uv_coef, r.priors.ita_coef_per_10deg, o.population.ita_coef_per_10deg,
+              r.priors.oily_coef, o.population.oily_coef, r.priors.scarring_coef, o.population.scarring_coef,
+              r.priors.dilution_coef, o.population.dilution_coef, r.not_converged);
+  return 0;
+}
+
+int Timing(int clients, int draws, int threads) {
+  const auto lib = Library();
+  fd::CohortOptions o;
+  o.clients = clients;
+  o.seed = 5;
+  const op::ModelParams params;
+  const auto cohort = fd::GenerateCohort(o, lib, params);
+  const fd::FadePriors priors;
+  fd::PipelineOptions po;
+  po.forecast.as_of_day = fd::ParseDate("2026-01-15", "as-of");
+  po.forecast.draws = draws;
+  std::atomic<int> fails{0};
+  const auto t0 = Clock::now();
+  const std::clock_t c0 = std::clock();
+  Parallel(cohort.size(), threads, [&](size_t i) {
+    try {
+      fd::ForecastHistory(cohort[i].history, lib, priors, params, po);
+    } catch (const std::exception&) {
+      ++fails;
+    }
+  });
+  const double wall = std::chrono::duration<double>(Clock::now() - t0).count();
+  const double cpu = double(std::clock() - c0) / CLOCKS_PER_SEC;
+  std::printf("timing: %d clients (all follow-ups, mean %.1f each), %d draws, 8-year monthly series, %d threads: %.1f s wall, %.1f s CPU (%.2f ms CPU per client), %d failed\n",
+              clients, [&] {
+                double s = 0;
+                for (const auto& t : cohort) s += t.history.follow_ups_size();
+                return s / clients;
+              }(),
+              draws, threads, wall, cpu, 1000 * cpu / clients, fails.load());
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const std::string mode = argc > 1 ? argv[1] : "";
+  auto arg = [&](int i, int def) { return argc > i ? std::atoi(argv[i]) : def; };
+  if (mode == "calibrate") return Calibrate(arg(2, 2000));
+  if (mode == "accuracy") return Accuracy(argc > 2 ? argv[2] : "default", arg(3, 1000), arg(4, 1000));
+  if (mode == "cohort") return Cohort(arg(2, 1000));
+  if (mode == "timing") return Timing(arg(2, 10000), arg(3, 1000), arg(4, 2));
+  std::fprintf(stderr, "usage: fade_bench calibrate|accuracy FAMILY|cohort|timing [N ...]\n");
+  return 2;
+}

@@ -1,0 +1,272 @@
+// Fade model engine: dates, retained load, history validation, MAP fit, Monte Carlo forecast,
+// triggers, synthetic cohorts and cohort priors. Small cohorts and <= 400 draws (design: big figures
+// live in bench/fade_bench.cpp).
+#include <catch2/catch.hpp>
+#include <cmath>
+#include <memory>
+#include <numeric>
+
+#include "color/ciede2000.h"
+
+#include "blend/pigment_ks.h"
+#include "fade/cohort.h"
+#include "fade/date.h"
+#include "fade/pipeline.h"
+#include "shadecast/history.pb.h"
+#include "store/pigment_library.h"
+
+namespace fd = shadecast::fade;
+namespace op = shadecast::optics;
+
+namespace {
+
+const std::vector<op::PigmentKS>& Lib() {
+  static const std::vector<op::PigmentKS> lib = [] {
+    std::vector<op::PigmentKS> out;
+    const auto proto = shadecast::store::LoadDefaultPigmentLibrary();
+    for (const auto& p : proto.pigments()) out.push_back(shadecast::blend::PigmentKsFromProto(p));
+    return out;
+  }();
+  return lib;
+}
+
+std::vector<fd::TruthClient> Cohort(int n, uint64_t seed, fd::Family family = fd::Family::kDefault) {
+  fd::CohortOptions o;
+  o.clients = n;
+  o.seed = seed;
+  o.family = family;
+  return fd::GenerateCohort(o, Lib(), op::ModelParams{});
+}
+
+std::string ErrorOf(const shadecast::pb::ClientHistory& h) {
+  try {
+    fd::ValidateHistory(h, Lib());
+  } catch (const fd::HistoryError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+}  // namespace
+
+TEST_CASE("fade dates: ISO 8601 round trip and invalid dates") {
+  for (const char* d : {"1970-01-01", "2000-02-29", "2024-12-31", "2026-01-15"})
+    CHECK(fd::FormatDate(fd::ParseDate(d, "x")) == d);
+  CHECK(fd::ParseDate("1970-01-02", "x") == 1);
+  int days = 0;
+  CHECK_FALSE(fd::TryParseDate("2023-02-29", &days));
+  CHECK_FALSE(fd::TryParseDate("2023-13-01", &days));
+  CHECK_FALSE(fd::TryParseDate("2023-1-01", &days));
+  CHECK_THROWS_WITH(fd::ParseDate("soon", "--as-of"), Catch::Contains("--as-of"));
+}
+
+TEST_CASE("fade: healing loses f_h within weeks, the long term tends to c_inf (exact, 1e-9)") {
+  auto cohort = Cohort(1, 5);
+  const fd::FadePriors priors;
+  const fd::ClientData c = fd::BuildClient(cohort[0].history, Lib(), priors, op::ModelParams{});
+  // One session only, to read the law directly.
+  fd::ClientData one = c;
+  one.sessions.resize(1);
+  const fd::FadeState s{0.5, 0.3, 0.2, 1.0};
+  const double d0 = std::accumulate(one.sessions[0].deposit.begin(), one.sessions[0].deposit.end(), 0.0);
+  auto total = [&](double day) {
+    const auto a = fd::RetainedAmounts(one, s, priors, one.first_day() + day);
+    return std::accumulate(a.begin(), a.end(), 0.0);
+  };
+  CHECK(total(0) == Approx(d0).epsilon(1e-12));
+  const double t = 60.0, years = t / fd::kDaysPerYear;
+  const double expect = d0 * (1 - 0.3 * (1 - std::exp(-t / priors.healing_tau_days))) *
+                        (0.2 + 0.8 * std::exp(-0.5 * years));
+  CHECK(total(t) == Approx(expect).epsilon(1e-9));
+  CHECK(total(365.25 * 60) == Approx(d0 * 0.7 * 0.2).epsilon(1e-6));
+  // Monotone after the session.
+  for (double day = 1; day < 3000; day += 97) CHECK(total(day + 30) < total(day));
+}
+
+TEST_CASE("fade: a bad history names the client and the field") {
+  const auto good = Cohort(1, 6)[0].history;
+  REQUIRE(ErrorOf(good).empty());
+  {
+    auto h = good;
+    h.mutable_sessions(1)->set_date(h.sessions(0).date());
+    h.mutable_sessions(0)->set_date("2030-01-01");
+    CHECK_THAT(ErrorOf(h), Catch::Contains("client c000001") && Catch::Contains("sessions[1].date") &&
+                               Catch::Contains("out of order"));
+  }
+  {
+    auto h = good;
+    h.mutable_follow_ups(0)->set_date("2000-01-01");
+    CHECK_THAT(ErrorOf(h), Catch::Contains("follow_ups[0].date") && Catch::Contains("before the first session"));
+  }
+  {
+    auto h = good;
+    h.mutable_follow_ups(2)->clear_dot_lab();
+    CHECK_THAT(ErrorOf(h), Catch::Contains("c000001") && Catch::Contains("follow_ups[2].dot_lab is missing"));
+  }
+  {
+    auto h = good;
+    h.mutable_follow_ups(1)->mutable_skin_lab()->set_a(NAN);
+    CHECK_THAT(ErrorOf(h), Catch::Contains("follow_ups[1].skin_lab.a") && Catch::Contains("finite"));
+  }
+  {
+    auto h = good;
+    h.mutable_sessions(0)->clear_recipe();
+    CHECK_THAT(ErrorOf(h), Catch::Contains("sessions[0].recipe is missing"));
+  }
+  {
+    auto h = good;
+    h.mutable_sessions(0)->mutable_recipe()->mutable_components(0)->set_pigment("squid_ink");
+    CHECK_THAT(ErrorOf(h), Catch::Contains("squid_ink") && Catch::Contains("not in the pigment library"));
+  }
+  {
+    auto h = good;
+    h.mutable_follow_ups(3)->set_date(h.follow_ups(1).date());
+    CHECK_THAT(ErrorOf(h), Catch::Contains("follow_ups[3].date") && Catch::Contains("out of order"));
+  }
+}
+
+TEST_CASE("fade: MAP fit on full follow-ups recovers the rate and the noise level") {
+  // 24 clients of the fitter's own family, noise 0.6 dE00. Tolerances: median |log k error| < 0.25
+  // (12 months of data give ~0.3, 48 months much less) and the RMS residual within 0.3-1.0 dE00.
+  const auto cohort = Cohort(24, 11);
+  const fd::FadePriors priors;
+  std::vector<double> err, res;
+  int converged = 0;
+  for (const auto& t : cohort) {
+    const auto c = fd::BuildClient(t.history, Lib(), priors, op::ModelParams{});
+    const fd::PreparedClient p(c);
+    const auto f = fd::FitClient(p, priors);
+    converged += f.converged;
+    CHECK(f.covariance_ok);
+    err.push_back(std::abs(std::log(f.state.rate_per_year / t.state.rate_per_year)));
+    res.push_back(f.residual_de00);
+  }
+  std::sort(err.begin(), err.end());
+  std::sort(res.begin(), res.end());
+  CHECK(converged == 24);
+  CHECK(err[12] < 0.25);
+  CHECK(res[12] > 0.3);
+  CHECK(res[12] < 1.0);
+}
+
+TEST_CASE("fade: an unconverged fit says so") {
+  const auto t = Cohort(1, 12)[0];
+  const fd::FadePriors priors;
+  const auto c = fd::BuildClient(t.history, Lib(), priors, op::ModelParams{});
+  fd::FitOptions fo;
+  fo.max_iterations = 1;
+  const auto f = fd::FitClient(fd::PreparedClient(c), priors, fo);
+  CHECK_FALSE(f.converged);
+  CHECK_THAT(f.BriefReport(), Catch::Contains("NOT converged"));
+}
+
+TEST_CASE("fade forecast: bands ordered, contrast falls, never inside 4 weeks of the last session") {
+  const auto t = Cohort(1, 13)[0];
+  fd::FadePriors priors;
+  fd::PipelineOptions po;
+  po.forecast.as_of_day = fd::ParseDate(t.history.sessions(0).date(), "d") + 365;
+  po.forecast.draws = 300;
+  po.fit_until_months = 12;
+  const auto r = fd::ForecastHistory(t.history, Lib(), priors, op::ModelParams{}, po);
+  REQUIRE(r.series.size() == 97);
+  CHECK(r.tabulated);
+  for (const auto& p : r.series) {
+    CHECK(p.contrast_de00.p10 <= p.contrast_de00.p50);
+    CHECK(p.contrast_de00.p50 <= p.contrast_de00.p90);
+    for (int k = 0; k < 3; ++k) CHECK(p.dot.p10[k] <= p.dot.p90[k]);
+  }
+  CHECK(r.series.back().contrast_de00.p50 < r.series.front().contrast_de00.p50);
+  REQUIRE(r.touch_up.p50_day);
+  CHECK(*r.touch_up.p10_day <= *r.touch_up.p50_day);
+  CHECK(r.touch_up.p_none_within_horizon >= 0);
+
+  // A fast rate: the earliest dates are still never inside 4 weeks of the last session.
+  priors.rate_per_year = 3;
+  priors.log_rate_sd = 0.05;
+  const auto fast = fd::ForecastHistory(t.history, Lib(), priors, op::ModelParams{}, po);
+  REQUIRE(fast.touch_up.p10_day);
+  CHECK(*fast.touch_up.p10_day >= fast.last_session_day + 28);
+}
+
+TEST_CASE("fade triggers: parsing, and the first to fire counts") {
+  const auto tr = fd::ParseTriggers("contrast:0.45,de00:1.8");
+  REQUIRE(tr.size() == 2);
+  CHECK(tr[1].kind == fd::TriggerKind::kDe00);
+  CHECK(tr[1].threshold == 1.8);
+  CHECK(tr[1].dark_threshold == 2.6);
+  CHECK(fd::ParseTriggers("de00:1.8/3")[0].dark_threshold == 3.0);
+  for (const char* bad : {"", "contrast", "contrast:1.2", "de00:-1", "fade:0.3", "contrast:0.4/2"})
+    CHECK_THROWS_AS(fd::ParseTriggers(bad), std::invalid_argument);
+
+  const auto t = Cohort(1, 14)[0];
+  fd::PipelineOptions po;
+  po.forecast.as_of_day = fd::ParseDate(t.history.sessions(0).date(), "d") + 365;
+  po.forecast.draws = 200;
+  po.forecast.years = 25;
+  const auto one = fd::ForecastHistory(t.history, Lib(), fd::FadePriors{}, op::ModelParams{}, po);
+  po.forecast.triggers = tr;
+  const auto both = fd::ForecastHistory(t.history, Lib(), fd::FadePriors{}, op::ModelParams{}, po);
+  REQUIRE(one.touch_up.p50_day);
+  REQUIRE(both.touch_up.p50_day);
+  CHECK(*both.touch_up.p50_day <= *one.touch_up.p50_day);
+  CHECK(both.touch_up.p_none_within_horizon <= one.touch_up.p_none_within_horizon);
+}
+
+TEST_CASE("fade forecast: the appearance table agrees with the optics model per draw (0.05 dE00)") {
+  const auto t = Cohort(1, 15)[0];
+  fd::PipelineOptions po;
+  po.forecast.as_of_day = fd::ParseDate(t.history.sessions(0).date(), "d") + 365;
+  po.forecast.draws = 100;
+  fd::FadePriors priors;
+  const auto tab = fd::ForecastHistory(t.history, Lib(), priors, op::ModelParams{}, po);
+  // A different rate multiplier for the iron oxides (1 + 1e-9) turns the table off, nothing else.
+  priors.pigment_rate["iron_oxide_red"] = 1 + 1e-9;
+  priors.pigment_rate["iron_oxide_brown"] = 1 + 1e-9;
+  const auto direct = fd::ForecastHistory(t.history, Lib(), priors, op::ModelParams{}, po);
+  CHECK(tab.tabulated);
+  CHECK_FALSE(direct.tabulated);
+  for (size_t i = 0; i < tab.series.size(); i += 12)
+    CHECK(shadecast::color::DeltaE00(tab.series[i].dot.p50, direct.series[i].dot.p50) < 0.05);
+}
+
+TEST_CASE("fade synthetic cohorts: deterministic, families differ, truth consistent") {
+  const auto a = Cohort(3, 21), b = Cohort(3, 21), c = Cohort(3, 22);
+  CHECK(a[1].history.SerializeAsString() == b[1].history.SerializeAsString());
+  CHECK(a[1].history.SerializeAsString() != c[1].history.SerializeAsString());
+  for (const auto& t : a) {
+    REQUIRE(t.visits.size() == static_cast<size_t>(t.history.follow_ups_size()));
+    // Measured = truth + noise of RMS 0.6: any one visit within 4 dE*ab (> 6 sigma per axis).
+    for (int i = 0; i < t.history.follow_ups_size(); ++i)
+      CHECK(std::abs(t.history.follow_ups(i).dot_lab().l() - t.visits[static_cast<size_t>(i)].dot[0]) < 4);
+  }
+  const auto s = Cohort(3, 21, fd::Family::kSeasonal);
+  double moved = 0;
+  for (size_t i = 0; i + 1 < s[0].visits.size(); ++i) moved = std::max(moved, std::abs(s[0].visits[i].skin[0] - s[0].visits[i + 1].skin[0]));
+  CHECK(moved > 0.2);  // tanning moves the skin between visits
+  CHECK(a[0].visits.back().skin == a[0].visits.front().skin);
+  CHECK_THROWS_AS(fd::FamilyFromString("triexp"), std::invalid_argument);
+}
+
+TEST_CASE("fade cohort fit: EM moves a wrong rate prior toward the population's") {
+  // 60 clients, 2 EM iterations, started at half the true rate: the estimate must land within 30 %
+  // (the bench's 1,000 clients give the acceptance figure).
+  const auto cohort = Cohort(60, 31);
+  fd::FadePriors start;
+  start.rate_per_year *= 0.5;
+  std::vector<fd::ClientData> cds;
+  for (const auto& t : cohort) cds.push_back(fd::BuildClient(t.history, Lib(), start, op::ModelParams{}));
+  std::vector<std::unique_ptr<fd::PreparedClient>> prep;
+  std::vector<const fd::PreparedClient*> ptrs;
+  for (const auto& c : cds) {
+    prep.push_back(std::make_unique<fd::PreparedClient>(c));
+    ptrs.push_back(prep.back().get());
+  }
+  fd::CohortFitOptions co;
+  co.iterations = 2;
+  const auto r = fd::FitCohort(ptrs, start, co);
+  const double truth = fd::FadePriors{}.rate_per_year;
+  CHECK(std::abs(r.priors.rate_per_year / truth - 1) < 0.3);
+  CHECK(r.priors.cohort_clients == 60);
+  std::string why;
+  CHECK(r.priors.IsValid(&why));
+}
