@@ -1,0 +1,349 @@
+// Measurement acceptance figures (docs/benchmarks.md, "Measurement"):
+//   build-measure/bin/measure_bench accuracy [seeds=4] [--truth-reference]
+//     3 lights (D65, LED-B3, A) x 2 skins (light: melanin 0.03, blood 0.01; dark: melanin 0.25,
+//     blood 0.02) x seeds scalp photos from the synthesiser: Canon EOS 5D Mark II, 2048x1536 at
+//     30 px/mm, 300 follicles, 40 carbon-black dots, 20 hairs, Nano chart in frame, realistic noise,
+//     1.5 px blur, sRGB JPEG q95 (encoded and decoded). Each photo is measured with the colour and
+//     scale from the in-frame chart (the chart's published values, or with --truth-reference the
+//     rendered patches' own L*a*b*, i.e. a chart measured with a spectrophotometer), once for
+//     follicles and once for dots. Prints per photo and the medians: follicle / dot / skin dE00 vs
+//     truth, follicle count error, undertone class vs the class of the truth skin.
+//   build-measure/bin/measure_bench timing [WxH=4000x3000] [repeats=3]
+//     One 12 MP photo (JPEG q95) with a profile: decode, then the measurement's steps; the pixel
+//     conversion beside a LittleCMS float transform (the profile as ICC v4, RGB float -> Lab float)
+//     of the same pixels. One thread: run under `taskset -c 0`.
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <map>
+#include <lcms2.h>
+#include <string>
+#include <vector>
+
+#include "blend/pigment_ks.h"
+#include "calib/calibration.h"
+#include "calib/icc_profile.h"
+#include "color/ciede2000.h"
+#include "color/colorimetry.h"
+#include "color/lcms_raii.h"
+#include "measure/measure.h"
+#include "store/data_paths.h"
+#include "store/image_io.h"
+#include "store/message_io.h"
+#include "store/pigment_library.h"
+#include "store/synth_data.h"
+#include "synth/scalp.h"
+
+namespace ss = shadecast::synth;
+namespace st = shadecast::store;
+namespace ms = shadecast::measure;
+namespace sc = shadecast::color;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+double Since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+double Median(std::vector<double> v) {
+  if (v.empty()) return NAN;
+  std::sort(v.begin(), v.end());
+  const size_t n = v.size();
+  return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+sc::Lab L(const shadecast::pb::Lab& p) { return {p.l(), p.a(), p.b()}; }
+
+ms::UndertoneThresholds Thresholds() {
+  shadecast::pb::UndertoneThresholds p;
+  st::ReadMessage(st::DataFile("data/undertone/thresholds.textproto"), &p);
+  return ms::UndertoneThresholds::FromProto(p);
+}
+
+struct Scene {
+  ss::ScalpRender render;
+  ss::ImageF decoded;
+};
+
+Scene Make(const ss::CameraResponse& resp, const shadecast::pb::ChartDefinition& chart,
+           const shadecast::optics::PigmentKS& black, double melanin, double blood, uint64_t seed, int w, int h,
+           int follicles, int dots, int hairs) {
+  ss::ScalpOptions o;
+  o.width = w;
+  o.height = h;
+  o.skin.melanin = melanin;
+  o.skin.blood = blood;
+  o.follicles = follicles;
+  o.dots = dots;
+  o.dot_blend = {{&black, 1.0}};
+  o.dot_recipe = "carbon_black:1";
+  o.hairs = hairs;
+  o.chart = &chart;
+  o.seed = seed;
+  ss::CaptureOptions cap;
+  cap.blur_px = 1.5;
+  Scene s;
+  s.render = ss::RenderScalp(o, resp, cap);
+  const std::string jpg = st::EncodeImage(s.render.image, st::ImageFormat::kJpeg, {8, 95});
+  s.decoded = st::DecodeImage(jpg, "scalp.jpg");
+  return s;
+}
+
+int Accuracy(int seeds, bool truth_reference) {
+  const auto chart = st::LoadChart("colorchecker24_nano");
+  const auto cam = st::LoadCamera("canon_eos_5d_mark_ii");
+  const auto library = st::LoadDefaultPigmentLibrary();
+  const auto black = shadecast::blend::PigmentKsFromProto(st::FindPigment(library, "carbon_black", "bench"));
+  const auto thr = Thresholds();
+  struct Skin {
+    const char* name;
+    double melanin, blood;
+  };
+  const Skin skins[] = {{"light", 0.03, 0.01}, {"dark", 0.25, 0.02}};
+  const char* lights[] = {"D65", "LED-B3", "A"};
+  std::vector<double> fde, dde, sde, cnt, dcnt, blur;
+  int class_ok = 0, class_n = 0, on_thr = 0, n = 0;
+  std::printf("light   skin  seed | follicle dE00 count/truth | dots dE00 count/truth | skin dE00 | class meas/truth | blur px | flags\n");
+  for (const char* light : lights) {
+    const ss::CameraResponse resp(cam, sc::CieIlluminant(light));
+    for (const Skin& sk : skins)
+      for (int seed = 1; seed <= seeds; ++seed) {
+        const Scene s = Make(resp, chart, black, sk.melanin, sk.blood, 100 * seed + 7, 2048, 1536, 300, 40, 20);
+        ms::ColorSource src;
+        src.chart = &chart;
+        if (truth_reference)
+          src.chart_reference = s.render.chart.patch_lab;
+        ms::MeasureOptions mo;
+        const auto rf = ms::Measure(s.decoded, src, thr, mo);
+        mo.target = ms::Target::kDots;
+        const auto rd = ms::Measure(s.decoded, src, thr, mo);
+        const auto& m = rf.measurement;
+        const double f = sc::DeltaE00(L(m.follicle().lab()), s.render.follicle_lab);
+        const double d = sc::DeltaE00(L(rd.measurement.dots().lab()), s.render.dot_model.dot_lab);
+        const double k = sc::DeltaE00(L(m.skin()), s.render.skin_lab);
+        const int tf = static_cast<int>(s.render.follicles.size()), td = static_cast<int>(s.render.dots.size());
+        const double ce = 100.0 * (m.follicle().count() - tf) / tf;
+        const double de = 100.0 * (rd.measurement.dots().count() - td) / td;
+        const std::string truth_class = ms::UndertoneClass(s.render.skin_lab, thr);
+        const bool on = ms::OnUndertoneThreshold(s.render.skin_lab, thr);
+        const bool ok = m.undertone().class_() == truth_class;
+        if (on) ++on_thr;
+        else {
+          ++class_n;
+          class_ok += ok;
+        }
+        std::string flags;
+        for (const auto& fl : m.quality().flags()) flags += fl + " ";
+        std::printf("%-7s %-5s %4d | %5.2f  %4d/%d (%+5.1f %%) | %5.2f %3d/%d | %5.2f | %s/%s%s | %.2f | %s\n", light,
+                    sk.name, seed, f, m.follicle().count(), tf, ce, d, rd.measurement.dots().count(), td, k,
+                    m.undertone().class_().c_str(), truth_class.c_str(), on ? " (on threshold)" : (ok ? "" : " WRONG"),
+                    m.follicle().blur_sigma_px(), flags.c_str());
+        std::fflush(stdout);
+        fde.push_back(f);
+        dde.push_back(d);
+        sde.push_back(k);
+        cnt.push_back(std::abs(ce));
+        dcnt.push_back(std::abs(de));
+        blur.push_back(m.follicle().blur_sigma_px());
+        ++n;
+      }
+  }
+  std::printf("\n%d photos (%s reference)\n", n, truth_reference ? "rendered-patch" : "published chart");
+  std::printf("median follicle dE00 %.2f (max %.2f), dot dE00 %.2f (max %.2f), skin dE00 %.2f (max %.2f)\n", Median(fde),
+              *std::max_element(fde.begin(), fde.end()), Median(dde), *std::max_element(dde.begin(), dde.end()),
+              Median(sde), *std::max_element(sde.begin(), sde.end()));
+  std::printf("follicle count |error| median %.1f %%, max %.1f %%; dot count |error| median %.1f %%, max %.1f %%\n",
+              Median(cnt), *std::max_element(cnt.begin(), cnt.end()), Median(dcnt),
+              *std::max_element(dcnt.begin(), dcnt.end()));
+  std::printf("undertone class correct %d/%d off-threshold (%d on a threshold); estimated blur median %.2f px (true 1.5)\n",
+              class_ok, class_n, on_thr, Median(blur));
+  return 0;
+}
+
+// One photo: each truth follicle's nearest candidate and why it was not accepted.
+int Debug(const char* light, double melanin, double blood, uint64_t seed) {
+  const auto chart = st::LoadChart("colorchecker24_nano");
+  const auto cam = st::LoadCamera("canon_eos_5d_mark_ii");
+  const auto library = st::LoadDefaultPigmentLibrary();
+  const auto black = shadecast::blend::PigmentKsFromProto(st::FindPigment(library, "carbon_black", "bench"));
+  const ss::CameraResponse resp(cam, sc::CieIlluminant(light));
+  const Scene s = Make(resp, chart, black, melanin, blood, seed, 2048, 1536, 300, 40, 20);
+  st::WriteImageAtomic("/tmp/measure_debug.png", s.decoded, {});
+  ms::ColorSource src;
+  src.chart = &chart;
+  ms::MeasureOptions mo;
+  if (std::getenv("BLUR_GAIN")) mo.blur_gain = std::atof(std::getenv("BLUR_GAIN"));
+  const auto r = ms::Measure(s.decoded, src, Thresholds(), mo);
+  std::printf("blur %.2f correction %.2f dE00\n", r.measurement.follicle().blur_sigma_px(), r.measurement.follicle().blur_correction_de00());
+  std::printf("%s\ntruth follicle %.1f %.1f %.1f skin %.1f %.1f %.1f hair %.1f %.1f %.1f\n", r.BriefReport().c_str(),
+              s.render.follicle_lab[0], s.render.follicle_lab[1], s.render.follicle_lab[2], s.render.skin_lab[0],
+              s.render.skin_lab[1], s.render.skin_lab[2], s.render.hair_lab[0], s.render.hair_lab[1], s.render.hair_lab[2]);
+  if (r.chart_corners)
+    for (int k = 0; k < 4; ++k)
+      std::printf("corner %d detected (%.1f, %.1f) truth (%.1f, %.1f)\n", k, (*r.chart_corners)[k].x,
+                  (*r.chart_corners)[k].y, s.render.chart.corners[k].x, s.render.chart.corners[k].y);
+  {
+    const auto loc = shadecast::calib::DetectChart(s.decoded, chart, {});
+    std::printf("detect: found %d refined %d rms %.2f corners %d downscale %.3f %s\n", loc.found, loc.refined,
+                loc.refine_rms_px, loc.refined_corners, loc.downscale, loc.message.c_str());
+    shadecast::calib::DetectOptions d2;
+    d2.max_detect_pixels = 4'000'000;
+    const auto loc2 = shadecast::calib::DetectChart(s.decoded, chart, d2);
+    std::printf("detect 4MP: found %d refined %d rms %.2f corner0 (%.1f, %.1f)\n", loc2.found, loc2.refined,
+                loc2.refine_rms_px, loc2.corners[0].x, loc2.corners[0].y);
+  }
+  std::map<std::string, int> why;
+  std::vector<int> used(r.blobs.size(), 0);
+  int shown = 0;
+  for (const auto& f : s.render.follicles) {
+    int best = -1;
+    double bd = 1e9;
+    for (size_t i = 0; i < r.blobs.size(); ++i) {
+      const double d = std::hypot(r.blobs[i].x - f.center.x, r.blobs[i].y - f.center.y);
+      if (d < bd) bd = d, best = static_cast<int>(i);
+    }
+    std::string w = bd > 4 ? "missed" : (r.blobs[best].accepted ? "ok" : r.blobs[best].rejected);
+    if (bd <= 4) used[best] = 1;
+    ++why[w];
+    if (w != "ok" && shown++ < 25) {
+      const auto& b = r.blobs[best];
+      std::printf("  truth (%.1f,%.1f) d=%.3f mm occl=%d: %s nearest %.1f px r=%.2f resp=%.2f contrast=%.1f hr=%.2f core %.1f\n",
+                  f.center.x, f.center.y, f.diameter_mm, f.occluded, w.c_str(), bd, b.radius_px, b.response, b.contrast_l,
+                  b.hessian_ratio, b.core_observed[0]);
+    }
+  }
+  for (const auto& [k, v] : why) std::printf("truth follicles %s: %d\n", k.c_str(), v);
+  int fp = 0;
+  for (size_t i = 0; i < r.blobs.size(); ++i)
+    if (!used[i] && r.blobs[i].accepted) {
+      if (fp++ < 15)
+        std::printf("  false (%.1f,%.1f) r=%.2f resp=%.2f contrast=%.1f hr=%.2f core %.1f\n", r.blobs[i].x, r.blobs[i].y,
+                    r.blobs[i].radius_px, r.blobs[i].response, r.blobs[i].contrast_l, r.blobs[i].hessian_ratio,
+                    r.blobs[i].core_observed[0]);
+    }
+  std::printf("accepted not matching a follicle: %d\n", fp);
+  return 0;
+}
+
+int Timing(int w, int h, int repeats) {
+  const auto chart = st::LoadChart("colorchecker24_nano");
+  const auto cam = st::LoadCamera("canon_eos_5d_mark_ii");
+  const auto library = st::LoadDefaultPigmentLibrary();
+  const auto black = shadecast::blend::PigmentKsFromProto(st::FindPigment(library, "carbon_black", "bench"));
+  const ss::CameraResponse resp(cam, sc::CieIlluminant("D65"));
+  const int follicles = static_cast<int>(300.0 * w * h / (2048.0 * 1536.0));
+  ss::ScalpOptions o;
+  o.width = w;
+  o.height = h;
+  o.follicles = follicles;
+  o.hairs = 80;
+  o.chart = &chart;
+  ss::CaptureOptions cap;
+  cap.blur_px = 1.5;
+  const ss::ScalpRender r = ss::RenderScalp(o, resp, cap);
+  const std::string jpg = st::EncodeImage(r.image, st::ImageFormat::kJpeg, {8, 95});
+  // A profile from the chart of the same photo (what `calibrate` would write).
+  ms::ColorSource cs;
+  cs.chart = &chart;
+  const auto thr = Thresholds();
+  ms::MeasureOptions mo;
+  ss::ImageF img = st::DecodeImage(jpg, "12mp.jpg");
+  shadecast::pb::CameraProfile profile;
+  {
+    const auto first = ms::Measure(img, cs, thr, mo);  // chart in frame
+    std::printf("chart-in-frame run: %s\n", first.BriefReport().c_str());
+    std::printf("  steps: chart find+fit %.3f s, convert %.3f, detect %.3f, cores %.3f, skin %.3f, total %.3f s\n",
+                first.times.chart_s, first.times.convert_s, first.times.detect_s, first.times.cores_s,
+                first.times.skin_s, first.times.total_s);
+  }
+  {
+    // Calibrate once from the chart for the profile path.
+    shadecast::calib::CalibrationInput in;
+    in.chart = chart;
+    const auto loc = shadecast::calib::DetectChart(img, chart, {});
+    in.patches = shadecast::calib::SamplePatches(img, chart, loc.corners, {});
+    shadecast::calib::CalibrationOptions co;
+    co.model = shadecast::calib::Model::kRootPoly2;
+    co.leave_one_out = false;
+    profile = shadecast::calib::Calibrate(in, co).profile;
+  }
+  ms::ColorSource ps;
+  ps.profile = &profile;
+  mo.px_per_mm = 30;
+  std::vector<double> dec, tot, conv, det, cor, skn, lcms;
+  for (int i = 0; i < repeats; ++i) {
+    auto t0 = Clock::now();
+    img = st::DecodeImage(jpg, "12mp.jpg");
+    dec.push_back(Since(t0));
+    const auto res = ms::Measure(img, ps, thr, mo);
+    tot.push_back(res.times.total_s);
+    conv.push_back(res.times.convert_s);
+    det.push_back(res.times.detect_s);
+    cor.push_back(res.times.cores_s);
+    skn.push_back(res.times.skin_s);
+    if (i == 0) std::printf("profile run: %s\n", res.BriefReport().c_str());
+  }
+  // LittleCMS float transform of the same pixels with the profile as ICC v4.
+  shadecast::calib::IccOptions io;
+  const std::string icc = shadecast::calib::IccProfileBytes(profile, io);
+  shadecast::color::lcms::Context ctx;
+  shadecast::color::lcms::ProfilePtr in_p(cmsOpenProfileFromMemTHR(ctx.get(), icc.data(), icc.size()));
+  shadecast::color::lcms::ProfilePtr lab_p(cmsCreateLab4ProfileTHR(ctx.get(), nullptr));
+  shadecast::color::lcms::TransformPtr xf(cmsCreateTransformTHR(ctx.get(), in_p.get(), TYPE_RGB_FLT, lab_p.get(),
+                                                                TYPE_Lab_FLT, INTENT_RELATIVE_COLORIMETRIC, 0));
+  ctx.Check(xf != nullptr, "lcms transform");
+  std::vector<float> lab_out(img.data.size());
+  std::vector<double> ours_conv;
+  ms::LabConverter conv8(profile, 255);
+  std::vector<float> L(size_t(w) * h), A(L.size()), B(L.size());
+  for (int i = 0; i < repeats; ++i) {
+    auto t0 = Clock::now();
+    cmsDoTransform(xf.get(), img.data.data(), lab_out.data(), static_cast<cmsUInt32Number>(size_t(w) * h));
+    lcms.push_back(Since(t0));
+    t0 = Clock::now();
+    conv8.Convert(img, 0, 0, w, h, L.data(), A.data(), B.data());
+    ours_conv.push_back(Since(t0));
+  }
+  // Agreement of the two on a pixel sample.
+  std::vector<double> agree;
+  for (size_t i = 0; i < L.size(); i += 997)
+    agree.push_back(sc::DeltaE00(sc::Lab{L[i], A[i], B[i]}, sc::Lab{lab_out[3 * i], lab_out[3 * i + 1], lab_out[3 * i + 2]}));
+  std::printf("\n%dx%d (%.1f MP), %d follicles, 80 hairs, profile path, px/mm given; median of %d runs, one thread\n", w,
+              h, w * double(h) / 1e6, follicles, repeats);
+  std::printf("  decode JPEG      %.3f s (reported separately)\n", Median(dec));
+  std::printf("  convert to Lab   %.3f s\n  detect (DoG)     %.3f s\n  cores            %.3f s\n  skin+undertone   %.3f s\n",
+              Median(conv), Median(det), Median(cor), Median(skn));
+  std::printf("  measure total    %.3f s (without decode)\n", Median(tot));
+  std::printf("pixel conversion alone: ours %.3f s, LittleCMS float transform (ICC v4 CLUT) %.3f s, ratio lcms/ours %.2f\n",
+              Median(ours_conv), Median(lcms), Median(lcms) / Median(ours_conv));
+  std::printf("ours vs LittleCMS on every 997th pixel: median %.3f, max %.3f dE00\n", Median(agree),
+              *std::max_element(agree.begin(), agree.end()));
+  return 0;
+}
+}  // namespace
+
+int main(int argc, char** argv) {
+  const std::string mode = argc > 1 ? argv[1] : "accuracy";
+  try {
+    if (mode == "accuracy") {
+      int seeds = 4;
+      bool truth = false;
+      for (int i = 2; i < argc; ++i) {
+        if (!std::strcmp(argv[i], "--truth-reference")) truth = true;
+        else seeds = std::max(1, std::atoi(argv[i]));
+      }
+      return Accuracy(seeds, truth);
+    }
+    if (mode == "debug" && argc > 5) return Debug(argv[2], std::atof(argv[3]), std::atof(argv[4]), std::atoi(argv[5]));
+    if (mode == "timing") {
+      int w = 4000, h = 3000, rep = 3;
+      if (argc > 2 && std::sscanf(argv[2], "%dx%d", &w, &h) != 2) return 2;
+      if (argc > 3) rep = std::max(1, std::atoi(argv[3]));
+      return Timing(w, h, rep);
+    }
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "measure_bench: %s\n", e.what());
+    return 1;
+  }
+  std::fprintf(stderr, "usage: %s accuracy [seeds] [--truth-reference] | timing [WxH] [repeats]\n", argv[0]);
+  return 2;
+}

@@ -1,0 +1,61 @@
+// shadecast measure: JSON keys (the contract), batch CSV, overlay, bad input.
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include "support/test_support.h"
+
+namespace fs = std::filesystem;
+using shadecast::test::RunShadecast;
+using shadecast::test::TempDir;
+
+TEST_CASE("measure --chart-in-frame --json on a synthetic scalp photo", "[cli][measure]") {
+  TempDir dir;
+  const auto img = dir / "scalp.jpg", truth = dir / "truth.json";
+  REQUIRE(RunShadecast("synth scalp --camera canon_eos_5d_mark_ii --illuminant D65 --with-chart --blur-px 1.5 "
+                       "--jpeg 95 --seed 11 --out " + img.string() + " --truth " + truth.string())
+              .exit_code == 0);
+  const auto r = RunShadecast("measure --image " + img.string() + " --chart-in-frame --json --overlay " +
+                              (dir / "overlay.png").string());
+  REQUIRE(r.exit_code == 0);
+  const auto j = nlohmann::json::parse(r.out);
+  const auto t = nlohmann::json::parse(shadecast::test::ReadText(truth));
+  for (const char* k : {"lab", "count", "spread_de00"}) CHECK(j["follicle"].contains(k));
+  CHECK(j["follicle"]["lab"].size() == 3);
+  CHECK(j["skin"]["lab"].size() == 3);
+  for (const char* k : {"class", "hue_deg", "chroma", "ita_deg", "ita_category", "monk"}) CHECK(j["undertone"].contains(k));
+  CHECK(j["quality"]["flags"].is_array());
+  // px/mm from the Nano's patch pitch vs the truth's exact 30 px/mm: within 1 % (detection refined to
+  // ~0.5 px over a ~1000 px card).
+  CHECK(j["px_per_mm"].get<double>() == Approx(30.0).epsilon(0.01));
+  // Count within 10 % of the truth's 300 follicles (the criterion).
+  CHECK(std::abs(j["follicle"]["count"].get<int>() - 300) <= 30);
+  CHECK(fs::file_size(dir / "overlay.png") > 0);
+
+  const auto d = RunShadecast("measure --image " + img.string() + " --chart-in-frame --target dots --json");
+  REQUIRE(d.exit_code == 0);
+  CHECK(nlohmann::json::parse(d.out)["dots"].contains("count"));
+
+  fs::create_directory(dir / "batch");
+  fs::copy_file(img, dir / "batch" / "a.jpg");
+  const auto b = RunShadecast("measure --images " + (dir / "batch").string() + " --chart-in-frame --csv " +
+                              (dir / "out.csv").string());
+  REQUIRE(b.exit_code == 0);
+  CHECK_THAT(b.err, Catch::Contains("1/1"));
+  CHECK_THAT(shadecast::test::ReadText(dir / "out.csv"), Catch::StartsWith("image,follicle_L,"));
+}
+
+TEST_CASE("measure: bad input exits 2 (3 without a chart) with a message", "[cli][measure]") {
+  TempDir dir;
+  CHECK(RunShadecast("measure --image nope.jpg --chart-in-frame").exit_code == 2);
+  const auto r = RunShadecast("measure --image nope.jpg");
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.err, Catch::Contains("--profile"));
+  CHECK(RunShadecast("measure --image x.jpg --chart-in-frame --target hairs").exit_code == 2);
+  const auto img = dir / "plain.png";
+  REQUIRE(RunShadecast("synth scalp --camera canon_eos_5d_mark_ii --illuminant D65 --size 600x450 --follicles 20 "
+                       "--seed 2 --out " + img.string() + " --truth " + (dir / "t.json").string())
+              .exit_code == 0);
+  const auto nc = RunShadecast("measure --image " + img.string() + " --chart-in-frame");
+  CHECK(nc.exit_code == 3);
+  CHECK_THAT(nc.err, Catch::Contains("no colorchecker24_nano chart found"));
+}

@@ -1,0 +1,143 @@
+// Measurement engine (src/measure): undertone rules and Monk swatches, the table-driven pixel
+// conversion against calib::ProfileTransform, hair shafts not counted, bad photos.
+#include <catch2/catch.hpp>
+#include <cmath>
+
+#include "calib/calibration.h"
+#include "color/adapt.h"
+#include "color/colorimetry.h"
+#include "color/lab.h"
+#include "color/skin_tone.h"
+#include "measure/measure.h"
+#include "store/data_paths.h"
+#include "store/message_io.h"
+#include "store/synth_data.h"
+#include "synth/scalp.h"
+
+namespace ms = shadecast::measure;
+namespace sc = shadecast::color;
+namespace ss = shadecast::synth;
+namespace st = shadecast::store;
+using shadecast::pb::CameraProfile;
+
+namespace {
+ms::UndertoneThresholds Shipped() {
+  shadecast::pb::UndertoneThresholds p;
+  st::ReadMessage(st::DataFile("data/undertone/thresholds.textproto"), &p);
+  return ms::UndertoneThresholds::FromProto(p);
+}
+
+// A linear profile: sRGB decoding, then the sRGB -> XYZ D50 matrix (columns = the primaries' XYZ
+// D50 from color::LinearSrgbToXyzD50). Its colours are those of an sRGB camera.
+CameraProfile SrgbProfile() {
+  CameraProfile p;
+  p.set_model(shadecast::pb::ColorModel::LINEAR);
+  p.set_linearization(shadecast::pb::Linearization::SRGB);
+  p.set_n_terms(3);
+  p.set_exposure_scale(1.0);
+  const sc::Xyz r = sc::LinearSrgbToXyzD50({1, 0, 0}), g = sc::LinearSrgbToXyzD50({0, 1, 0}),
+                b = sc::LinearSrgbToXyzD50({0, 0, 1});
+  for (int c = 0; c < 3; ++c) {
+    p.add_coefficients(r[c]);
+    p.add_coefficients(g[c]);
+    p.add_coefficients(b[c]);
+  }
+  return p;
+}
+
+ss::ScalpRender Render(int follicles, int hairs, uint64_t seed) {
+  static const ss::CameraResponse resp(st::LoadCamera("canon_eos_5d_mark_ii"), sc::CieIlluminant("D65"));
+  ss::ScalpOptions o;
+  o.width = 900;
+  o.height = 700;
+  o.follicles = follicles;
+  o.hairs = hairs;
+  o.seed = seed;
+  ss::CaptureOptions cap;
+  cap.blur_px = 1.5;
+  return ss::RenderScalp(o, resp, cap);
+}
+
+ms::MeasureResult MeasureWithProfile(const ss::ImageF& img, const CameraProfile& p) {
+  ms::ColorSource src;
+  src.profile = &p;
+  ms::MeasureOptions o;
+  o.px_per_mm = 30;
+  return ms::Measure(img, src, Shipped(), o);
+}
+}  // namespace
+
+TEST_CASE("undertone rules from data/ classify by hue and chroma", "[measure]") {
+  const auto t = Shipped();
+  // Points built from LCh, so the hue is exact; classes as the rules in thresholds.textproto say.
+  auto lab = [](double c, double h) { return sc::LchToLab(sc::Lab{60, c, h}); };
+  CHECK(ms::UndertoneClass(lab(20, 40), t) == "cool");
+  CHECK(ms::UndertoneClass(lab(20, 55), t) == "neutral");
+  CHECK(ms::UndertoneClass(lab(25, 62), t) == "warm");
+  CHECK(ms::UndertoneClass(lab(12, 70), t) == "olive");
+  CHECK(ms::OnUndertoneThreshold(lab(20, 50.5), t));
+  CHECK_FALSE(ms::OnUndertoneThreshold(lab(20, 55), t));
+  shadecast::pb::UndertoneThresholds bad;
+  CHECK_THROWS_WITH(ms::UndertoneThresholds::FromProto(bad), Catch::Contains("no rules"));
+}
+
+TEST_CASE("Monk swatches: MST 1 nearest to itself, MST 10 darkest; ITA category from D65 values", "[measure]") {
+  const auto& s = ms::MonkSwatchesLab();
+  for (int i = 0; i < 10; ++i) CHECK(ms::NearestMonk(s[i]) == i + 1);  // exact: identical colours
+  CHECK(s[0][0] > s[9][0]);
+  // Light skin of the optics model (docs/optics.md: (69.1, 10.4, 15.4)): ITA from D65-adapted values.
+  const auto u = ms::Undertone({69.1, 10.4, 15.4}, Shipped());
+  const double ita = std::atan((sc::D50ToD65Lab({69.1, 10.4, 15.4})[0] - 50) / sc::D50ToD65Lab({69.1, 10.4, 15.4})[2]) * 180 / M_PI;
+  CHECK(u.ita_deg() == Approx(ita).margin(1e-9));  // tolerance: same formula, rounding only
+  CHECK(u.ita_category() == "light");
+}
+
+TEST_CASE("table conversion agrees with ProfileTransform within 0.01", "[measure]") {
+  const CameraProfile p = SrgbProfile();
+  const shadecast::calib::ProfileTransform t(p);
+  const ms::LabConverter conv(p, 255);
+  // Reference: calib::ProfileTransform::ToLab on the same 8-bit codes; tolerance 0.01 L*a*b* units
+  // (float tables and the interpolated cube root).
+  double worst = 0;
+  for (int r = 0; r <= 255; r += 15)
+    for (int g = 0; g <= 255; g += 17)
+      for (int b = 0; b <= 255; b += 51) {
+        const shadecast::calib::Rgb d{r / 255.0, g / 255.0, b / 255.0};
+        const sc::Lab a = conv.ToLab(d), e = t.ToLab(d);
+        for (int k = 0; k < 3; ++k) worst = std::max(worst, std::abs(a[k] - e[k]));
+      }
+  CHECK(worst < 0.01);
+}
+
+TEST_CASE("hair shafts rendered as elongated strokes are not counted as follicles", "[measure]") {
+  const CameraProfile p = SrgbProfile();
+  // Only hairs: 25 strokes 3-10 mm long, 0.06-0.10 mm wide (synth scalp). Tolerance: a stroke's two
+  // ends may look like short blobs; at most 2 of 25 hairs may leave one.
+  const auto hairs = MeasureWithProfile(Render(0, 25, 3).image, p);
+  CHECK(hairs.measurement.follicle().count() <= 2);
+  // Follicles and hairs together: the count stays within 10 % of the truth (the criterion).
+  const auto both = Render(120, 25, 4);
+  const auto r = MeasureWithProfile(both.image, p);
+  const double truth = both.follicles.size();
+  CHECK(std::abs(r.measurement.follicle().count() - truth) <= 0.10 * truth);
+}
+
+TEST_CASE("no follicles, a clipped photo, a black photo: clear messages, no crash", "[measure]") {
+  const CameraProfile p = SrgbProfile();
+  const auto none = MeasureWithProfile(Render(0, 0, 5).image, p);
+  CHECK(none.measurement.follicle().count() == 0);
+  REQUIRE(none.measurement.quality().flags_size() >= 1);
+  CHECK(none.measurement.quality().flags(0) == "too_few_follicles");
+  CHECK_THAT(none.measurement.quality().messages(0), Catch::Contains("no follicles found"));
+
+  ss::ImageF white(400, 300, 3, 1.0f);
+  CHECK_THROWS_WITH(MeasureWithProfile(white, p), Catch::Contains("clipped"));
+  ss::ImageF black(400, 300, 3, 0.0f);
+  CHECK_THROWS_WITH(MeasureWithProfile(black, p), Catch::Contains("black"));
+  // Colour from a chart that is not in the photo.
+  const auto chart = st::LoadChart("colorchecker24_nano");
+  ms::ColorSource src;
+  src.chart = &chart;
+  ms::MeasureOptions o;
+  CHECK_THROWS_AS(ms::Measure(Render(10, 0, 6).image, src, Shipped(), o), ms::ChartNotFound);
+}
