@@ -31,15 +31,18 @@ struct FadePriors {
 
   // --- Long term, per pigment i: c_i(t) = c_inf + (1 - c_inf) exp(-(m_i k t)^beta), t in years.
   // Median k at the reference covariates (uv 1, ITA 30, not oily, no scarring, reference load).
-  // Calibrated through the optics model so the median time to the default trigger (45 % contrast
-  // loss) over the synthetic clinic population (fade/cohort.h defaults) is 4.0 years; see
-  // docs/fade.md "Calibration" and `fade_bench calibrate`. The design's load-based starting value
-  // (0.25 /yr: 50 % *load* loss at ~4 years) leaves most dots far from the contrast trigger at 4
-  // years because the optics saturate.
+  // Calibrated through the optics model: over the synthetic clinic population of fade/cohort.h
+  // (2,000 clients, seed 1) the median time from the last session to the default trigger (45 %
+  // contrast loss) is 4.0 years at k = 0.3075 /yr (`fade_bench calibrate`; docs/fade.md). The
+  // design's load-based starting value (0.25 /yr: 50 % *load* loss at ~4 years) is close, but only
+  // because the dots saturate: a 45 % contrast loss needs ~70 % of the healed load gone.
   double rate_per_year = 0.31;
   // Between-client spread of log k (design.md: log-normal sd ~0.45).
   double log_rate_sd = 0.45;
-  // Long-term retained floor (design.md starting value 0.2), logit-normal prior.
+  // Long-term retained floor, logit-normal prior. The design's starting value is 0.2; through the
+  // optics model a 45 % contrast loss needs the load below ~30 % of its healed value, so with 0.2
+  // (logit sd 0.3) 11 % of the synthetic population never reaches the default trigger within 30
+  // years and the 90th percentile is infinite; 0.15 leaves 2 % (docs/fade.md "Calibration").
   double c_inf = 0.15;
   double c_inf_logit_sd = 0.3;
   // Stretched-exponential shape (design.md: beta = 1, a plain exponential). Fixed, not fitted.
