@@ -11,6 +11,7 @@
 
 #include "cli/calib_inputs.h"
 #include "cli/commands.h"
+#include "cli/measure_inputs.h"
 #include "measure/measure.h"
 #include "store/data_paths.h"
 #include "store/files.h"
@@ -22,92 +23,6 @@ namespace shadecast::cli {
 namespace {
 
 namespace fs = std::filesystem;
-
-struct MeasureCliOptions {
-  std::string image, images, profile, chart = "colorchecker24_nano", corners, reference, target = "follicles";
-  std::string roi, overlay, csv, thresholds;
-  bool chart_in_frame = false, json = false;
-  double px_per_mm = 0;
-  int jobs = 2;
-};
-
-// Everything a measurement needs besides the photo, loaded once.
-struct Setup {
-  pb::CameraProfile profile;
-  bool has_profile = false;
-  pb::ChartDefinition chart;
-  bool has_chart = false;
-  std::vector<color::Lab> reference;
-  std::optional<calib::Corners> corners;
-  measure::UndertoneThresholds thresholds;
-  measure::MeasureOptions options;
-};
-
-Setup LoadSetup(const MeasureCliOptions& o) {
-  Setup s;
-  if (o.profile.empty() && !o.chart_in_frame) throw InputError("give --profile PROFILE or --chart-in-frame");
-  if (!o.profile.empty()) {
-    try {
-      store::ReadMessage(o.profile, &s.profile);
-      calib::ProfileTransform check(s.profile);
-    } catch (const std::exception& e) {
-      throw InputError("--profile " + o.profile + ": " + e.what());
-    }
-    s.has_profile = true;
-  }
-  // The chart: for colour (--chart-in-frame), or to check drift / find the scale with a profile.
-  const std::string& chart_id = o.chart;
-  try {
-    s.chart = store::LoadChart(chart_id);
-    s.has_chart = true;
-  } catch (const std::exception& e) {
-    throw InputError("--chart " + chart_id + ": " + e.what());
-  }
-  if (!o.reference.empty()) s.reference = ReadReference(o.reference, s.chart.patches_size());
-  if (!o.corners.empty()) s.corners = ParseCorners(o.corners);
-  try {
-    pb::UndertoneThresholds t;
-    store::ReadMessage(o.thresholds.empty() ? store::DataFile("data/undertone/thresholds.textproto") : fs::path(o.thresholds),
-                       &t);
-    s.thresholds = measure::UndertoneThresholds::FromProto(t);
-  } catch (const std::exception& e) {
-    throw InputError(std::string("--thresholds: ") + e.what());
-  }
-  auto& mo = s.options;
-  try {
-    mo.target = measure::TargetFromString(o.target);
-  } catch (const std::invalid_argument& e) {
-    throw InputError(std::string("--target: ") + e.what());
-  }
-  mo.px_per_mm = o.px_per_mm;
-  if (!o.roi.empty()) {
-    const auto v = ParseNumberList(o.roi, "--roi", 4);
-    for (double x : v)
-      if (x < 0 || x != std::floor(x)) throw InputError("--roi: expected x,y,w,h as whole pixels >= 0");
-    mo.roi = {int(v[0]), int(v[1]), int(v[2]), int(v[3])};
-    if (mo.roi.empty()) throw InputError("--roi: width and height must be > 0");
-  }
-  std::string why;
-  if (!mo.IsValid(&why)) throw InputError(why);
-  return s;
-}
-
-measure::MeasureResult MeasureOne(const Setup& s, const synth::ImageF& img, int bits) {
-  measure::ColorSource src;
-  if (s.has_profile) src.profile = &s.profile;
-  if (s.has_chart) src.chart = &s.chart;
-  src.chart_reference = s.reference;
-  src.chart_corners = s.corners;
-  src.input_levels = bits == 16 ? 65535 : 255;
-  src.linear_input = s.has_profile && s.profile.linearization() == pb::NONE;
-  try {
-    return measure::Measure(img, src, s.thresholds, s.options);
-  } catch (const measure::ChartNotFound& e) {
-    throw ChartNotFoundError(e.what());
-  } catch (const measure::MeasureError& e) {
-    throw InputError(e.what());
-  }
-}
 
 nlohmann::json LabJson(const pb::Lab& l) { return {l.l(), l.a(), l.b()}; }
 
@@ -161,31 +76,15 @@ void PrintText(const measure::MeasureResult& r, bool dots) {
 }
 
 void WriteOverlay(const std::string& path, const synth::ImageF& img, const measure::MeasureResult& r) {
-  cv::Mat m(img.height, img.width, CV_32FC3, const_cast<float*>(img.data.data()));
-  cv::Mat out = m.clone();
-  for (const auto& p : r.skin_px) cv::circle(out, {p[0], p[1]}, 1, cv::Scalar(0, 0.8, 1.0), cv::FILLED);
-  for (const auto& b : r.blobs) {
-    if (b.rejected == "faint" || b.rejected == "size") continue;
-    const cv::Scalar col = b.accepted ? cv::Scalar(0, 1, 0) : (b.rejected == "glare" ? cv::Scalar(1, 1, 0) : cv::Scalar(1, 0, 0));
-    cv::circle(out, {int(std::lround(b.x)), int(std::lround(b.y))}, std::max(3, int(std::lround(2 * b.radius_px))), col, 1,
-               cv::LINE_AA);
-  }
-  if (r.chart_corners) {
-    std::vector<cv::Point> q;
-    for (const auto& c : *r.chart_corners) q.emplace_back(int(c.x), int(c.y));
-    cv::polylines(out, q, true, cv::Scalar(1, 0, 1), 2);
-  }
-  synth::ImageF o(img.width, img.height, 3);
-  std::copy(out.ptr<float>(), out.ptr<float>() + o.data.size(), o.data.begin());
   try {
-    store::WriteImageAtomic(path, o, {});
+    store::WriteImageAtomic(path, DrawOverlay(img, r), {});
   } catch (const std::exception& e) {
     throw InputError(std::string("--overlay: ") + e.what());
   }
 }
 
 int RunSingle(const MeasureCliOptions& o) {
-  const Setup s = LoadSetup(o);
+  const MeasureSetup s = LoadMeasureSetup(o);
   synth::ImageF img;
   int bits = 8;
   try {
@@ -214,7 +113,7 @@ int RunBatch(const MeasureCliOptions& o) {
   if (o.csv.empty()) throw InputError("--images needs --csv OUT.csv");
   if (!o.overlay.empty() || o.json) throw InputError("--overlay and --json are for a single --image");
   if (o.jobs < 1) throw InputError("--jobs must be >= 1");
-  const Setup s = LoadSetup(o);
+  const MeasureSetup s = LoadMeasureSetup(o);
   std::vector<fs::path> files;
   std::error_code ec;
   if (!fs::is_directory(o.images, ec)) throw InputError("--images " + o.images + ": not a folder");
@@ -316,6 +215,7 @@ void RegisterMeasure(CLI::App& app, Action& action) {
   c->add_option("--target", o->target, "follicles | dots")->capture_default_str();
   c->add_option("--roi", o->roi, "region x,y,w,h in pixels (default: the whole photo)");
   c->add_option("--px-per-mm", o->px_per_mm, "scale when there is no chart in the frame");
+  c->add_flag("--no-blur-correction", o->no_blur_correction, "report blob cores as seen, without undoing the optical blur");
   c->add_option("--overlay", o->overlay, "write the photo with the detected blobs and the skin sample marked (PNG)");
   c->add_option("--thresholds", o->thresholds, "undertone rules (default data/undertone/thresholds.textproto)");
   c->add_option("--csv", o->csv, "batch output CSV");

@@ -1,0 +1,44 @@
+#pragma once
+// Measurement inputs shared by `measure` and `consult`: profile, chart, thresholds and options
+// loaded once from flags; one photo measured; the detection overlay drawn.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cli/common.h"
+#include "measure/measure.h"
+#include "shadecast/camera_profile.pb.h"
+#include "shadecast/chart.pb.h"
+#include "synth/image.h"
+
+namespace shadecast::cli {
+
+struct MeasureCliOptions {
+  std::string image, images, profile, chart = "colorchecker24_nano", corners, reference, target = "follicles";
+  std::string roi, overlay, csv, thresholds;
+  bool chart_in_frame = false, json = false, no_blur_correction = false;
+  double px_per_mm = 0;
+  int jobs = 2;
+};
+
+// Everything a measurement needs besides the photo, loaded once.
+struct MeasureSetup {
+  pb::CameraProfile profile;
+  bool has_profile = false;
+  pb::ChartDefinition chart;
+  bool has_chart = false;
+  std::vector<color::Lab> reference;
+  std::optional<calib::Corners> corners;
+  measure::UndertoneThresholds thresholds;
+  measure::MeasureOptions options;
+};
+
+// Throws InputError naming the flag at fault.
+MeasureSetup LoadMeasureSetup(const MeasureCliOptions& o);
+// ChartNotFoundError (exit 3) when the chart was needed and not found; InputError for unusable data.
+measure::MeasureResult MeasureOne(const MeasureSetup& s, const synth::ImageF& img, int bits);
+// The photo with accepted blobs (green), rejected ones (red: elongated, yellow: glare), the skin
+// sample (orange) and the chart outline, scaled so its longer side is at most `max_side` pixels.
+synth::ImageF DrawOverlay(const synth::ImageF& img, const measure::MeasureResult& r, int max_side = 0);
+
+}  // namespace shadecast::cli
