@@ -1,0 +1,50 @@
+// `shadecast consult` end to end on the shipped sample photo: measured, matched, forecast, stored,
+// reported; bad input leaves the database unchanged.
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <fstream>
+
+#include "support/test_support.h"
+
+using shadecast::test::RunShadecast;
+
+TEST_CASE("consult measures, plans, forecasts, stores and writes the report") {
+  shadecast::test::TempDir dir;
+  const std::string photo = shadecast::test::RepoFile("data/samples/consult_scalp.jpg").string();
+  REQUIRE(RunShadecast("client add c1 --name Test", dir.path()).exit_code == 0);
+  auto r = RunShadecast("consult --client c1 --image '" + photo + "' --chart-in-frame --report r.html --draws 200 --json", dir.path());
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  auto j = nlohmann::json::parse(r.out);
+  // Synthetic truth (data/samples/consult_scalp_truth.json): 300 follicles; the count within 10 %.
+  CHECK(j["follicle"]["count"].get<int>() >= 270);
+  CHECK(j["follicle"]["count"].get<int>() <= 330);
+  CHECK(j["recipe"]["components"].size() >= 1);
+  CHECK(j["sessions"].size() == 3);
+  CHECK(j["touch_up"].contains("date"));
+  const std::string html = shadecast::test::ReadText(dir / "r.html");
+  CHECK_THAT(html, Catch::Contains("id=\"plan\"") && Catch::Contains("fade-chart") && Catch::Contains("data:image/png;base64,"));
+  // The photo is re-encoded from pixels: no EXIF block survives into the report.
+  CHECK_THAT(html, !Catch::Contains("Exif"));
+  // Stored: the consultation is in the record, and a forecast exists for `due`.
+  auto show = RunShadecast("client show c1 --json", dir.path());
+  REQUIRE(show.exit_code == 0);
+  CHECK(nlohmann::json::parse(show.out)["follicle_lab"]["l"].get<double>() > 0);
+}
+
+TEST_CASE("consult rejects an unknown client and an unreadable photo without touching the database") {
+  shadecast::test::TempDir dir;
+  REQUIRE(RunShadecast("client add c1", dir.path()).exit_code == 0);
+  const std::string photo = shadecast::test::RepoFile("data/samples/consult_scalp.jpg").string();
+  auto r = RunShadecast("consult --client nobody --image '" + photo + "' --chart-in-frame", dir.path());
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.err, Catch::Contains("no client 'nobody'"));
+  std::ofstream(dir / "bad.jpg") << "not a jpeg";
+  r = RunShadecast("consult --client c1 --image bad.jpg --chart-in-frame --report r.html", dir.path());
+  CHECK(r.exit_code == 2);
+  CHECK_FALSE(std::filesystem::exists(dir / "r.html"));
+  auto due = RunShadecast("due --within 99999d --json", dir.path());
+  CHECK(nlohmann::json::parse(due.out)["due"].empty());
+}
