@@ -140,26 +140,8 @@ int RunConsult(const ConsultOptions& o) {
   } catch (const fade::HistoryError& e) {
     throw InputError(std::string("client ") + o.client + ": " + e.what());
   }
-  auto date = [](const std::optional<int>& d) { return d ? fade::FormatDate(*d) : std::string(); };
-  pb::Forecast fpb;
-  fpb.set_client_id(o.client);
-  fpb.set_as_of(today);
-  fpb.set_touchup_p10(date(fc.touch_up.p10_day));
-  fpb.set_touchup_p50(date(fc.touch_up.p50_day));
-  fpb.set_touchup_p90(date(fc.touch_up.p90_day));
-  fpb.set_p_no_touchup(fc.touch_up.p_none_within_horizon);
-  fpb.set_horizon_years(po.forecast.years);
-  for (const auto& t : fc.triggers) fpb.add_triggers(fade::TriggerToString(t));
-  for (const auto& p : fc.series) {
-    auto* cp = fpb.add_curve();
-    cp->set_years((p.day - fc.last_session_day) / 365.25);
-    SetLab(cp->mutable_dot_lab_p50(), p.dot.p50);
-    cp->set_contrast_p10(p.contrast_de00.p10);
-    cp->set_contrast_p50(p.contrast_de00.p50);
-    cp->set_contrast_p90(p.contrast_de00.p90);
-  }
-  fpb.mutable_fit()->set_converged(fc.fit.converged);
-  fpb.mutable_fit()->set_message("prior forecast at consultation (no follow-ups yet)");
+  const pb::Forecast fpb =
+      ForecastMessage(fc, o.client, today, po.forecast.years, "prior forecast at consultation (no follow-ups yet)");
 
   // 4. Report.
   if (!o.report.empty()) {

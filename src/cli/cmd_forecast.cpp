@@ -13,6 +13,7 @@
 #include "cli/commands.h"
 #include "cli/fade_inputs.h"
 #include "cli/inputs.h"
+#include "cli/records.h"
 #include "fade/date.h"
 #include "fade/pipeline.h"
 #include "store/files.h"
@@ -24,7 +25,7 @@ namespace {
 inline constexpr int kExitSomeSkipped = 4;
 
 struct ForecastCliOptions {
-  std::string history, histories, csv, priors, params, library, as_of;
+  std::string history, histories, csv, priors, params, library, as_of, client, db;
   std::string trigger = "contrast:0.45";
   double years = 8;
   int draws = 2000;
@@ -112,7 +113,8 @@ std::string CsvField(const std::string& s) {
 }
 
 int RunForecast(const ForecastCliOptions& o) {
-  if (o.history.empty() == o.histories.empty()) throw InputError("give either --history FILE or --histories DIR");
+  if ((!o.history.empty()) + (!o.histories.empty()) + (!o.client.empty()) != 1)
+    throw InputError("give one of --history FILE, --histories DIR or --client ID");
   if (!o.histories.empty() && o.csv.empty()) throw InputError("--histories needs --csv OUT.csv");
   if (!o.history.empty() && !o.csv.empty()) throw InputError("--csv goes with --histories (a batch)");
   if (o.seed < 0) throw InputError("--seed: expected a non-negative integer");
@@ -132,6 +134,31 @@ int RunForecast(const ForecastCliOptions& o) {
   const fade::FadePriors priors = LoadPriors(o.priors);
   const optics::ModelParams params = LoadModelParams(o.params);
   const auto lib = LoadLibrary(o.library);
+
+  if (!o.client.empty()) {
+    // From the clinic database; the forecast is stored there for `shadecast due`.
+    auto db = OpenDatabase(o.db);
+    pb::ClientHistory h;
+    try {
+      h = db->History(o.client);
+    } catch (const store::DatabaseError& e) {
+      throw InputError(e.what());
+    }
+    fade::ForecastResult r;
+    try {
+      r = fade::ForecastHistory(h, lib->pigments, priors, params, po, o.client);
+    } catch (const fade::HistoryError& e) {
+      throw InputError("client " + o.client + ": " + e.what());
+    }
+    db->AddForecast(o.client, Today(o.as_of),
+                    ForecastMessage(r, o.client, Today(o.as_of), o.years,
+                                    r.fit.converged ? "fitted to the client's follow-ups" : "fit did NOT converge"));
+    if (o.json)
+      PrintJson(ForecastJson(r, priors));
+    else
+      PrintText(r);
+    return kExitOk;
+  }
 
   if (!o.history.empty()) {
     const pb::ClientHistory h = ReadHistory(o.history);
@@ -217,6 +244,8 @@ void RegisterForecast(CLI::App& app, Action& action) {
   CLI::App* cmd = app.add_subcommand("forecast", "Fit a client's follow-ups, forecast the fade and date the touch-up");
   cmd->add_option("--history", o->history, "one client history (ClientHistory .textproto/.pb/.json)");
   cmd->add_option("--histories", o->histories, "a folder of histories: batch, needs --csv");
+  cmd->add_option("--client", o->client, "a client in the database; the forecast is stored for `due`");
+  cmd->add_option("--db", o->db, "database file (default $SHADECAST_DB or ./shadecast.db)");
   cmd->add_option("--csv", o->csv, "batch output CSV");
   cmd->add_option("--priors", o->priors, "population priors (FadePriors, from `fade fit-cohort`; default: built-in)");
   cmd->add_option("--params", o->params, "optics parameters file");

@@ -4,7 +4,9 @@
 #include <string>
 #include <vector>
 
+#include "fade/forecast.h"
 #include "fade/priors.h"
+#include "shadecast/forecast.pb.h"
 #include "shadecast/history.pb.h"
 
 namespace shadecast::cli {
@@ -16,5 +18,10 @@ fade::FadePriors LoadPriors(const std::string& path);
 std::vector<std::filesystem::path> ListHistoryFiles(const std::string& dir, const std::string& flag);
 // InputError naming the file when it cannot be read or parsed.
 pb::ClientHistory ReadHistory(const std::filesystem::path& path);
+
+// The forecast as it is stored (touch-up dates ISO, the contrast curve by years after the last
+// session).
+pb::Forecast ForecastMessage(const fade::ForecastResult& r, const std::string& client_id, const std::string& as_of,
+                             double horizon_years, const std::string& note);
 
 }  // namespace shadecast::cli
