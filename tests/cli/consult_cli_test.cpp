@@ -48,3 +48,22 @@ TEST_CASE("consult rejects an unknown client and an unreadable photo without tou
   auto due = RunShadecast("due --within 99999d --json", dir.path());
   CHECK(nlohmann::json::parse(due.out)["due"].empty());
 }
+
+TEST_CASE("forecast --client stores a forecast that due lists, soonest first") {
+  shadecast::test::TempDir dir;
+  const std::string sample = shadecast::test::RepoFile("data/samples/client_demo.textproto").string();
+  REQUIRE(RunShadecast("import '" + sample + "' --as-of 2026-11-22", dir.path()).exit_code == 0);
+  auto f = RunShadecast("forecast --client demo001 --draws 200 --as-of 2026-11-22 --json", dir.path());
+  INFO(f.err);
+  REQUIRE(f.exit_code == 0);
+  auto due = RunShadecast("due --within 60d --as-of 2026-11-22 --json", dir.path());
+  REQUIRE(due.exit_code == 0);
+  auto j = nlohmann::json::parse(due.out)["due"];
+  REQUIRE(j.size() == 1);
+  CHECK(j[0]["client_id"] == "demo001");
+  CHECK(j[0]["last_seen"] == "2024-01-09");  // the sample's last follow-up
+  auto csv = RunShadecast("due --within 60d --as-of 2026-11-22 --csv", dir.path());
+  CHECK_THAT(csv.out, Catch::StartsWith("client_id,name,touch_up,touch_up_p10,touch_up_p90,last_seen"));
+  // An unknown client for forecast: exit 2 and a message.
+  CHECK(RunShadecast("forecast --client nobody", dir.path()).exit_code == 2);
+}
