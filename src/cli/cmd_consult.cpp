@@ -83,14 +83,7 @@ int RunConsult(const ConsultOptions& o) {
   }
   std::string why;
   if (!mo.IsValid(&why)) throw InputError(why);
-  std::vector<blend::Candidate> candidates;
-  for (int i = 0; i < lib->proto.pigments_size(); ++i) {
-    const auto role = lib->proto.pigments(i).role();
-    if (role == pb::REFERENCE || role == pb::ROLE_UNSPECIFIED) continue;
-    candidates.push_back({&lib->pigments[i], role == pb::BLACK});
-  }
-  if (std::none_of(candidates.begin(), candidates.end(), [](const blend::Candidate& c) { return c.black; }))
-    throw InputError(lib->source + ": the library has no black pigment");
+  const std::vector<blend::Candidate> candidates = RecipeCandidates(*lib);
   const blend::MatchResult plan = blend::Match(follicle, skin.skin, candidates, params, mo);
 
   pb::SessionPlan plan_pb;

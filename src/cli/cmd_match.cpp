@@ -93,14 +93,7 @@ int RunMatch(const MatchCliOptions& o) {
   if (!mo.IsValid(&why)) throw InputError(why);
 
   const auto lib = LoadLibrary(o.library);
-  std::vector<blend::Candidate> candidates;
-  for (int i = 0; i < lib->proto.pigments_size(); ++i) {
-    const auto role = lib->proto.pigments(i).role();
-    if (role == pb::REFERENCE || role == pb::ROLE_UNSPECIFIED) continue;
-    candidates.push_back({&lib->pigments[i], role == pb::BLACK});
-  }
-  if (std::none_of(candidates.begin(), candidates.end(), [](const blend::Candidate& c) { return c.black; }))
-    throw InputError(lib->source + ": the library has no black pigment (role BLACK); a recipe starts from one");
+  const std::vector<blend::Candidate> candidates = RecipeCandidates(*lib);
 
   const optics::SkinFitResult skin = optics::FitSkin(skin_lab, params);
   const blend::MatchResult r = blend::Match(follicle, skin.skin, candidates, params, mo);

@@ -1,5 +1,7 @@
 #include "cli/inputs.h"
 
+#include <algorithm>
+
 #include "blend/pigment_ks.h"
 #include "cli/common.h"
 #include "color/csv.h"
@@ -73,6 +75,18 @@ optics::Blend ParseBlend(const std::string& spec, const Library& lib, const std:
   if (!(total > 0)) throw InputError(flag + ": the shares in '" + spec + "' add up to zero");
   for (auto& c : blend) c.fraction /= total;
   return blend;
+}
+
+std::vector<blend::Candidate> RecipeCandidates(const Library& lib) {
+  std::vector<blend::Candidate> candidates;
+  for (int i = 0; i < lib.proto.pigments_size(); ++i) {
+    const auto role = lib.proto.pigments(i).role();
+    if (role == pb::REFERENCE || role == pb::ROLE_UNSPECIFIED) continue;
+    candidates.push_back({&lib.pigments[static_cast<size_t>(i)], role == pb::BLACK});
+  }
+  if (std::none_of(candidates.begin(), candidates.end(), [](const blend::Candidate& c) { return c.black; }))
+    throw InputError(lib.source + ": the library has no black pigment (role BLACK); a recipe starts from one");
+  return candidates;
 }
 
 }  // namespace shadecast::cli

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "blend/recipe.h"
 #include "optics/params.h"
 #include "shadecast/pigment.pb.h"
 
@@ -27,5 +28,9 @@ std::unique_ptr<Library> LoadLibrary(const std::string& path);
 // (',' ';' or '+' between components); shares are normalised to sum to 1. The blend borrows
 // pigments from `lib`. Throws InputError naming `flag`.
 optics::Blend ParseBlend(const std::string& spec, const Library& lib, const std::string& flag);
+
+// The library's recipe pigments (every role but REFERENCE), blacks marked. Throws InputError when the
+// library has no black.
+std::vector<blend::Candidate> RecipeCandidates(const Library& lib);
 
 }  // namespace shadecast::cli
