@@ -2,6 +2,7 @@
 // stored in the client's record, and the report written.
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <memory>
 
 #include "blend/recipe.h"
@@ -190,6 +191,7 @@ int RunConsult(const ConsultOptions& o) {
 
   // 5. Stored: the consultation and its forecast (two transactions would leave a consultation
   // without a forecast on a crash in between; the forecast is re-derivable, so that is acceptable).
+  if (setup.has_profile) db->SaveProfile(std::filesystem::path(o.measure.profile).filename().string(), today, setup.profile);
   db->AddConsultation(o.client, today, m, plan_pb, o.report);
   db->AddForecast(o.client, today, fpb);
 

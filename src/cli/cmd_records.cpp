@@ -2,11 +2,14 @@
 #include <cstdio>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <regex>
 
 #include "cli/commands.h"
 #include "cli/inputs.h"
+#include "cli/measure_inputs.h"
 #include "cli/records.h"
+#include "store/image_io.h"
 #include "store/files.h"
 #include "store/message_io.h"
 
@@ -145,30 +148,60 @@ int RunSessionAdd(const SessionOptions& o) {
 
 struct VisitOptions {
   std::string db, client, date, dot_lab, skin_lab, as_of;
+  MeasureCliOptions measure;  // --image with --profile or --chart-in-frame: the dots are measured
   bool json = false;
 };
 
 int RunVisitAdd(const VisitOptions& o) {
   const std::string today = Today(o.as_of);
   const std::string date = CheckDate(o.date, "--date", today);
-  if (o.dot_lab.empty() || o.skin_lab.empty()) throw InputError("give --dot-lab L,a,b and --skin-lab L,a,b");
-  const color::Lab dot = ParseTriple(o.dot_lab, "--dot-lab"), skin = ParseTriple(o.skin_lab, "--skin-lab");
-  for (const auto* lab : {&dot, &skin})
-    if ((*lab)[0] < 0 || (*lab)[0] > 100) throw InputError("L* must be within 0-100");
   pb::FollowUp v;
   v.set_date(date);
-  v.mutable_dot_lab()->set_l(dot[0]);
-  v.mutable_dot_lab()->set_a(dot[1]);
-  v.mutable_dot_lab()->set_b(dot[2]);
-  v.mutable_skin_lab()->set_l(skin[0]);
-  v.mutable_skin_lab()->set_a(skin[1]);
-  v.mutable_skin_lab()->set_b(skin[2]);
+  std::optional<pb::Measurement> measured;
+  std::optional<MeasureSetup> setup;
+  if (!o.measure.image.empty()) {
+    if (!o.dot_lab.empty() || !o.skin_lab.empty()) throw InputError("give either --image or --dot-lab/--skin-lab, not both");
+    MeasureCliOptions mo = o.measure;
+    mo.target = "dots";
+    setup = LoadMeasureSetup(mo);
+    std::string bytes;
+    synth::ImageF img;
+    int bits = 8;
+    try {
+      bytes = store::ReadFile(mo.image);
+      img = store::DecodeImage(bytes, mo.image, &bits);
+    } catch (const std::exception& e) {
+      throw InputError(e.what());
+    }
+    measured = MeasureOne(*setup, img, bits).measurement;
+    if (measured->dots().count() == 0)
+      throw InputError(mo.image + ": no pigment dots found; is this a treated area, in focus and in frame?");
+    *v.mutable_dot_lab() = measured->dots().lab();
+    *v.mutable_skin_lab() = measured->skin();
+    v.set_photo_sha256(store::Sha256Hex(bytes));
+    v.set_profile(mo.profile.empty() ? "chart in frame" : fs::path(mo.profile).filename().string());
+    measured->set_image_sha256(v.photo_sha256());
+    measured->set_date(date);
+  } else {
+    if (o.dot_lab.empty() || o.skin_lab.empty())
+      throw InputError("give --dot-lab L,a,b and --skin-lab L,a,b, or --image with --profile or --chart-in-frame");
+    const color::Lab dot = ParseTriple(o.dot_lab, "--dot-lab"), skin = ParseTriple(o.skin_lab, "--skin-lab");
+    for (const auto* lab : {&dot, &skin})
+      if ((*lab)[0] < 0 || (*lab)[0] > 100) throw InputError("L* must be within 0-100");
+    v.mutable_dot_lab()->set_l(dot[0]);
+    v.mutable_dot_lab()->set_a(dot[1]);
+    v.mutable_dot_lab()->set_b(dot[2]);
+    v.mutable_skin_lab()->set_l(skin[0]);
+    v.mutable_skin_lab()->set_a(skin[1]);
+    v.mutable_skin_lab()->set_b(skin[2]);
+  }
   auto db = OpenDatabase(o.db);
   try {
     pb::ClientHistory h = db->History(o.client);
     *h.add_follow_ups() = v;
     ValidateHistory(h, db->path().string());
-    db->AddVisit(o.client, v, nullptr);
+    if (setup && setup->has_profile) db->SaveProfile(v.profile(), today, setup->profile);
+    db->AddVisit(o.client, v, measured ? &*measured : nullptr);
   } catch (const store::DatabaseError& e) {
     throw InputError(e.what());
   }
@@ -364,6 +397,9 @@ void RegisterRecords(CLI::App& app, Action& action) {
     c->add_option("--date", o->date, "visit date YYYY-MM-DD")->required();
     c->add_option("--dot-lab", o->dot_lab, "healed dot L,a,b (D50), e.g. from `measure --target dots`");
     c->add_option("--skin-lab", o->skin_lab, "surrounding skin L,a,b (D50)");
+    c->add_option("--image", o->measure.image, "a photo of the treated area: the dots and skin are measured");
+    c->add_option("--profile", o->measure.profile, "camera profile for --image");
+    c->add_flag("--chart-in-frame", o->measure.chart_in_frame, "take colour from the ColorChecker Nano in the photo");
     c->add_option("--as-of", o->as_of, "today's date YYYY-MM-DD");
     AddDb(c, o->db);
     c->add_flag("--json", o->json, "JSON output");

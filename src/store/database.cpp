@@ -273,6 +273,23 @@ bool Database::EraseClient(const std::string& id) {
   return true;
 }
 
+void Database::SaveProfile(const std::string& name, const std::string& created, const pb::CameraProfile& profile) {
+  Impl::Transaction tx(impl_.get());
+  Statement st(impl_->db,
+               "INSERT INTO profiles(name, created, profile) VALUES (?, ?, ?)"
+               " ON CONFLICT(name) DO UPDATE SET created = excluded.created, profile = excluded.profile",
+               impl_->name);
+  st.Bind(1, name).Bind(2, created).BindBlob(3, Serialize(profile));
+  st.Step(impl_->name);
+  tx.Commit();
+}
+
+bool Database::HasProfile(const std::string& name) const {
+  Statement st(impl_->db, "SELECT 1 FROM profiles WHERE name = ?", impl_->name);
+  st.Bind(1, name);
+  return st.Step(impl_->name);
+}
+
 void Database::AddSession(const std::string& client_id, const pb::TreatmentSession& session) {
   Impl::Transaction tx(impl_.get());
   impl_->RequireClient(client_id);

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "shadecast/camera_profile.pb.h"
 #include "shadecast/forecast.pb.h"
 #include "shadecast/history.pb.h"
 #include "shadecast/measurement.pb.h"
@@ -63,6 +64,11 @@ class Database {
   pb::ClientHistory History(const std::string& id) const;
   // Removes the client and everything about them (right to erasure). Returns false if unknown.
   bool EraseClient(const std::string& id);
+
+  // Keeps the camera profile a measurement used, by name (its file name); a later save of the same
+  // name replaces it (recalibration).
+  void SaveProfile(const std::string& name, const std::string& created, const pb::CameraProfile& profile);
+  bool HasProfile(const std::string& name) const;
 
   void AddSession(const std::string& client_id, const pb::TreatmentSession& session);
   void AddVisit(const std::string& client_id, const pb::FollowUp& visit, const pb::Measurement* measurement);

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 
@@ -66,4 +67,28 @@ TEST_CASE("forecast --client stores a forecast that due lists, soonest first") {
   CHECK_THAT(csv.out, Catch::StartsWith("client_id,name,touch_up,touch_up_p10,touch_up_p90,last_seen"));
   // An unknown client for forecast: exit 2 and a message.
   CHECK(RunShadecast("forecast --client nobody", dir.path()).exit_code == 2);
+}
+
+TEST_CASE("visit add measures the dots of a follow-up photo and keeps the camera profile") {
+  shadecast::test::TempDir dir;
+  // A treated area rendered with ground truth (synth scalp with carbon-black dots, Nano in frame).
+  auto s = RunShadecast("synth scalp --camera canon_eos_5d_mark_ii --illuminant D65 --dots 150 --dots-recipe carbon_black "
+                        "--follicles 40 --hairs 5 --with-chart --size 1600x1200 --jpeg 92 --seed 3 --out v.jpg --truth v.json",
+                        dir.path());
+  REQUIRE(s.exit_code == 0);
+  const auto truth = nlohmann::json::parse(shadecast::test::ReadText(dir / "v.json"));
+  REQUIRE(RunShadecast("client add c1", dir.path()).exit_code == 0);
+  auto r = RunShadecast("visit add --client c1 --date 2026-01-10 --image v.jpg --chart-in-frame --json", dir.path());
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  auto show = nlohmann::json::parse(RunShadecast("client show c1 --json", dir.path()).out);
+  REQUIRE(show["follow_ups"].size() == 1);
+  const auto& v = show["follow_ups"][0];
+  // The dot is darker than the skin, and the skin within 2 dE00-ish of truth in L* (synthetic truth,
+  // v.json; the measurement's own accuracy figures are in docs/benchmarks.md).
+  CHECK(v["dot_lab"]["l"].get<double>() < v["skin_lab"]["l"].get<double>() - 5);
+  CHECK(std::abs(v["skin_lab"]["l"].get<double>() - truth["skin"]["lab"][0].get<double>()) < 3.0);
+  CHECK(v["photo_sha256"].get<std::string>().size() == 64);
+  // Both ways of giving the colour at once is refused.
+  CHECK(RunShadecast("visit add --client c1 --date 2026-01-11 --image v.jpg --chart-in-frame --dot-lab 40,0,0", dir.path()).exit_code == 2);
 }
