@@ -189,11 +189,9 @@ int RunConsult(const ConsultOptions& o) {
     }
   }
 
-  // 5. Stored: the consultation and its forecast (two transactions would leave a consultation
-  // without a forecast on a crash in between; the forecast is re-derivable, so that is acceptable).
-  if (setup.has_profile) db->SaveProfile(std::filesystem::path(o.measure.profile).filename().string(), today, setup.profile);
-  db->AddConsultation(o.client, today, m, plan_pb, o.report);
-  db->AddForecast(o.client, today, fpb);
+  // 5. Stored in one transaction: the profile used, the consultation and its forecast.
+  db->RecordConsultation(o.client, today, std::filesystem::path(o.measure.profile).filename().string(),
+                         setup.has_profile ? &setup.profile : nullptr, m, plan_pb, o.report, fpb);
 
   if (o.json) {
     nlohmann::json comps = nlohmann::json::array();

@@ -200,8 +200,8 @@ int RunVisitAdd(const VisitOptions& o) {
     pb::ClientHistory h = db->History(o.client);
     *h.add_follow_ups() = v;
     ValidateHistory(h, db->path().string());
-    if (setup && setup->has_profile) db->SaveProfile(v.profile(), today, setup->profile);
-    db->AddVisit(o.client, v, measured ? &*measured : nullptr);
+    db->RecordVisit(o.client, v, measured ? &*measured : nullptr, v.profile(),
+                    setup && setup->has_profile ? &setup->profile : nullptr, today);
   } catch (const store::DatabaseError& e) {
     throw InputError(e.what());
   }

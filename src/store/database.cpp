@@ -273,14 +273,64 @@ bool Database::EraseClient(const std::string& id) {
   return true;
 }
 
-void Database::SaveProfile(const std::string& name, const std::string& created, const pb::CameraProfile& profile) {
-  Impl::Transaction tx(impl_.get());
-  Statement st(impl_->db,
+namespace {
+void InsertProfile(sqlite3* db, const std::string& where, const std::string& name, const std::string& created,
+                   const pb::CameraProfile& profile) {
+  Statement st(db,
                "INSERT INTO profiles(name, created, profile) VALUES (?, ?, ?)"
                " ON CONFLICT(name) DO UPDATE SET created = excluded.created, profile = excluded.profile",
-               impl_->name);
+               where);
   st.Bind(1, name).Bind(2, created).BindBlob(3, Serialize(profile));
-  st.Step(impl_->name);
+  st.Step(where);
+}
+void InsertVisit(sqlite3* db, const std::string& where, const std::string& client_id, const pb::FollowUp& visit,
+                 const pb::Measurement* measurement) {
+  Statement st(db, "INSERT INTO visits(client_id, date, visit, photo_sha256, measurement) VALUES (?, ?, ?, ?, ?)", where);
+  st.Bind(1, client_id).Bind(2, visit.date()).BindBlob(3, Serialize(visit)).Bind(4, visit.photo_sha256());
+  st.BindBlob(5, measurement ? Serialize(*measurement) : std::string());
+  st.Step(where);
+}
+void InsertConsultation(sqlite3* db, const std::string& where, const std::string& client_id, const std::string& date,
+                        const pb::Measurement& measurement, const pb::SessionPlan& plan, const std::string& report_path) {
+  Statement st(db, "INSERT INTO consultations(client_id, date, measurement, plan, report_path) VALUES (?, ?, ?, ?, ?)", where);
+  st.Bind(1, client_id).Bind(2, date).BindBlob(3, Serialize(measurement)).BindBlob(4, Serialize(plan)).Bind(5, report_path);
+  st.Step(where);
+}
+void InsertForecast(sqlite3* db, const std::string& where, const std::string& client_id, const std::string& created,
+                    const pb::Forecast& forecast) {
+  Statement st(db,
+               "INSERT INTO forecasts(client_id, created, touch_up_p10, touch_up_p50, touch_up_p90, forecast)"
+               " VALUES (?, ?, ?, ?, ?, ?)",
+               where);
+  st.Bind(1, client_id).Bind(2, created).Bind(3, forecast.touchup_p10()).Bind(4, forecast.touchup_p50());
+  st.Bind(5, forecast.touchup_p90()).BindBlob(6, Serialize(forecast));
+  st.Step(where);
+}
+}  // namespace
+
+void Database::RecordConsultation(const std::string& client_id, const std::string& date, const std::string& profile_name,
+                                  const pb::CameraProfile* profile, const pb::Measurement& measurement,
+                                  const pb::SessionPlan& plan, const std::string& report_path, const pb::Forecast& forecast) {
+  Impl::Transaction tx(impl_.get());
+  impl_->RequireClient(client_id);
+  if (profile) InsertProfile(impl_->db, impl_->name, profile_name, date, *profile);
+  InsertConsultation(impl_->db, impl_->name, client_id, date, measurement, plan, report_path);
+  InsertForecast(impl_->db, impl_->name, client_id, date, forecast);
+  tx.Commit();
+}
+
+void Database::RecordVisit(const std::string& client_id, const pb::FollowUp& visit, const pb::Measurement* measurement,
+                           const std::string& profile_name, const pb::CameraProfile* profile, const std::string& date) {
+  Impl::Transaction tx(impl_.get());
+  impl_->RequireClient(client_id);
+  if (profile) InsertProfile(impl_->db, impl_->name, profile_name, date, *profile);
+  InsertVisit(impl_->db, impl_->name, client_id, visit, measurement);
+  tx.Commit();
+}
+
+void Database::SaveProfile(const std::string& name, const std::string& created, const pb::CameraProfile& profile) {
+  Impl::Transaction tx(impl_.get());
+  InsertProfile(impl_->db, impl_->name, name, created, profile);
   tx.Commit();
 }
 
@@ -302,11 +352,7 @@ void Database::AddSession(const std::string& client_id, const pb::TreatmentSessi
 void Database::AddVisit(const std::string& client_id, const pb::FollowUp& visit, const pb::Measurement* measurement) {
   Impl::Transaction tx(impl_.get());
   impl_->RequireClient(client_id);
-  Statement st(impl_->db, "INSERT INTO visits(client_id, date, visit, photo_sha256, measurement) VALUES (?, ?, ?, ?, ?)",
-               impl_->name);
-  st.Bind(1, client_id).Bind(2, visit.date()).BindBlob(3, Serialize(visit)).Bind(4, visit.photo_sha256());
-  st.BindBlob(5, measurement ? Serialize(*measurement) : std::string());
-  st.Step(impl_->name);
+  InsertVisit(impl_->db, impl_->name, client_id, visit, measurement);
   tx.Commit();
 }
 
@@ -314,24 +360,14 @@ void Database::AddConsultation(const std::string& client_id, const std::string& 
                                const pb::SessionPlan& plan, const std::string& report_path) {
   Impl::Transaction tx(impl_.get());
   impl_->RequireClient(client_id);
-  Statement st(impl_->db,
-               "INSERT INTO consultations(client_id, date, measurement, plan, report_path) VALUES (?, ?, ?, ?, ?)",
-               impl_->name);
-  st.Bind(1, client_id).Bind(2, date).BindBlob(3, Serialize(measurement)).BindBlob(4, Serialize(plan)).Bind(5, report_path);
-  st.Step(impl_->name);
+  InsertConsultation(impl_->db, impl_->name, client_id, date, measurement, plan, report_path);
   tx.Commit();
 }
 
 void Database::AddForecast(const std::string& client_id, const std::string& created, const pb::Forecast& forecast) {
   Impl::Transaction tx(impl_.get());
   impl_->RequireClient(client_id);
-  Statement st(impl_->db,
-               "INSERT INTO forecasts(client_id, created, touch_up_p10, touch_up_p50, touch_up_p90, forecast)"
-               " VALUES (?, ?, ?, ?, ?, ?)",
-               impl_->name);
-  st.Bind(1, client_id).Bind(2, created).Bind(3, forecast.touchup_p10()).Bind(4, forecast.touchup_p50());
-  st.Bind(5, forecast.touchup_p90()).BindBlob(6, Serialize(forecast));
-  st.Step(impl_->name);
+  InsertForecast(impl_->db, impl_->name, client_id, created, forecast);
   tx.Commit();
 }
 

@@ -76,6 +76,15 @@ class Database {
                        const pb::SessionPlan& plan, const std::string& report_path);
   void AddForecast(const std::string& client_id, const std::string& created, const pb::Forecast& forecast);
 
+  // A whole consultation in one transaction: the camera profile used (when given, by name), the
+  // measurement and plan, and the forecast.
+  void RecordConsultation(const std::string& client_id, const std::string& date, const std::string& profile_name,
+                          const pb::CameraProfile* profile, const pb::Measurement& measurement,
+                          const pb::SessionPlan& plan, const std::string& report_path, const pb::Forecast& forecast);
+  // A follow-up visit and the profile its photo was measured with, in one transaction.
+  void RecordVisit(const std::string& client_id, const pb::FollowUp& visit, const pb::Measurement* measurement,
+                   const std::string& profile_name, const pb::CameraProfile* profile, const std::string& date);
+
   // Latest forecast per client whose median touch-up date falls on or before `until` (ISO date),
   // soonest first.
   std::vector<DueEntry> Due(const std::string& until) const;
