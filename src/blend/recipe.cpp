@@ -124,26 +124,10 @@ std::vector<double> NnlsStart(Evaluator& ev, const Subset& s, double max_load) {
   return best;
 }
 
-// Ceres refinement of the amounts from `start`.
+// Refinement of the amounts from `start` (Ceres TinySolver on the CIEDE2000 residuals).
 std::vector<double> Refine(const optics::DotModel& model, const Subset& s, const color::Lab& target,
                            double max_load, std::vector<double> a, int* evaluations) {
-  ceres::Problem problem;
-  problem.AddResidualBlock(
-      internal::NewRecipeCost(&model, s.data(), static_cast<int>(s.size()), target, max_load), nullptr, a.data());
-  for (size_t i = 0; i < a.size(); ++i) {
-    problem.SetParameterLowerBound(a.data(), static_cast<int>(i), 0.0);
-    problem.SetParameterUpperBound(a.data(), static_cast<int>(i), max_load);
-  }
-  ceres::Solver::Options so;
-  so.linear_solver_type = ceres::DENSE_QR;
-  so.logging_type = ceres::SILENT;
-  so.max_num_iterations = 25;
-  so.function_tolerance = 1e-7;
-  so.gradient_tolerance = 1e-10;
-  so.parameter_tolerance = 1e-7;
-  ceres::Solver::Summary summary;
-  ceres::Solve(so, &problem, &summary);
-  *evaluations += summary.num_residual_evaluations + summary.num_jacobian_evaluations;
+  *evaluations += internal::RefineAmounts(&model, s.data(), static_cast<int>(s.size()), target, max_load, a.data());
   return a;
 }
 

@@ -17,4 +17,11 @@ namespace shadecast::blend::internal {
 ceres::CostFunction* NewRecipeCost(const optics::DotModel* model, const optics::PigmentKS* const* pigments, int n,
                                    const color::Lab& target, double max_load);
 
+// Refines amounts `a` (n = 1..3) with Ceres' TinySolver (Levenberg-Marquardt without the
+// ceres::Problem machinery, which dominates the cost for problems this small). Amounts are
+// parametrised as a_i = u_i^2 so they stay non-negative; residuals as NewRecipeCost. Returns the
+// number of residual evaluations.
+int RefineAmounts(const optics::DotModel* model, const optics::PigmentKS* const* pigments, int n,
+                  const color::Lab& target, double max_load, double* a);
+
 }  // namespace shadecast::blend::internal
