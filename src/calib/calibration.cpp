@@ -1,6 +1,8 @@
 #include "calib/calibration.h"
 
 #include <algorithm>
+#include <exception>
+#include <thread>
 #include <cmath>
 #include <numeric>
 #include <sstream>
@@ -305,20 +307,35 @@ class Calibrator {
     std::string why;
     if (o_.model == Model::kSpectral && !SpectralAvailable(&why))
       throw std::invalid_argument("model spectral: " + why);
-    std::vector<Core> cores;
-    for (Model m : models) {
+    // The candidates' fits and leave-one-out refits are independent: one thread each (read-only
+    // inputs, a separate Ceres problem per fit), so `auto` costs about the slowest model.
+    std::vector<Core> cores(models.size());
+    res.candidates.resize(models.size());
+    std::vector<std::exception_ptr> errors(models.size());
+    std::vector<std::thread> threads;
+    for (size_t k = 0; k < models.size(); ++k) {
+      const Model m = models[k];
       if (m == Model::kSpectral && !SpectralAvailable(&why)) {
-        ModelReport r;
-        r.model = m;
-        r.available = false;
-        r.note = why;
-        res.candidates.push_back(r);
-        cores.emplace_back();
+        res.candidates[k].model = m;
+        res.candidates[k].available = false;
+        res.candidates[k].note = why;
         continue;
       }
-      cores.emplace_back();
-      res.candidates.push_back(Evaluate(m, &cores.back()));
+      auto job = [this, m, k, &cores, &res, &errors] {
+        try {
+          res.candidates[k] = Evaluate(m, &cores[k]);
+        } catch (...) {
+          errors[k] = std::current_exception();
+        }
+      };
+      if (models.size() > 1)
+        threads.emplace_back(job);
+      else
+        job();
     }
+    for (auto& t : threads) t.join();
+    for (const auto& e : errors)
+      if (e) std::rethrow_exception(e);
     size_t best = 0;
     for (size_t k = 0; k < res.candidates.size(); ++k) {
       if (!res.candidates[k].available) continue;
