@@ -394,6 +394,307 @@ double DiscRadius(double centre, double volume, double e) {
   return 0.5 * (lo + hi);
 }
 double CentreFraction(double r, double e) { return 1 - std::exp(-r * r / (2 * e * e)); }
+constexpr double kMinCentreFraction = 0.35;
+constexpr double kShadeMinF0 = 0.6;
+
+// ---- follicle cores by inverting the forward model ----------------------------------------------------
+// A follicle is drawn (docs/synth.md) as a disc of hair colour over the skin whose coverage is flat in
+// the core and falls to 0 with a smoothstep across +-17.5 % of the radius (at least +-0.5 px); the
+// camera then blurs it with a Gaussian. Mixing is linear in light, so each XYZ channel of the photo
+// around a blob is  skin(x, y) + (core - skin) * f(d; R, s)  with f the soft disc (1 in the core)
+// convolved with the blur. Per blob, in the profile's linear device RGB, the skin is a plane and R is
+// found by least squares on G; the blur s is shared by all blobs of the photo (chosen so that the
+// recovered cores do not depend on the blob's size).
+double SoftDisc(double rho, double r) {
+  const double he = std::max(0.175 * r, 0.5);
+  const double rin = std::max(0.0, r - he), rout = r + he;
+  if (rho <= rin) return 1;
+  if (rho >= rout) return 0;
+  const double t = (rho - rin) / (rout - rin);
+  return 1 - t * t * (3 - 2 * t);
+}
+
+// f(d; r, s) tabulated at d = i * step, by separable numeric convolution of the 2-D soft disc.
+struct DiscTable {
+  double step = 0.1;
+  std::vector<double> f;
+  double At(double d) const {
+    const double t = d / step;
+    const size_t i = static_cast<size_t>(t);
+    if (i + 1 >= f.size()) return 0;
+    const double w = t - i;
+    return f[i] * (1 - w) + f[i + 1] * w;
+  }
+};
+
+DiscTable MakeDiscTable(double r, double s, double dmax) {
+  DiscTable t;
+  t.step = 0.1;
+  const int n = static_cast<int>(std::ceil(dmax / t.step)) + 2;
+  t.f.assign(n, 0.0);
+  const double rout = r + std::max(0.175 * r, 0.5);
+  if (s < 0.05) {
+    for (int i = 0; i < n; ++i) t.f[i] = SoftDisc(i * t.step, r);
+    return t;
+  }
+  const double h = std::clamp(rout / 60, 0.02, 0.25);
+  const int m = static_cast<int>(std::ceil(rout / h));
+  // Q(u) = sum_v p(|(u, v)|) G(v) h over the disc's extent.
+  std::vector<double> q(2 * m + 1, 0.0), g(2 * m + 1);
+  const double inv = 1 / (std::sqrt(2 * M_PI) * s);
+  for (int j = -m; j <= m; ++j) g[j + m] = std::exp(-(j * h) * (j * h) / (2 * s * s));
+  for (int i = -m; i <= m; ++i) {
+    double acc = 0;
+    for (int j = -m; j <= m; ++j) {
+      const double p = SoftDisc(std::hypot(i * h, j * h), r);
+      if (p > 0) acc += p * g[j + m];
+    }
+    q[i + m] = acc * h * inv;
+  }
+  for (int k = 0; k < n; ++k) {
+    const double d = k * t.step;
+    double acc = 0;
+    for (int i = -m; i <= m; ++i) acc += q[i + m] * std::exp(-(d - i * h) * (d - i * h) / (2 * s * s));
+    t.f[k] = acc * h * inv;
+  }
+  return t;
+}
+
+struct FitPixel {
+  double dx, dy, d;
+  color::Xyz v;
+  size_t ti = 0;  // table position of d (tables share the step)
+  double tw = 0;
+};
+
+struct DiscFit {
+  bool ok = false;
+  double r = 0, sse = 0, f0 = 0;  // radius, residual (Y), blurred centre fraction
+  color::Xyz skin{}, amp{};       // skin at the centre, core - skin
+  double sx = 0, sy = 0;          // skin plane slope in Y
+  color::Xyz px_ = {0, 0, 0}, py_ = {0, 0, 0};  // skin plane slopes per channel
+  size_t ti = 0;                  // index of the radius in the grid
+  color::Xyz core_xyz{};          // the recovered core, XYZ D50
+  bool dark = false;
+  int n = 0;
+};
+
+// Least squares of [1, dx, dy, f(d)] per channel for each radius of the grid; the best radius by Y.
+DiscFit FitDisc(const std::vector<FitPixel>& px, const std::vector<uint8_t>& use, const std::vector<DiscTable>& tables,
+                const std::vector<double>& radii) {
+  DiscFit best;
+  best.sse = 1e300;
+  // The [1, dx, dy] block does not depend on the radius.
+  cv::Matx33d A3 = cv::Matx33d::zeros();
+  cv::Vec3d b3[3];
+  double yy = 0;
+  int n = 0;
+  for (size_t i = 0; i < px.size(); ++i) {
+    if (!use.empty() && !use[i]) continue;
+    const cv::Vec3d g(1, px[i].dx, px[i].dy);
+    A3 += g * g.t();
+    for (int k = 0; k < 3; ++k) b3[k] += g * px[i].v[k];
+    yy += px[i].v[1] * px[i].v[1];
+    ++n;
+  }
+  if (n < 12) return best;
+  for (size_t t = 0; t < tables.size(); ++t) {
+    const std::vector<double>& tf = tables[t].f;
+    double sf = 0, sfx = 0, sfy = 0, sff = 0, sfv[3] = {0, 0, 0};
+    for (size_t i = 0; i < px.size(); ++i) {
+      if (!use.empty() && !use[i]) continue;
+      const FitPixel& q = px[i];
+      const double f = q.ti + 1 < tf.size() ? tf[q.ti] + q.tw * (tf[q.ti + 1] - tf[q.ti]) : 0.0;
+      sf += f;
+      sfx += f * q.dx;
+      sfy += f * q.dy;
+      sff += f * f;
+      for (int k = 0; k < 3; ++k) sfv[k] += f * q.v[k];
+    }
+    cv::Matx44d A;
+    for (int r = 0; r < 3; ++r)
+      for (int c = 0; c < 3; ++c) A(r, c) = A3(r, c);
+    A(0, 3) = A(3, 0) = sf;
+    A(1, 3) = A(3, 1) = sfx;
+    A(2, 3) = A(3, 2) = sfy;
+    A(3, 3) = sff;
+    cv::Vec4d th[3], b[3];
+    bool ok = true;
+    for (int k = 0; k < 3; ++k) {
+      b[k] = cv::Vec4d(b3[k][0], b3[k][1], b3[k][2], sfv[k]);
+      ok = ok && cv::solve(A, b[k], th[k], cv::DECOMP_CHOLESKY);
+    }
+    if (!ok) continue;
+    const double sse = yy - th[1].dot(b[1]);
+    if (sse < best.sse) {
+      best.ok = true;
+      best.sse = sse;
+      best.r = radii[t];
+      best.ti = t;
+      best.f0 = tf[0];
+      best.n = n;
+      for (int k = 0; k < 3; ++k) best.skin[k] = th[k][0], best.amp[k] = th[k][3];
+      best.sx = th[1][1];
+      best.sy = th[1][2];
+      for (int k = 0; k < 3; ++k) best.px_[k] = th[k][1], best.py_[k] = th[k][2];
+    }
+  }
+  return best;
+}
+
+// Device encoding (the inverse of the profile's per-channel linearisation and exposure), tabulated.
+struct Encoder {
+  static constexpr int kN = 8192;
+  double lo[3], step[3];
+  std::vector<double> dev[3];  // device value at normalised lo + i * step
+  explicit Encoder(const calib::ProfileTransform& pt) {
+    constexpr int kS = 4096;
+    std::vector<double> n[3];
+    for (auto& v : n) v.resize(kS);
+    for (int i = 0; i < kS; ++i) {
+      const double v = static_cast<double>(i) / (kS - 1);
+      const calib::Rgb q = pt.Normalised({v, v, v});
+      for (int c = 0; c < 3; ++c) n[c][i] = q[c];
+    }
+    for (int c = 0; c < 3; ++c) {
+      lo[c] = n[c].front();
+      step[c] = std::max(1e-12, (n[c].back() - n[c].front()) / (kN - 1));
+      dev[c].resize(kN);
+      size_t j = 1;
+      for (int i = 0; i < kN; ++i) {
+        const double x = lo[c] + i * step[c];
+        while (j + 1 < n[c].size() && n[c][j] < x) ++j;
+        const double w = std::clamp((x - n[c][j - 1]) / std::max(1e-12, n[c][j] - n[c][j - 1]), 0.0, 1.0);
+        dev[c][i] = (j - 1 + w) / (kS - 1);
+      }
+    }
+  }
+  double Device(int c, double x) const {
+    const double u = (x - lo[c]) / step[c];
+    if (u <= 0) return 0;
+    if (u >= kN - 1) return 1;
+    const int i = static_cast<int>(u);
+    return dev[c][i] + (u - i) * (dev[c][i + 1] - dev[c][i]);
+  }
+};
+
+// JPEG stores lightness (Y') per pixel but colour differences (Cb, Cr) of the gamma-encoded values
+// averaged over 2 x 2 pixels, so a small dark core takes the colour difference of its lighter
+// surround: mixing is then not linear in light for the colour. The core's colour is refitted so that
+// the model (skin plane + amp f(d) in linear light, encoded) matches the observed Y' per pixel and the
+// observed sums of Cb and Cr over the window (which the subsampling keeps), radius and blur fixed.
+void RefitEncoded(const std::vector<FitPixel>& px, const std::vector<calib::Rgb>& dev, const DiscTable& t,
+                  const Encoder& enc, DiscFit* f) {
+  if (!f->ok || px.size() < 12) return;
+  const size_t n = px.size();
+  double cb_o = 0, cr_o = 0;
+  std::vector<double> yo(n), cbo(n), cro(n), fi(n);
+  std::vector<uint8_t> far(n);
+  for (size_t i = 0; i < n; ++i) {
+    const auto& d = dev[i];
+    yo[i] = 0.299 * d[0] + 0.587 * d[1] + 0.114 * d[2];
+    cbo[i] = -0.168736 * d[0] - 0.331264 * d[1] + 0.5 * d[2];
+    cro[i] = 0.5 * d[0] - 0.418688 * d[1] - 0.081312 * d[2];
+    cb_o += cbo[i];
+    cr_o += cro[i];
+    fi[i] = t.At(px[i].d);
+    far[i] = fi[i] < 0.01;  // beyond the reach of the blob and of the chroma's 2 x 2 subsampling
+  }
+  const double wc = 3.0 / std::sqrt(static_cast<double>(n));
+  // Parameters: skin offset (3) and amplitude (3); the skin plane's slopes stay as fitted.
+  auto residuals = [&](const cv::Vec6d& p, std::vector<double>* r) {
+    r->assign(3 * n + 2, 0.0);
+    double cb = 0, cr = 0;
+    for (size_t i = 0; i < n; ++i) {
+      double e[3];
+      for (int c = 0; c < 3; ++c)
+        e[c] = enc.Device(c, p[c] + f->px_[c] * px[i].dx + f->py_[c] * px[i].dy + p[3 + c] * fi[i]);
+      const double cbm = -0.168736 * e[0] - 0.331264 * e[1] + 0.5 * e[2];
+      const double crm = 0.5 * e[0] - 0.418688 * e[1] - 0.081312 * e[2];
+      (*r)[i] = 0.299 * e[0] + 0.587 * e[1] + 0.114 * e[2] - yo[i];
+      if (far[i]) {
+        (*r)[n + i] = cbm - cbo[i];
+        (*r)[2 * n + i] = crm - cro[i];
+      }
+      cb += cbm;
+      cr += crm;
+    }
+    (*r)[3 * n] = wc * (cb - cb_o);
+    (*r)[3 * n + 1] = wc * (cr - cr_o);
+  };
+  cv::Vec6d a(f->skin[0], f->skin[1], f->skin[2], f->amp[0], f->amp[1], f->amp[2]);
+  std::vector<double> r0, r1;
+  residuals(a, &r0);
+  const size_t m = r0.size();
+  for (int it = 0; it < 3; ++it) {
+    cv::Matx66d JtJ = cv::Matx66d::zeros();
+    cv::Vec6d Jtr = cv::Vec6d::all(0);
+    std::vector<std::vector<double>> J(6);
+    for (int c = 0; c < 6; ++c) {
+      cv::Vec6d b = a;
+      const double h = 1e-4 * std::max(1e-3, std::abs(f->skin[c % 3]));
+      b[c] += h;
+      residuals(b, &r1);
+      J[c].resize(m);
+      for (size_t i = 0; i < m; ++i) J[c][i] = (r1[i] - r0[i]) / h;
+    }
+    for (size_t i = 0; i < m; ++i)
+      for (int p = 0; p < 6; ++p) {
+        if (J[p][i] == 0) continue;
+        Jtr[p] += J[p][i] * r0[i];
+        for (int q = 0; q < 6; ++q) JtJ(p, q) += J[p][i] * J[q][i];
+      }
+    for (int p = 0; p < 6; ++p) JtJ(p, p) *= 1.0001;
+    cv::Vec6d delta;
+    if (!cv::solve(JtJ, -Jtr, delta, cv::DECOMP_SVD)) break;
+    a += delta;
+    residuals(a, &r0);
+    if (cv::norm(delta) < 1e-6) break;
+  }
+  for (int c = 0; c < 3; ++c) f->skin[c] = a[c], f->amp[c] = a[3 + c];
+}
+
+std::vector<FitPixel> WindowPixels(const synth::ImageF& rgb, const Roi& roi, const calib::ProfileTransform& pt,
+                                   const Planes& p, double x, double y, double w) {
+  std::vector<FitPixel> out;
+  const int x0 = std::max(0, static_cast<int>(std::floor(x - w))), x1 = std::min(p.w - 1, static_cast<int>(std::ceil(x + w)));
+  const int y0 = std::max(0, static_cast<int>(std::floor(y - w))), y1 = std::min(p.h - 1, static_cast<int>(std::ceil(y + w)));
+  for (int v = y0; v <= y1; ++v)
+    for (int u = x0; u <= x1; ++u) {
+      const double d = std::hypot(u - x, v - y);
+      if (d > w) continue;
+      const float* q = rgb.data.data() + (static_cast<size_t>(roi.y + v) * rgb.width + roi.x + u) * 3;
+      const calib::Rgb n = pt.Normalised({q[0], q[1], q[2]});
+      const double t = d / 0.1;
+      out.push_back({u - x, v - y, d, {n[0], n[1], n[2]}, static_cast<size_t>(t), t - std::floor(t)});
+    }
+  return out;
+}
+
+// Fit with one pass of outlier trimming (hair shafts and neighbours in the window): pixels whose Y
+// residual exceeds 3 robust sigma are dropped and the fit repeated.
+DiscFit FitDiscRobust(const std::vector<FitPixel>& px, const std::vector<DiscTable>& tables,
+                      const std::vector<double>& radii) {
+  DiscFit f = FitDisc(px, {}, tables, radii);
+  if (!f.ok) return f;
+  // Residuals at the chosen radius.
+  size_t ti = 0;
+  for (size_t t = 0; t < radii.size(); ++t)
+    if (radii[t] == f.r) ti = t;
+  std::vector<double> res(px.size());
+  for (size_t i = 0; i < px.size(); ++i)
+    res[i] = px[i].v[1] - (f.skin[1] + f.sx * px[i].dx + f.sy * px[i].dy + f.amp[1] * tables[ti].At(px[i].d));
+  std::vector<double> a(res.size());
+  for (size_t i = 0; i < res.size(); ++i) a[i] = std::abs(res[i]);
+  const double sig = 1.4826 * Median(a) + 1e-6;
+  std::vector<uint8_t> use(px.size(), 1);
+  int dropped = 0;
+  for (size_t i = 0; i < px.size(); ++i)
+    if (std::abs(res[i]) > 3 * sig) use[i] = 0, ++dropped;
+  if (dropped == 0) return f;
+  const DiscFit g = FitDisc(px, use, tables, radii);
+  return g.ok ? g : f;
+}
 
 }  // namespace
 
@@ -649,12 +950,106 @@ MeasureResult Measure(const synth::ImageF& rgb, const ColorSource& src, const Un
   }
   m.mutable_follicle()->set_blur_sigma_px(blur < 0 ? 0 : blur);
 
+  // Follicles: the forward model (a soft disc blurred by a Gaussian) inverted per blob in XYZ.
+  std::vector<DiscFit> fits;
+  const bool model_fit = o.blur_correction && !dots && !stats.empty();
+  if (model_fit) {
+    const double s0 = std::clamp(blur, 0.5, 2.5);
+    const calib::ProfileTransform pt(*profile);
+    std::vector<std::vector<FitPixel>> win(stats.size());
+    double wmax = 0;
+    for (size_t i = 0; i < stats.size(); ++i) {
+      const double w = 1.5 * stats[i].r_half + 2 + 2.5 * s0;
+      wmax = std::max(wmax, w);
+      win[i] = WindowPixels(rgb, roi, pt, P, stats[i].x, stats[i].y, w);
+    }
+    std::vector<double> radii;
+    for (double r = 0.4; r <= 0.5 * dmax * ppm * 1.2 + 1; r *= 1.05) radii.push_back(r);
+    auto tables_for = [&](double s) {
+      std::vector<DiscTable> t;
+      for (double r : radii) t.push_back(MakeDiscTable(r, s, wmax + 1));
+      return t;
+    };
+    double s_fit = o.blur_px;
+    if (s_fit < 0) {
+      // The blur shared by all blobs: golden-section search for the blur that makes the recovered
+      // cores agree (least spread of core G / skin G, up to ~400 blobs).
+      const size_t stride = std::max<size_t>(1, stats.size() / 400);
+      auto cost = [&](double s) {
+        const auto t = tables_for(s);
+        // Consistency: all follicles share the hair colour, so the recovered core Y should not depend
+        // on the blob's size; the spread (MAD) of the recovered core Y over the subset.
+        std::vector<double> ys;
+        for (size_t i = 0; i < stats.size(); i += stride) {
+          const DiscFit f = FitDisc(win[i], {}, t, radii);
+          if (!f.ok || f.amp[1] >= 0) continue;
+          const double k = std::min(1.0, f.f0 / kMinCentreFraction);
+          ys.push_back((f.skin[1] + k * f.amp[1]) / f.skin[1]);
+        }
+        const double med = Median(ys);
+        for (double& y : ys) y = std::abs(y - med);
+        return Median(ys);
+      };
+      const double gr = (std::sqrt(5.0) - 1) / 2;
+      double a = 0.3, b = 3.0;
+      double c1 = b - gr * (b - a), c2 = a + gr * (b - a);
+      double f1 = cost(c1), f2 = cost(c2);
+      for (int it = 0; it < 10; ++it) {
+        if (f1 < f2) {
+          b = c2, c2 = c1, f2 = f1;
+          c1 = b - gr * (b - a);
+          f1 = cost(c1);
+        } else {
+          a = c1, c1 = c2, f1 = f2;
+          c2 = a + gr * (b - a);
+          f2 = cost(c2);
+        }
+      }
+      s_fit = 0.5 * (a + b);
+    }
+    blur = s_fit;
+    m.mutable_follicle()->set_blur_sigma_px(blur);
+    const auto t = tables_for(s_fit);
+    const Encoder enc(pt);
+    const bool encoded_fit = !src.linear_input;
+    for (size_t i = 0; i < stats.size(); ++i) fits.push_back(FitDiscRobust(win[i], t, radii));
+    // The shade comes from the well-resolved blobs (below); only they get the JPEG-aware refit.
+    std::vector<double> f0s;
+    for (const auto& f : fits) f0s.push_back(f.ok ? f.f0 : 0.0);
+    std::sort(f0s.begin(), f0s.end(), std::greater<double>());
+    const size_t keep_min = std::min(f0s.size(), std::max<size_t>(10, f0s.size() / 4));
+    const double f0_cut = std::min(kShadeMinF0, keep_min > 0 ? f0s[keep_min - 1] : 0.0);
+    for (size_t i = 0; i < stats.size(); ++i) {
+      DiscFit& f = fits[i];
+      if (!f.ok) continue;
+      if (encoded_fit && f.f0 >= f0_cut) {
+        std::vector<calib::Rgb> dev;
+        dev.reserve(win[i].size());
+        for (const auto& q : win[i]) {
+          const int u = static_cast<int>(std::lround(stats[i].x + q.dx)), v = static_cast<int>(std::lround(stats[i].y + q.dy));
+          const float* c = rgb.data.data() + (static_cast<size_t>(roi.y + v) * rgb.width + roi.x + u) * 3;
+          dev.push_back({c[0], c[1], c[2]});
+        }
+        RefitEncoded(win[i], dev, t[f.ti], enc, &f);
+      }
+      // Core and skin in XYZ through the profile.
+      const double k = std::min(1.0, f.f0 / kMinCentreFraction);
+      calib::Rgb core;
+      for (int c = 0; c < 3; ++c) core[c] = std::max(0.02 * f.skin[c], f.skin[c] + k * f.amp[c]);
+      f.core_xyz = pt.NormalisedToXyz(core);
+      f.dark = f.amp[1] < 0;
+    }
+  }
+
   std::vector<color::Lab> cores, observed;
   for (size_t i = 0; i < stats.size(); ++i) {
     const CoreStats& cs = stats[i];
     Blob& b = res.blobs[idx[i]];
     color::Xyz x = cs.obs;
-    if (o.blur_correction && blur > 0) {
+    if (model_fit) {
+      const DiscFit& f = fits[i];
+      if (f.ok && f.dark) x = f.core_xyz;
+    } else if (o.blur_correction && blur > 0) {
       const double e = o.blur_gain * std::sqrt(blur * blur + cs.rho * cs.rho / 4);
       const double R = cs.r_half;
       if (R > 0) {
@@ -671,16 +1066,29 @@ MeasureResult Measure(const synth::ImageF& rgb, const ColorSource& src, const Un
     for (const auto& c : v) l.push_back(c[0]), a.push_back(c[1]), bb.push_back(c[2]);
     return color::Lab{Median(l), Median(a), Median(bb)};
   };
+  // With the model fit, the shade comes from the well-resolved blobs (centre fraction >= kShadeMinF0,
+  // at least the best quarter): for blobs not much larger than the blur only contrast x area is seen,
+  // so their cores cannot be recovered reliably (all follicles share the hair colour).
+  std::vector<color::Lab> shade = cores;
+  if (model_fit && !cores.empty()) {
+    std::vector<std::pair<double, size_t>> byf;
+    for (size_t i = 0; i < fits.size(); ++i) byf.push_back({fits[i].ok ? fits[i].f0 : 0.0, i});
+    std::sort(byf.begin(), byf.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+    const size_t keep_min = std::min(byf.size(), std::max<size_t>(10, byf.size() / 4));
+    shade.clear();
+    for (size_t j = 0; j < byf.size(); ++j)
+      if (j < keep_min || byf[j].first >= kShadeMinF0) shade.push_back(cores[byf[j].second]);
+  }
   pb::BlobSet* set = dots ? m.mutable_dots() : m.mutable_follicle();
   if (dots) set->set_blur_sigma_px(m.follicle().blur_sigma_px()), m.mutable_follicle()->Clear();
   set->set_count(static_cast<int>(cores.size()));
   set->set_rejected_elongated(n_elong);
   set->set_rejected_glare(n_glare);
   if (!cores.empty()) {
-    const color::Lab agg = aggregate(cores);
+    const color::Lab agg = aggregate(shade);
     *set->mutable_lab() = ToPb(agg);
     std::vector<double> d;
-    for (const auto& c : cores) d.push_back(color::DeltaE00(c, agg));
+    for (const auto& c : shade) d.push_back(color::DeltaE00(c, agg));
     set->set_spread_de00(Median(d));
     set->set_blur_correction_de00(color::DeltaE00(aggregate(observed), agg));
   }

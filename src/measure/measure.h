@@ -58,9 +58,9 @@ struct MeasureOptions {
   double glare_l_above_skin = 12.0; // pixels this much lighter than the skin's median L* are glare
   double glare_clip_level = 0.99;   // ... and so are device values at or above this
   bool blur_correction = true;      // undo the optical blur's lightening of small cores
-  // Empirical factor on the blur in the correction, fitted on synthetic photos whose truth is known
-  // (seeds apart from the bench's; docs/measure.md): the follicle's soft edge and partial coverage
-  // make it act smaller than its half-contrast radius.
+  // Follicles: the cores are recovered by fitting the blurred soft-disc model (docs/measure.md).
+  // Dots: empirical factor on the blur in the centre-fraction correction, fitted on synthetic photos
+  // whose truth is known (seeds apart from the bench's).
   double blur_gain = 1.3;
   double blur_px = -1;              // Gaussian blur sigma (px) of the photo; < 0: estimate from the blobs
   int min_blobs = 20;               // fewer accepted blobs: flag too_few_follicles (too_few_dots)
