@@ -103,6 +103,10 @@ int RunCalibrate(const CalibrateOptions& o) {
   if (!o.icc.empty()) store::WriteFileAtomic(o.icc, icc);
 
   const pb::CameraProfile& p = res.profile;
+  // The clinic manager's pass/fail on the held-out (leave-one-out) mean, docs/calibration.md:
+  // <= 1.5 dE00 good (about the noise of a visit-to-visit re-measurement), <= 2.5 usable, else poor.
+  const double loo_mean = p.loo().mean_de00();
+  const std::string verdict = loo_mean <= 1.5 ? "good" : loo_mean <= 2.5 ? "usable" : "poor";
   if (o.json) {
     nlohmann::json patches = nlohmann::json::array();
     for (const auto& r : p.patches())
@@ -137,10 +141,14 @@ int RunCalibrate(const CalibrateOptions& o) {
                {"corners", corners ? CornersJson(*corners) : nlohmann::json(nullptr)},
                {"candidates", candidates},
                {"converged", p.summary().converged()},
+               {"verdict", verdict},
                {"out", o.out},
                {"icc", o.icc.empty() ? nlohmann::json(nullptr) : nlohmann::json(o.icc)}});
     return kExitOk;
   }
+  std::printf("Profile %s: %.1f dE00 average on patches it was not fitted to (skin patches %.1f)%s\n",
+              verdict == "good" ? "good" : verdict == "usable" ? "usable" : "POOR", loo_mean, p.loo_skin().mean_de00(),
+              verdict == "good" ? "" : verdict == "usable" ? "; check the light and exposure" : "; retake the chart photo");
   std::printf("%s\n", res.BriefReport().c_str());
   std::printf("leave-one-out: skin-like patches mean %.2f dE00, dark patches mean %.2f dE00\n",
               p.loo_skin().mean_de00(), p.loo_dark().mean_de00());
