@@ -1049,7 +1049,10 @@ MeasureResult Measure(const synth::ImageF& rgb, const ColorSource& src, const Un
     if (model_fit) {
       const DiscFit& f = fits[i];
       if (f.ok && f.dark) x = f.core_xyz;
-    } else if (o.blur_correction && blur > 0) {
+    } else if (o.blur_correction && blur > 0 && !dots) {
+      // Not for dots: an SMP dot (0.3-1 mm, 9-30 px at 30 px/mm) is far larger than the camera's
+      // blur, and its soft edge is the skin's own lateral light spread, which belongs to how the dot
+      // looks (the optics model's dot core); undoing it as blur over-darkened dot cores by ~8 L*.
       const double e = o.blur_gain * std::sqrt(blur * blur + cs.rho * cs.rho / 4);
       const double R = cs.r_half;
       if (R > 0) {
