@@ -2,11 +2,14 @@
 
 #include <ceres/ceres.h>
 
+#include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdio>
 
 #include "color/ciede2000.h"
 #include "fade/costs.h"
+#include "fade/date.h"
 #include "fade/model_impl.h"
 #include "fade/prepared.h"
 #include "optics/model.h"
@@ -43,6 +46,73 @@ std::unique_ptr<optics::DotModel> ModelNear(const color::Lab& lab, const optics:
   return ModelOnSkin(lab, params, outside);
 }
 
+// Visit-to-visit noise of a skin L*a*b* component (0.6 dE00 spread over three axes): the floor of
+// the residual sd used to test the seasonal harmonic.
+constexpr double kSkinNoiseLab = 0.6 / 1.7320508075688772;
+// The harmonic is used when its Wald chi^2 (6 dof: cos and sin of three channels) exceeds this
+// (p ~ 0.001 under no seasonality), with at least 3 visits spanning at least half a year (with 3 the
+// harmonic interpolates them and the test rests on the known noise level alone).
+constexpr double kSeasonWaldMin = 22.5;
+constexpr int kSeasonMinVisits = 3;
+constexpr double kSeasonMinSpanDays = 182;
+
+// Least squares skin[k] = m_k + c_k cos(w day) + s_k sin(w day), w = 2 pi / year, per channel. Returns
+// false (and leaves `im` alone) unless the data support it (see the constants above).
+bool FitSeason(const std::vector<double>& days, const std::vector<color::Lab>& skins, PreparedClient::Impl* im) {
+  const size_t n = days.size();
+  if (static_cast<int>(n) < kSeasonMinVisits) return false;
+  const auto [lo, hi] = std::minmax_element(days.begin(), days.end());
+  if (*hi - *lo < kSeasonMinSpanDays) return false;
+  const double w = 2 * M_PI / kDaysPerYear;
+  double a[3][3] = {}, rhs[3][3] = {};  // X'X and X'y (per channel)
+  std::vector<std::array<double, 3>> x(n);
+  for (size_t i = 0; i < n; ++i) {
+    x[i] = {1.0, std::cos(w * days[i]), std::sin(w * days[i])};
+    for (int r = 0; r < 3; ++r) {
+      for (int q = 0; q < 3; ++q) a[r][q] += x[i][r] * x[i][q];
+      for (int k = 0; k < 3; ++k) rhs[k][r] += x[i][r] * skins[i][k];
+    }
+  }
+  // Inverse of the symmetric 3x3 by cofactors.
+  const double det = a[0][0] * (a[1][1] * a[2][2] - a[1][2] * a[2][1]) - a[0][1] * (a[1][0] * a[2][2] - a[1][2] * a[2][0]) +
+                     a[0][2] * (a[1][0] * a[2][1] - a[1][1] * a[2][0]);
+  if (!(std::abs(det) > 1e-9 * double(n * n * n))) return false;
+  double inv[3][3];
+  for (int r = 0; r < 3; ++r)
+    for (int q = 0; q < 3; ++q) {
+      const int r1 = (q + 1) % 3, r2 = (q + 2) % 3, q1 = (r + 1) % 3, q2 = (r + 2) % 3;
+      inv[r][q] = (a[r1][q1] * a[r2][q2] - a[r1][q2] * a[r2][q1]) / det;
+    }
+  double beta[3][3];  // [channel][mean, cos, sin]
+  double rss = 0;
+  for (int k = 0; k < 3; ++k) {
+    for (int r = 0; r < 3; ++r) beta[k][r] = inv[r][0] * rhs[k][0] + inv[r][1] * rhs[k][1] + inv[r][2] * rhs[k][2];
+    for (size_t i = 0; i < n; ++i) {
+      const double e = skins[i][k] - (beta[k][0] + beta[k][1] * x[i][1] + beta[k][2] * x[i][2]);
+      rss += e * e;
+    }
+  }
+  const double dof = 3.0 * double(n - 3);
+  const double var = std::max(kSkinNoiseLab * kSkinNoiseLab, dof > 0 ? rss / dof : 0.0);
+  // Wald statistic of (c, s) per channel: beta' V^-1 beta, V = var * inv[1..2][1..2].
+  const double v11 = var * inv[1][1], v12 = var * inv[1][2], v22 = var * inv[2][2];
+  const double vdet = v11 * v22 - v12 * v12;
+  if (!(vdet > 0)) return false;
+  double wald = 0;
+  for (int k = 0; k < 3; ++k) {
+    const double c = beta[k][1], s = beta[k][2];
+    wald += (c * c * v22 - 2 * c * s * v12 + s * s * v11) / vdet;
+  }
+  im->season_wald = wald;
+  if (!(wald > kSeasonWaldMin)) return false;
+  for (int k = 0; k < 3; ++k) {
+    im->season_mean[k] = beta[k][0];
+    im->season_cos[k] = beta[k][1];
+    im->season_sin[k] = beta[k][2];
+  }
+  return true;
+}
+
 }  // namespace
 
 PreparedClient::PreparedClient(const ClientData& client, int fit_until_day) : impl_(std::make_unique<Impl>()) {
@@ -55,16 +125,40 @@ PreparedClient::PreparedClient(const ClientData& client, int fit_until_day) : im
     for (int k = 0; k < 3; ++k) sum[k] += v.skin[k];
   }
   const int n = static_cast<int>(impl_->visit_index.size());
+  optics::SkinParams mean_skin{};
   if (n > 0) {
     color::Lab mean{};
     for (int k = 0; k < 3; ++k) mean[k] = sum[k] / n;
     const optics::SkinFitResult base = optics::FitSkin(mean, client.optics);
     if (!base.within_model) impl_->outside = true;
+    mean_skin = base.skin;
     for (int i : impl_->visit_index)
       impl_->visit_models.push_back(ModelNear(client.visits[static_cast<size_t>(i)].skin, base.skin, client.optics, &impl_->outside));
   }
   if (n > 0) {
     for (int k = 0; k < 3; ++k) impl_->forecast_skin[k] = sum[k] / n;
+    std::vector<double> days;
+    std::vector<color::Lab> skins;
+    for (int i : impl_->visit_index) {
+      days.push_back(client.visits[static_cast<size_t>(i)].day);
+      skins.push_back(client.visits[static_cast<size_t>(i)].skin);
+    }
+    impl_->seasonal = FitSeason(days, skins, impl_.get());
+    if (impl_->seasonal) {
+      // The forecast's reference skin becomes the harmonic's annual mean; each phase of the year
+      // gets its own inverted skin and dot model (local solves from the visits' mean skin).
+      impl_->forecast_skin = impl_->season_mean;
+      constexpr int kp = Impl::kSeasonPhases;
+      for (int j = 0; j < kp; ++j) {
+        const double th = 2 * M_PI * j / kp;
+        color::Lab lab;
+        for (int k = 0; k < 3; ++k)
+          lab[k] = impl_->season_mean[k] + std::cos(th) * impl_->season_cos[k] + std::sin(th) * impl_->season_sin[k];
+        bool ignored = false;  // an extrapolated phase outside the skin model does not flag the client
+        impl_->season_models.push_back(ModelNear(lab, mean_skin, client.optics, &ignored));
+        impl_->season_model_labs.push_back(optics::ReflectanceToLab(impl_->season_models.back()->skin_reflectance()));
+      }
+    }
   } else if (client.has_skin_lab) {
     impl_->forecast_skin = client.skin_lab;
   } else {
@@ -83,6 +177,15 @@ int PreparedClient::visits_used() const { return static_cast<int>(impl_->visit_i
 int PreparedClient::visit_index(int i) const { return impl_->visit_index[static_cast<size_t>(i)]; }
 const color::Lab& PreparedClient::forecast_skin_lab() const { return impl_->forecast_skin; }
 bool PreparedClient::skin_outside_model() const { return impl_->outside; }
+bool PreparedClient::seasonal_skin() const { return impl_->seasonal; }
+color::Lab PreparedClient::skin_lab_on(double day) const {
+  if (!impl_->seasonal) return impl_->forecast_skin;
+  const double w = 2 * M_PI / kDaysPerYear;
+  color::Lab lab;
+  for (int k = 0; k < 3; ++k)
+    lab[k] = impl_->season_mean[k] + std::cos(w * day) * impl_->season_cos[k] + std::sin(w * day) * impl_->season_sin[k];
+  return lab;
+}
 
 bool FitOptions::IsValid(std::string* why) const {
   if (max_iterations < 1) {

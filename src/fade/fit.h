@@ -16,7 +16,8 @@
 namespace shadecast::fade {
 
 // A client prepared for fitting: the skin at every visit used, inverted once (optics FitSkin), and
-// the dot model on it; the forecast skin (mean of the measured skins, else ClientHistory.skin_lab).
+// the dot model on it; the forecast skin (mean of the measured skins, else ClientHistory.skin_lab)
+// and, when the visits support it, a seasonal skin (yearly harmonic per L*a*b* channel).
 class PreparedClient {
  public:
   // `client` is borrowed and must outlive this. Follow-ups after `fit_until_day` are not used.
@@ -31,6 +32,11 @@ class PreparedClient {
   int visit_index(int i) const;
   // Skin colour the forecast assumes (L*a*b* D50, measured) and its model fit's residual.
   const color::Lab& forecast_skin_lab() const;
+  // Whether a yearly harmonic of the skin (tanning) was fitted to the visits and is used by the
+  // forecast: at least 4 visits spanning half a year and a harmonic well above the measurement noise.
+  bool seasonal_skin() const;
+  // The skin the forecast expects on `day`: the harmonic when seasonal_skin(), else forecast_skin_lab().
+  color::Lab skin_lab_on(double day) const;
   // Any visit skin (or the forecast skin) outside the skin model (residual > 1 dE00).
   bool skin_outside_model() const;
 

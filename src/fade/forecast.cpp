@@ -120,6 +120,33 @@ class Appearance {
   }
   bool tabulated() const { return !lab_.empty(); }
 
+  // Trigonometric interpolation between the phase tables (equally spaced over the year, odd count)
+  // at angle `theta`: a table for one date. Untabulated clients fall back to the nearest phase.
+  static Appearance Blend(const std::vector<Appearance>& phases, double theta) {
+    const int kp = static_cast<int>(phases.size());
+    const double step = 2 * M_PI / kp;
+    int nearest = static_cast<int>(std::lround(theta / step)) % kp;
+    if (nearest < 0) nearest += kp;
+    const Appearance& np = phases[static_cast<size_t>(nearest)];
+    Appearance r(np.c_, np.model_, np.skin_);
+    if (!np.tabulated()) return r;
+    r.comp_ = np.comp_;
+    r.max_ = np.max_;
+    r.lab_.assign(np.lab_.size(), color::Lab{0, 0, 0});
+    r.contrast_.assign(np.contrast_.size(), 0.0);
+    for (int j = 0; j < kp; ++j) {
+      const double x = theta - step * j;
+      const double sh = std::sin(0.5 * x);
+      const double wj = std::abs(sh) < 1e-12 ? 1.0 : std::sin(0.5 * kp * x) / (kp * sh);
+      const Appearance& p = phases[static_cast<size_t>(j)];
+      for (size_t i = 0; i < r.lab_.size(); ++i) {
+        for (int k = 0; k < 3; ++k) r.lab_[i][k] += wj * p.lab_[i][k];
+        r.contrast_[i] += wj * p.contrast_[i];
+      }
+    }
+    return r;
+  }
+
   void At(const double* amounts, color::Lab* lab, double* contrast) const {
     if (tabulated()) {
       double load = 0;
@@ -280,6 +307,20 @@ ForecastResult Forecast(const PreparedClient& prepared, const FitResult& fit, co
   Appearance look(c, *im.forecast_model, im.forecast_skin_model_lab);
   look.Tabulate(max_load * 1.02, options.table_nodes);
   r.tabulated = look.tabulated();
+  // Seasonal skin (fitted harmonic, when the data support one): the dot on each date's series and
+  // query is seen through that date's skin; the triggers keep the annual-mean skin (a touch-up is
+  // not due because of a tan).
+  std::vector<Appearance> date_look;
+  if (im.seasonal) {
+    std::vector<Appearance> phases;
+    phases.reserve(im.season_models.size());
+    for (size_t j = 0; j < im.season_models.size(); ++j) {
+      phases.emplace_back(c, *im.season_models[j], im.season_model_labs[j]);
+      phases.back().Tabulate(max_load * 1.02, options.table_nodes);
+    }
+    date_look.reserve(days.size());
+    for (int d : days) date_look.push_back(Appearance::Blend(phases, 2 * M_PI * std::fmod(double(d), kDaysPerYear) / kDaysPerYear));
+  }
 
   // Per draw: series values and the first trigger date.
   const size_t nt = options.triggers.size();
@@ -297,7 +338,7 @@ ForecastResult Forecast(const PreparedClient& prepared, const FitResult& fit, co
     ref_contrast[static_cast<size_t>(di)] = ref_con;
     for (size_t t = 0; t < days.size(); ++t) {
       retained(p, cv, days[t]);
-      look.At(a.data(), &lab, &con);
+      (date_look.empty() ? look : date_look[t]).At(a.data(), &lab, &con);
       for (int k = 0; k < 3; ++k) vals[t * 4 + static_cast<size_t>(k)][static_cast<size_t>(di)] = lab[k];
       vals[t * 4 + 3][static_cast<size_t>(di)] = con;
     }

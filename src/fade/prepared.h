@@ -17,6 +17,16 @@ struct PreparedClient::Impl {
   std::unique_ptr<optics::DotModel> forecast_model;
   color::Lab forecast_skin_model_lab{};  // the model's colour of the forecast skin
   bool outside = false;
+  // Seasonal skin (yearly harmonic per L*a*b* channel fitted to the visit skins, used only when the
+  // data support it): the skin at phase j of kSeasonPhases equally spaced phases of the year
+  // (phase 0 = day 0 of the epoch year cycle, i.e. fmod(day, kDaysPerYear) == 0), each inverted
+  // and with its own dot model. Empty when the mean skin stands for every date.
+  static constexpr int kSeasonPhases = 7;
+  bool seasonal = false;
+  color::Lab season_mean{}, season_cos{}, season_sin{};  // skin(day) = mean + cos(w day) c + sin(w day) s
+  double season_wald = 0;                                 // chi^2 (6 dof) of the harmonic
+  std::vector<std::unique_ptr<optics::DotModel>> season_models;
+  std::vector<color::Lab> season_model_labs;
 };
 
 }  // namespace shadecast::fade

@@ -247,6 +247,62 @@ TEST_CASE("fade synthetic cohorts: deterministic, families differ, truth consist
   CHECK_THROWS_AS(fd::FamilyFromString("triexp"), std::invalid_argument);
 }
 
+TEST_CASE("fade forecast: a seasonal skin is fitted only when the visits support it, and follows the tan") {
+  // Fit <= 12 months; the harmonic's skin at the 24-48-month visits must beat the mean skin, and a
+  // cohort without tanning must (almost) never get one.
+  auto back_test = [](const fd::TruthClient& t, std::vector<double>* de) {
+    const int first = fd::ParseDate(t.history.sessions(0).date(), "d");
+    {
+      fd::PipelineOptions po;
+      po.fit_until_months = 12;
+      po.forecast.as_of_day = first + 365;
+      po.forecast.draws = 200;
+      std::vector<size_t> idx;
+      for (size_t v = 0; v < t.visits.size(); ++v)
+        if (t.visits[v].day - first >= 715 && t.visits[v].day - first <= 1476) {
+          idx.push_back(v);
+          po.forecast.query_days.push_back(t.visits[v].day);
+        }
+      const auto r = fd::ForecastHistory(t.history, Lib(), fd::FadePriors{}, op::ModelParams{}, po);
+      for (size_t q = 0; q < idx.size(); ++q) de->push_back(shadecast::color::DeltaE00(r.queries[q].dot.p50, t.visits[idx[q]].dot));
+    }
+  };
+  auto median = [](std::vector<double> v) {
+    std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(v.size() / 2), v.end());
+    return v[v.size() / 2];
+  };
+  int seasonal = 0;
+  std::vector<double> skin_harm, skin_mean, de;
+  const auto s = Cohort(40, 41, fd::Family::kSeasonal);
+  for (const auto& t : s) {
+    const fd::ClientData cd = fd::BuildClient(t.history, Lib(), fd::FadePriors{}, op::ModelParams{});
+    const int first = cd.first_day();
+    const fd::PreparedClient prep(cd, first + static_cast<int>(std::lround(fd::kDaysPerYear)));
+    if (!prep.seasonal_skin()) continue;
+    ++seasonal;
+    CHECK(shadecast::color::DeltaE00(prep.skin_lab_on(12345.0), prep.skin_lab_on(12345.0 + fd::kDaysPerYear)) < 1e-9);
+    for (const auto& v : t.visits)
+      if (v.day - first > 700) {
+        skin_harm.push_back(shadecast::color::DeltaE00(prep.skin_lab_on(v.day), v.skin));
+        skin_mean.push_back(shadecast::color::DeltaE00(prep.forecast_skin_lab(), v.skin));
+      }
+  }
+  for (size_t i = 0; i < 12; ++i) back_test(s[i], &de);
+  CHECK(seasonal >= 16);  // most seasonal clients have >= 3 visits over >= 6 months in their first year
+  REQUIRE(!skin_harm.empty());
+  CHECK(median(skin_harm) < 0.6 * median(skin_mean));
+  CHECK(median(de) < 1.5);  // bench (1,000 clients): 1.07; with the mean skin 1.82
+
+  int false_alarms = 0;
+  for (const auto& t : Cohort(40, 42)) {
+    const fd::ClientData cd = fd::BuildClient(t.history, Lib(), fd::FadePriors{}, op::ModelParams{});
+    const fd::PreparedClient prep(cd, cd.first_day() + static_cast<int>(std::lround(fd::kDaysPerYear)));
+    false_alarms += prep.seasonal_skin() ? 1 : 0;
+    if (!prep.seasonal_skin()) CHECK(prep.skin_lab_on(cd.first_day()) == prep.forecast_skin_lab());
+  }
+  CHECK(false_alarms <= 2);
+}
+
 TEST_CASE("fade cohort fit: EM moves a wrong rate prior toward the population's") {
   // 60 clients, 2 EM iterations, started at half the true rate: the estimate must land within 30 %
   // (the bench's 1,000 clients give the acceptance figure).
