@@ -7,6 +7,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <tuple>
 #include <stdexcept>
 
 #include "blend/recipe_cost.h"
@@ -36,6 +37,10 @@ struct Evaluator {
     ++evaluations;
     return model.Lab(a.data(), s.data(), static_cast<int>(s.size()));
   }
+  color::Xyz XyzOf(const Subset& s, const std::vector<double>& a) {
+    ++evaluations;
+    return model.Xyz(a.data(), s.data(), static_cast<int>(s.size()));
+  }
 };
 
 // Every subset: one black plus up to max_pigments - 1 of the others.
@@ -55,79 +60,90 @@ std::vector<Subset> Subsets(const std::vector<Candidate>& candidates, int max_pi
   return out;
 }
 
-// Linearised non-negative least squares start: Lab(a) ~ Lab(a0) + J (a - a0), J by central
-// differences; the best non-negative solution over all active sets (n <= 3: at most 7).
-std::vector<double> NnlsStart(Evaluator& ev, const Subset& s, double max_load) {
-  const int n = static_cast<int>(s.size());
-  std::vector<double> a0(n, 0.02);
-  a0[0] = 0.3 * max_load;
-  const color::Lab f0 = ev.LabOf(s, a0);
-  double J[3][3] = {};
-  for (int j = 0; j < n; ++j) {
-    auto ap = a0;
-    const double h = 1e-4;
+// Exact XYZ at `a` and its first-order model (forward differences): n + 1 evaluations.
+internal::LinearXyz Linearise(Evaluator& ev, const Subset& s, const std::vector<double>& a) {
+  internal::LinearXyz m;
+  m.n = static_cast<int>(s.size());
+  for (int j = 0; j < m.n; ++j) m.a0[j] = a[j];
+  m.xyz0 = ev.XyzOf(s, a);
+  for (int j = 0; j < m.n; ++j) {
+    auto ap = a;
+    const double h = 1e-5 + 1e-3 * a[j];
     ap[j] += h;
-    const color::Lab fp = ev.LabOf(s, ap);
-    for (int i = 0; i < 3; ++i) J[i][j] = (fp[i] - f0[i]) / h;
+    const color::Xyz xp = ev.XyzOf(s, ap);
+    for (int c = 0; c < 3; ++c) m.J[c][j] = (xp[c] - m.xyz0[c]) / h;
   }
-  double rhs[3];
-  for (int i = 0; i < 3; ++i) rhs[i] = ev.target[i] - f0[i];
-  std::vector<double> best = a0;
-  double best_res = INFINITY;
-  for (int mask = 1; mask < (1 << n); ++mask) {
-    // Least squares on the active columns (normal equations, at most 3 x 3).
-    std::vector<int> cols;
-    for (int j = 0; j < n; ++j)
-      if (mask & (1 << j)) cols.push_back(j);
-    const int m = static_cast<int>(cols.size());
-    double A[3][4] = {};
-    for (int p = 0; p < m; ++p) {
-      for (int q = 0; q < m; ++q)
-        for (int i = 0; i < 3; ++i) A[p][q] += J[i][cols[p]] * J[i][cols[q]];
-      for (int i = 0; i < 3; ++i) A[p][3] += J[i][cols[p]] * rhs[i];
-    }
-    // Gaussian elimination with partial pivoting.
-    bool ok = true;
-    for (int p = 0; p < m && ok; ++p) {
-      int piv = p;
-      for (int q = p + 1; q < m; ++q)
-        if (std::abs(A[q][p]) > std::abs(A[piv][p])) piv = q;
-      if (std::abs(A[piv][p]) < 1e-12) ok = false;
-      if (!ok) break;
-      std::swap(A[p], A[piv]);
-      for (int q = 0; q < m; ++q) {
-        if (q == p) continue;
-        const double f = A[q][p] / A[p][p];
-        for (int c = p; c < 4; ++c) A[q][c] -= f * A[p][c];
-      }
-    }
-    if (!ok) continue;
-    std::vector<double> a(n, 0.0);
-    bool feasible = true;
-    for (int p = 0; p < m; ++p) {
-      a[cols[p]] = a0[cols[p]] + A[p][3] / A[p][p];
-      if (a[cols[p]] < 0) feasible = false;
-    }
-    if (!feasible) continue;
-    double res = 0;
-    for (int i = 0; i < 3; ++i) {
-      double pred = -rhs[i];
-      for (int j = 0; j < n; ++j) pred += J[i][j] * (a[j] - a0[j]);
-      res += pred * pred;
-    }
-    if (res < best_res) {
-      best_res = res;
-      best = a;
-    }
-  }
-  for (double& x : best) x = std::clamp(x, 0.0, max_load);
-  return best;
+  return m;
 }
 
-// Refinement of the amounts from `start` (Ceres TinySolver on the CIEDE2000 residuals).
-std::vector<double> Refine(const optics::DotModel& model, const Subset& s, const color::Lab& target,
-                           double max_load, std::vector<double> a, int* evaluations) {
-  *evaluations += internal::RefineAmounts(&model, s.data(), static_cast<int>(s.size()), target, max_load, a.data());
+// Continuous optimum of one subset by sequential linearisation. Ceres (TinySolver) takes two
+// Levenberg-Marquardt steps on dE00 computed exactly from a first-order model of XYZ in the
+// amounts; the dot model is evaluated where they land and the model's slope updated there by
+// Broyden's rank-one secant formula (one evaluation a round instead of n + 1, and no Jacobian of the
+// dot model per solver iteration). When the solution stops moving, the slope is remade by
+// finite differences and the round repeated: the search ends only at a point where the model has
+// the dot model's value and slope, i.e. a stationary point of the exact problem. A round that makes
+// the exact dE00 worse remakes a secant slope, or halves the step of an exact one.
+//
+// `m` holds the model at the start (value exact at m.a0; slope exact or not as `exact_slope` says)
+// and returns the model at the optimum, whose xyz0 is the dot's exact XYZ there. Without `polish`
+// the search stops when the solution stops moving under the secant slope (an approximate optimum,
+// good enough to rank subsets and centre the lattice search; the winner is polished).
+std::vector<double> SolveContinuous(Evaluator& ev, const Subset& s, internal::LinearXyz& m, bool exact_slope,
+                                    bool polish, double max_load, double* de00) {
+  constexpr int kMaxRounds = 16;
+  constexpr double kMoved = 5e-4;  // amounts (load x share); dE00 is flat to second order there
+  const color::Xyz& white = color::D50Colorimeter().white();
+  const int n = m.n;
+  std::vector<double> a(m.a0, m.a0 + n);
+  auto de_at = [&](const color::Xyz& xyz) { return color::DeltaE00(color::XyzToLab(xyz, white), ev.target); };
+  double de = de_at(m.xyz0);
+  for (int round = 0; round < kMaxRounds; ++round) {
+    std::vector<double> next = a;
+    internal::SolveLinearXyz(m, white, ev.target, max_load, next.data());
+    double moved = 0;
+    for (int j = 0; j < n; ++j) moved = std::max(moved, std::abs(next[j] - a[j]));
+    if (moved < kMoved) {
+      if (exact_slope || !polish) break;
+      m = Linearise(ev, s, a);
+      exact_slope = true;
+      continue;
+    }
+    color::Xyz x = ev.XyzOf(s, next);
+    double de_next = de_at(x);
+    if (de_next > de + 1e-9) {
+      if (!exact_slope) {
+        m = Linearise(ev, s, a);
+        exact_slope = true;
+        continue;
+      }
+      for (int halving = 0; halving < 3 && de_next > de + 1e-9; ++halving) {
+        for (int j = 0; j < n; ++j) next[j] = 0.5 * (a[j] + next[j]);
+        x = ev.XyzOf(s, next);
+        de_next = de_at(x);
+      }
+      if (de_next > de + 1e-9) break;
+    }
+    // Broyden: J += (x - (xyz0 + J d)) d^T / |d|^2, d = next - a.
+    double d[3] = {}, dd = 0, resid[3];
+    for (int j = 0; j < n; ++j) {
+      d[j] = next[j] - a[j];
+      dd += d[j] * d[j];
+    }
+    for (int c = 0; c < 3; ++c) {
+      double pred = m.xyz0[c];
+      for (int j = 0; j < n; ++j) pred += m.J[c][j] * d[j];
+      resid[c] = x[c] - pred;
+    }
+    for (int c = 0; c < 3; ++c)
+      for (int j = 0; j < n; ++j) m.J[c][j] += resid[c] * d[j] / dd;
+    for (int j = 0; j < n; ++j) m.a0[j] = next[j];
+    m.xyz0 = x;
+    exact_slope = false;
+    a = next;
+    de = de_next;
+  }
+  *de00 = de;
   return a;
 }
 
@@ -152,91 +168,137 @@ Recipe MakeRecipe(const Subset& s, const std::vector<double>& a, const color::La
   return r;
 }
 
-// Best pourable recipe of one subset near the continuous optimum `a`: from the rounded optimum, a
-// greedy descent on the lattice (move one share step between two components, or one load step),
-// restarted from the neighbouring loads, keeping the best score seen.
-Recipe PourableNear(Evaluator& ev, const Subset& s, const std::vector<double>& a, const MatchOptions& o,
-                    bool thorough) {
-  const int whole = UnitsPerWhole(o.units);
-  const int n = static_cast<int>(s.size());
+// Largest-remainder rounding of shares to `whole` parts, the black (index 0) at least one part.
+std::vector<int> RoundShares(const std::vector<double>& a, int whole) {
+  const int n = static_cast<int>(a.size());
   double load = 0;
   for (double x : a) load += x;
+  std::vector<double> exact(n);
+  std::vector<int> parts(n);
+  int sum = 0;
+  for (int i = 0; i < n; ++i) {
+    exact[i] = (load > 0 ? a[i] / load : (i == 0)) * whole;
+    parts[i] = static_cast<int>(std::floor(exact[i]));
+    sum += parts[i];
+  }
+  std::vector<int> order(n);
+  for (int i = 0; i < n; ++i) order[i] = i;
+  std::sort(order.begin(), order.end(), [&](int x, int y) { return exact[x] - parts[x] > exact[y] - parts[y]; });
+  for (int k = 0; sum < whole; ++k, ++sum) parts[order[k % n]]++;
+  if (parts[0] == 0) {
+    const int donor = static_cast<int>(std::max_element(parts.begin(), parts.end()) - parts.begin());
+    parts[donor]--;
+    parts[0]++;
+  }
+  return parts;
+}
+
+// Best pourable recipe of one subset near its continuous optimum, where `m` models the dot's XYZ
+// (value exact at m.a0, the optimum; slope exact there).
+//
+// The lattice points within +-kShareReach share steps and +-kLoadReach load steps of the rounded
+// optimum (up to 5 x 5 x 7 for three pigments) are ranked by the first-order model of XYZ
+// (linear in the reflectance, so accurate much further than a first-order model of L*a*b*;
+// L*a*b*, dE00 and the penalties are exact functions of it). The best few by the model are
+// evaluated exactly; when the best exact point is not the box's centre, the box moves there (the
+// model keeps its slope and takes the exact value there) and the ranking repeats. dE00 >= |dL*| / SL
+// (CIEDE2000's lightness term; the chroma-hue part is a positive semi-definite form) skips the full
+// formula for points that cannot make the shortlist.
+Recipe PourableNear(Evaluator& ev, const Subset& s, internal::LinearXyz m, const MatchOptions& o) {
+  constexpr int kShareReach = 2, kLoadReach = 5, kExactPerRound = 4, kRounds = 3;
+  const int whole = UnitsPerWhole(o.units);
+  const int n = static_cast<int>(s.size());
   const int load_steps = static_cast<int>(std::lround(o.max_load / o.load_step));
+  const color::Xyz& white = color::D50Colorimeter().white();
+  const color::Lab& target = ev.target;
   struct Point {
-    std::vector<int> parts;
+    int parts[3];
     int load;
+    bool operator==(const Point& q) const {
+      return parts[0] == q.parts[0] && parts[1] == q.parts[1] && parts[2] == q.parts[2] && load == q.load;
+    }
   };
-  std::map<std::pair<std::vector<int>, int>, Recipe> seen;
-  auto evaluate = [&](const Point& p) {
-    const auto key = std::make_pair(p.parts, p.load);
-    if (auto it = seen.find(key); it != seen.end()) return it->second;
-    std::vector<double> amounts(n);
-    for (int i = 0; i < n; ++i) amounts[i] = p.load * o.load_step * p.parts[i] / double(whole);
-    return seen.emplace(key, MakeRecipe(s, amounts, ev.LabOf(s, amounts), ev.target, o, true)).first->second;
+  auto amounts_of = [&](const Point& p, double* x) {
+    for (int i = 0; i < n; ++i) x[i] = p.load * o.load_step * p.parts[i] / double(whole);
   };
-  // Largest-remainder rounding of the shares, black at least one part.
-  Point start{std::vector<int>(n), std::clamp(static_cast<int>(std::lround(load / o.load_step)), 1, load_steps)};
+  struct Exact {
+    Point point;
+    Recipe recipe;
+    color::Xyz xyz;
+  };
+  std::vector<Exact> exact;
+  auto evaluate = [&](const Point& p) -> const Exact& {
+    for (const Exact& e : exact)
+      if (e.point == p) return e;
+    std::vector<double> x(n);
+    amounts_of(p, x.data());
+    const color::Xyz xyz = ev.XyzOf(s, x);
+    exact.push_back({p, MakeRecipe(s, x, color::XyzToLab(xyz, white), target, o, true), xyz});
+    return exact.back();
+  };
+
+  double load = 0;
+  for (int j = 0; j < n; ++j) load += m.a0[j];
+  Point centre{};
   {
-    std::vector<double> exact(n);
-    int sum = 0;
-    for (int i = 0; i < n; ++i) {
-      exact[i] = (load > 0 ? a[i] / load : (i == 0)) * whole;
-      start.parts[i] = static_cast<int>(std::floor(exact[i]));
-      sum += start.parts[i];
-    }
-    std::vector<int> order(n);
-    for (int i = 0; i < n; ++i) order[i] = i;
-    std::sort(order.begin(), order.end(), [&](int x, int y) { return exact[x] - start.parts[x] > exact[y] - start.parts[y]; });
-    for (int k = 0; sum < whole; ++k, ++sum) start.parts[order[k % n]]++;
-    if (start.parts[0] == 0) {
-      const int donor = static_cast<int>(std::max_element(start.parts.begin(), start.parts.end()) - start.parts.begin());
-      start.parts[donor]--;
-      start.parts[0]++;
-    }
+    const auto parts = RoundShares(std::vector<double>(m.a0, m.a0 + n), whole);
+    for (int i = 0; i < n; ++i) centre.parts[i] = parts[i];
+    centre.load = std::clamp(static_cast<int>(std::lround(load / o.load_step)), 1, load_steps);
   }
-  Recipe best;
-  best.score = INFINITY;
-  const std::vector<int> restarts = thorough ? std::vector<int>{0, -3, -1, 1, 3} : std::vector<int>{0};
-  for (int dl : restarts) {
-    Point p = start;
-    p.load = std::clamp(p.load + dl, 1, load_steps);
-    Recipe cur = evaluate(p);
-    for (int iter = 0; iter < 200; ++iter) {
-      Recipe step_best = cur;
-      Point step_point = p;
-      auto consider = [&](const Point& q) {
-        const Recipe r = evaluate(q);
-        if (r.score < step_best.score - 1e-12) {
-          step_best = r;
-          step_point = q;
-        }
-      };
-      for (int d : {-2, -1, 1, 2}) {
-        Point q = p;
-        q.load += d;
-        if (q.load >= 1 && q.load <= load_steps) consider(q);
-      }
-      for (int i = 0; i < n; ++i)
-        for (int j = 0; j < n; ++j) {
-          if (i == j || p.parts[j] == 0 || (j == 0 && p.parts[0] == 1)) continue;
-          Point q = p;
-          q.parts[i]++;
-          q.parts[j]--;
-          consider(q);
-          // The same move with the load adjusted, so a share change need not fight the lightness.
-          for (int d : {-2, -1, 1, 2}) {
-            Point r = q;
-            r.load += d;
-            if (r.load >= 1 && r.load <= load_steps) consider(r);
+  Exact best{centre, {}, {}};
+  best.recipe.score = INFINITY;
+  for (int round = 0; round < kRounds; ++round) {
+    // Shortlist of the kExactPerRound best box points by the model, sorted by modelled score.
+    std::pair<double, Point> shortlist[kExactPerRound];
+    int listed = 0;
+    const int r1 = n > 1 ? kShareReach : 0, r2 = n > 2 ? kShareReach : 0;
+    for (int d1 = -r1; d1 <= r1; ++d1)
+      for (int d2 = -r2; d2 <= r2; ++d2)
+        for (int dl = -kLoadReach; dl <= kLoadReach; ++dl) {
+          Point p = centre;
+          if (n > 1) p.parts[1] += d1;
+          if (n > 2) p.parts[2] += d2;
+          p.parts[0] = whole - (n > 1 ? p.parts[1] : 0) - (n > 2 ? p.parts[2] : 0);
+          p.load += dl;
+          if (p.parts[0] < 1 || (n > 1 && p.parts[1] < 0) || (n > 2 && p.parts[2] < 0)) continue;
+          if (p.load < 1 || p.load > load_steps) continue;
+          double x[3];
+          amounts_of(p, x);
+          color::Xyz xyz = m.xyz0;
+          double total = 0;
+          int used = 0;
+          for (int j = 0; j < n; ++j) {
+            total += x[j];
+            used += p.parts[j] > 0;
+            for (int c = 0; c < 3; ++c) xyz[c] += m.J[c][j] * (x[j] - m.a0[j]);
           }
+          const double penalty = o.component_penalty * std::max(0, used - 1) + o.load_penalty * total;
+          const double cutoff = listed < kExactPerRound ? INFINITY : shortlist[listed - 1].first;
+          const double L = 116.0 * color::detail::LabF(std::max(xyz[1], 1e-9) / white[1]) - 16.0;
+          const double lbar = 0.5 * (L + target[0]) - 50.0;
+          const double sl = 1.0 + 0.015 * lbar * lbar / std::sqrt(20.0 + lbar * lbar);
+          if (std::abs(L - target[0]) / sl + penalty >= cutoff) continue;
+          for (int c = 0; c < 3; ++c) xyz[c] = std::max(xyz[c], 1e-9);
+          const double score = color::DeltaE00(color::XyzToLab(xyz, white), target) + penalty;
+          if (score >= cutoff) continue;
+          int at = std::min(listed, kExactPerRound - 1);
+          while (at > 0 && shortlist[at - 1].first > score) {
+            shortlist[at] = shortlist[at - 1];
+            --at;
+          }
+          shortlist[at] = {score, p};
+          listed = std::min(listed + 1, kExactPerRound);
         }
-      if (step_best.score >= cur.score) break;
-      cur = step_best;
-      p = step_point;
+    for (int i = 0; i < listed; ++i) {
+      const Exact& e = evaluate(shortlist[i].second);
+      if (e.recipe.score < best.recipe.score) best = e;
     }
-    if (cur.score < best.score) best = cur;
+    if (best.point == centre) break;
+    centre = best.point;
+    amounts_of(centre, m.a0);
+    m.xyz0 = best.xyz;
   }
-  return best;
+  return best.recipe;
 }
 
 std::string MissDirection(const color::Lab& pred, const color::Lab& target) {
@@ -296,42 +358,151 @@ MatchResult Match(const color::Lab& target, const optics::SkinParams& skin, cons
   Evaluator ev{model, target};
   MatchResult result;
 
+  // Best-first over the subsets (one black + up to max_pigments - 1 neutralizers). A subset of k
+  // pigments cannot score below B = dE00* + (k - 1) x component penalty + load penalty x one load
+  // step on the lattice, dE00* its continuous optimum (its lattice points that leave a pigment out
+  // belong to a smaller subset, scored there); before it is solved, dE00* >= 0 gives the bound.
+  // The subset with the lowest bound is taken next: solved (continuous) if it was not, else
+  // searched on the lattice. Once the lowest bound is at or above both the best pourable and the
+  // best continuous score, no remaining subset can win: the search stops, exactly (given that each
+  // continuous solve finds its subset's optimum), with at least 1 + alternatives pourable recipes.
   struct Solved {
     Subset subset;
     std::vector<double> amounts;
     Recipe recipe;
+    internal::LinearXyz model;  // at the optimum
   };
+  struct Node {
+    Subset subset;
+    bool solved = false;
+    double bound = 0;
+    std::vector<double> amounts;
+    Recipe continuous;
+    internal::LinearXyz model;  // at the continuous optimum
+    bool polished = false;      // model's slope exact at the optimum
+  };
+  const double min_load_penalty = o.load_penalty * o.load_step;
+  std::vector<Node> nodes;
+  for (const Subset& s : Subsets(candidates, o.max_pigments))
+    nodes.push_back({s, false, o.component_penalty * (static_cast<double>(s.size()) - 1) + min_load_penalty, {}, {}, {}});
+  std::vector<bool> done(nodes.size(), false);
   std::vector<Solved> solved;
-  // Every subset is solved: skipping larger subsets once a smaller one is within the component
-  // penalty is exact for the continuous optimum but not on the coarse pourable lattice, where a
-  // component the continuous optimum did not need can make up for the 5 % load steps.
-  for (const Subset& s : Subsets(candidates, o.max_pigments)) {
-    Solved best{s, {}, {}};
-    best.recipe.score = INFINITY;
-    auto attempt = [&](const std::vector<double>& start) {
-      auto a = Refine(model, s, target, o.max_load, start, &ev.evaluations);
-      const Recipe r = MakeRecipe(s, a, ev.LabOf(s, a), target, o, false);
-      if (r.score < best.recipe.score) best = {s, a, r};
-    };
-    attempt(NnlsStart(ev, s, o.max_load));
-    if (best.recipe.de00 > 0.3) {  // a second start only where the first did not land
-      std::vector<double> dark(s.size(), 0.0);
-      dark[0] = 0.6 * o.max_load;
-      attempt(dark);
+  // Start for a subset: the optimum of the subset without one of its neutralizers (the best solved
+  // one), the missing neutralizer at zero; its model carries over, so only the new pigment's slope
+  // is computed (one evaluation). Without one: a mid-grey black, modelled from scratch.
+  const color::Xyz& white = color::D50Colorimeter().white();
+  auto StartModel = [&](const Subset& s, bool* exact) {
+    const Solved* parent = nullptr;
+    std::vector<int> index;  // parent pigment -> position in s
+    for (const Solved& sv : solved) {
+      if (sv.subset.size() + 1 != s.size() || sv.subset[0] != s[0]) continue;
+      std::vector<int> idx;
+      for (size_t i = 0, m = 0; i < s.size() && m < sv.subset.size(); ++i)
+        if (s[i] == sv.subset[m]) {
+          idx.push_back(static_cast<int>(i));
+          ++m;
+        }
+      if (idx.size() == sv.subset.size() && (!parent || sv.recipe.de00 < parent->recipe.de00)) {
+        parent = &sv;
+        index = idx;
+      }
     }
-    solved.push_back(best);
+    if (!parent) {
+      std::vector<double> start(s.size(), 0.01 * o.max_load);
+      start[0] = 0.3 * o.max_load;
+      *exact = true;
+      return Linearise(ev, s, start);
+    }
+    internal::LinearXyz m;
+    m.n = static_cast<int>(s.size());
+    m.xyz0 = parent->model.xyz0;
+    int fresh = 0;
+    for (int i = 0; i < m.n; ++i) fresh += i;
+    for (size_t p = 0; p < index.size(); ++p) {
+      m.a0[index[p]] = parent->model.a0[p];
+      for (int c = 0; c < 3; ++c) m.J[c][index[p]] = parent->model.J[c][p];
+      fresh -= index[p];
+    }
+    std::vector<double> ap(m.a0, m.a0 + m.n);
+    const double h = 1e-5;
+    ap[fresh] += h;
+    const color::Xyz xp = ev.XyzOf(s, ap);
+    for (int c = 0; c < 3; ++c) m.J[c][fresh] = (xp[c] - m.xyz0[c]) / h;
+    *exact = true;  // the parent's slope is exact at its optimum (SolveContinuous ends there)
+    return m;
+  };
+  std::vector<Recipe> pourable;
+  double best_pourable = INFINITY, best_continuous = INFINITY;
+  int continuous_index = -1;  // node holding result.continuous
+  // Iterates a solved node's optimum to where the model's slope is exact (never makes it worse).
+  auto polish = [&](int i) {
+    Node& node = nodes[i];
+    if (node.polished) return;
+    node.polished = true;
+    double de = 0;
+    node.amounts = SolveContinuous(ev, node.subset, node.model, false, true, o.max_load, &de);
+    node.continuous = MakeRecipe(node.subset, node.amounts, color::XyzToLab(node.model.xyz0, white), target, o, false);
+    if (i == continuous_index || node.continuous.score < best_continuous) {
+      best_continuous = node.continuous.score;
+      result.continuous = node.continuous;
+      continuous_index = i;
+    }
+  };
+  for (;;) {
+    int next = -1;
+    for (size_t i = 0; i < nodes.size(); ++i)
+      if (!done[i] && (next < 0 || nodes[i].bound < nodes[next].bound)) next = static_cast<int>(i);
+    if (next < 0) break;
+    Node& node = nodes[next];
+    const bool enough = static_cast<int>(pourable.size()) > o.alternatives;
+    if (node.bound >= best_pourable && node.bound >= best_continuous && enough) break;
+    const int k = static_cast<int>(node.subset.size());
+    if (!node.solved) {
+      Solved best{node.subset, {}, {}, {}};
+      best.recipe.score = INFINITY;
+      auto attempt = [&](internal::LinearXyz m, bool exact_slope) {
+        double de = 0;
+        auto a = SolveContinuous(ev, node.subset, m, exact_slope, false, o.max_load, &de);
+        const Recipe r = MakeRecipe(node.subset, a, color::XyzToLab(m.xyz0, white), target, o, false);
+        if (r.score < best.recipe.score) best = {node.subset, a, r, m};
+      };
+      {
+        bool exact = true;
+        internal::LinearXyz m = StartModel(node.subset, &exact);
+        attempt(m, exact);
+      }
+      // A second start, from a dark black-only mix, where the first did not land and the subset
+      // could still matter.
+      if (best.recipe.de00 > 0.3 &&
+          best.recipe.de00 + o.component_penalty * (k - 1) < std::min(best_pourable, best_continuous)) {
+        std::vector<double> dark(node.subset.size(), 0.0);
+        dark[0] = 0.6 * o.max_load;
+        attempt(Linearise(ev, node.subset, dark), true);
+      }
+      solved.push_back(best);
+      node.solved = true;
+      node.amounts = best.amounts;
+      node.continuous = best.recipe;
+      node.model = best.model;
+      node.bound = best.recipe.de00 + o.component_penalty * (k - 1) + min_load_penalty;
+      if (best.recipe.score < best_continuous) {
+        best_continuous = best.recipe.score;
+        result.continuous = best.recipe;
+        continuous_index = next;
+      }
+      continue;
+    }
+    done[next] = true;
+    if (node.bound >= best_pourable && enough) continue;
+    polish(next);  // a secant slope can stall short of the optimum: search around the true one
+    pourable.push_back(PourableNear(ev, node.subset, node.model, o));
+    best_pourable = std::min(best_pourable, pourable.back().score);
   }
-  std::sort(solved.begin(), solved.end(), [](const Solved& a, const Solved& b) { return a.recipe.score < b.recipe.score; });
-  result.continuous = solved.front().recipe;
+  polish(continuous_index);  // the reported continuous optimum is a polished one
+  result.subsets_solved = static_cast<int>(solved.size());
+  result.subsets_searched = static_cast<int>(pourable.size());
   result.reachable = result.continuous.de00 <= o.reachable_de00;
   if (!result.reachable) result.miss = MissDirection(result.continuous.predicted_lab, target);
-
-  // Pourable: a lattice search near each of the best continuous optima.
-  std::vector<Recipe> pourable;
-  // The lattice is coarse (5 % load steps move L* by several units on light skin), so the best
-  // pourable mix need not be the rounded best continuous one: every subset gets a lattice descent
-  // from its continuous optimum, the two best a thorough one (restarts at neighbouring loads).
-  for (size_t i = 0; i < solved.size(); ++i) pourable.push_back(PourableNear(ev, solved[i].subset, solved[i].amounts, o, i < 2));
   std::sort(pourable.begin(), pourable.end(), [](const Recipe& a, const Recipe& b) { return a.score < b.score; });
   result.recipe = pourable.front();
   auto same_set = [](const Recipe& a, const Recipe& b) {
@@ -366,15 +537,31 @@ MatchResult Match(const color::Lab& target, const optics::SkinParams& skin, cons
   const double final_load = result.recipe.load;
   double l1 = final_load;
   if (o.sessions >= 2) {
-    // Session 1: the load whose healed dot is first_session_lightness_offset L* lighter (bisection:
-    // L* falls monotonically with load).
+    // Session 1: the load whose healed dot is first_session_lightness_offset L* lighter. L* falls
+    // monotonically with load, so the root of L*(load) - want is bracketed by [0, final load]:
+    // regula falsi with the Illinois modification (superlinear, never leaves the bracket).
     const double want = result.recipe.predicted_lab[0] + o.first_session_lightness_offset;
     double lo = 0.0, hi = final_load;
-    for (int it = 0; it < 40; ++it) {
-      const double mid = 0.5 * (lo + hi);
-      (lab_at(mid)[0] > want ? lo : hi) = mid;
+    double f_lo = model.skin_lab()[0] - want, f_hi = result.recipe.predicted_lab[0] - want;
+    l1 = f_lo <= 0 ? 0.0 : hi;  // skin itself not lighter than wanted: no first-session load
+    int side = 0;
+    for (int it = 0; it < 60 && f_lo > 0 && f_hi < 0 && hi - lo > 1e-6 * final_load; ++it) {
+      const double x = (lo * f_hi - hi * f_lo) / (f_hi - f_lo);
+      const double fx = lab_at(x)[0] - want;
+      l1 = x;
+      if (std::abs(fx) < 1e-6) break;
+      if (fx > 0) {
+        lo = x;
+        f_lo = fx;
+        if (side == -1) f_hi *= 0.5;
+        side = -1;
+      } else {
+        hi = x;
+        f_hi = fx;
+        if (side == 1) f_lo *= 0.5;
+        side = 1;
+      }
     }
-    l1 = 0.5 * (lo + hi);
   }
   double cumulative = 0;
   for (int s = 1; s <= o.sessions; ++s) {
@@ -405,8 +592,15 @@ MatchResult Match(const color::Lab& target, const optics::SkinParams& skin, cons
   color::Spectral36 dot_r{};
   model.Reflectance(a.data(), mix.data(), static_cast<int>(mix.size()), dot_r.data());
   double lo = INFINITY, hi = -INFINITY;
-  for (const char* light : {"D65", "A", "LED-B3"}) {
-    const color::Colorimeter c(color::CieIlluminant(light));
+  static const char* const kLights[] = {"D65", "A", "LED-B3"};
+  static const std::vector<color::Colorimeter> colorimeters = [] {
+    std::vector<color::Colorimeter> v;
+    for (const char* light : kLights) v.emplace_back(color::CieIlluminant(light));
+    return v;
+  }();
+  for (int li = 0; li < 3; ++li) {
+    const char* light = kLights[li];
+    const color::Colorimeter& c = colorimeters[li];
     const color::Lab d = optics::ReflectanceToLabUnder(dot_r, c);
     const color::Lab k = optics::ReflectanceToLabUnder(model.skin_reflectance(), c);
     Metamerism m{light, color::DeltaE00(d, k), 0};

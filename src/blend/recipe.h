@@ -86,7 +86,9 @@ struct MatchResult {
   std::vector<Metamerism> metamerism;
   double metamerism_spread_de00 = 0;
   bool metamerism_flag = false;
-  int evaluations = 0;
+  int evaluations = 0;             // exact model evaluations (a Jacobian evaluation counts once)
+  int subsets_solved = 0;          // subsets whose continuous optimum was computed
+  int subsets_searched = 0;        // subsets searched on the pourable lattice
 };
 
 // Throws std::invalid_argument when there is no black candidate or the options are invalid.

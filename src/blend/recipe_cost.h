@@ -1,27 +1,23 @@
 #pragma once
-// Ceres cost of recipe matching (internal; autodiff instantiated once in recipe_cost.cpp).
-#include <ceres/cost_function.h>
-
+// Ceres solve of recipe matching (internal; autodiff instantiated once in recipe_cost.cpp).
 #include "color/triple.h"
-#include "optics/params.h"
-
-namespace shadecast::optics {
-class DotModel;
-}
 
 namespace shadecast::blend::internal {
 
-// Residuals: the three CIEDE2000 residuals of (dot, target) plus a load hinge
-// 10 * max(0, sum(a) - max_load). One parameter block: the amounts a_i (load x share), n = 1..3.
-// `model` and `pigments` are borrowed and must outlive the cost function.
-ceres::CostFunction* NewRecipeCost(const optics::DotModel* model, const optics::PigmentKS* const* pigments, int n,
-                                   const color::Lab& target, double max_load);
+// A first-order model of the dot's XYZ D50 in the amounts, made at a0: xyz(a) = xyz0 + J (a - a0).
+struct LinearXyz {
+  int n = 0;
+  double a0[3] = {};
+  color::Xyz xyz0{};
+  double J[3][3] = {};  // J[channel][pigment]
+};
 
-// Refines amounts `a` (n = 1..3) with Ceres' TinySolver (Levenberg-Marquardt without the
-// ceres::Problem machinery, which dominates the cost for problems this small). Amounts are
-// parametrised as a_i = u_i^2 so they stay non-negative; residuals as NewRecipeCost. Returns the
-// number of residual evaluations.
-int RefineAmounts(const optics::DotModel* model, const optics::PigmentKS* const* pigments, int n,
-                  const color::Lab& target, double max_load, double* a);
+// Moves amounts `a` (n = model.n) towards the minimum of the CIEDE2000 residuals of the modelled
+// dot against `target` (plus a load hinge 10 x max(0, sum(a) - max_load)): two Levenberg-Marquardt
+// iterations of Ceres' TinySolver (no ceres::Problem set-up, which dominates problems this small),
+// amounts that come out negative fixed at zero and the rest solved again (active set). XYZ -> L*a*b*
+// and dE00 are exact, only XYZ is modelled, so no dot-model evaluation is needed.
+void SolveLinearXyz(const LinearXyz& model, const color::Xyz& white, const color::Lab& target, double max_load,
+                    double* a);
 
 }  // namespace shadecast::blend::internal

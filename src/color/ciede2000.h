@@ -8,6 +8,15 @@
 
 namespace shadecast::color {
 
+namespace detail {
+template <typename T>
+T Pow7(const T& x) {
+  const T x2 = x * x;
+  const T x3 = x2 * x;
+  return x3 * x3 * x;
+}
+}  // namespace detail
+
 // Three residuals whose squares sum to DeltaE00^2 exactly: (dL'/SL, dC'/SC + RT/2 dH'/SH,
 // sqrt(1 - RT^2/4) dH'/SH) - the rotation term's cross product factored out (Cholesky of
 // [[1, RT/2], [RT/2, 1]]). For least squares: unlike DeltaE00 itself they stay differentiable at a
@@ -18,7 +27,6 @@ Triple<T> DeltaE00Residuals(const Triple<T>& lab1, const Triple<T>& lab2) {
   using std::atan2;
   using std::cos;
   using std::exp;
-  using std::pow;
   using std::sin;
   using std::sqrt;
   constexpr double kDeg = M_PI / 180.0;
@@ -34,7 +42,7 @@ Triple<T> DeltaE00Residuals(const Triple<T>& lab1, const Triple<T>& lab2) {
   const T C1 = sqrt(a1 * a1 + b1 * b1);
   const T C2 = sqrt(a2 * a2 + b2 * b2);
   const T Cbar = (C1 + C2) / T(2.0);
-  const T Cbar7 = pow(Cbar, 7);
+  const T Cbar7 = detail::Pow7(Cbar);
   const T G = T(0.5) * (T(1.0) - sqrt(Cbar7 / (Cbar7 + T(k25_7))));
   const T a1p = (T(1.0) + G) * a1;
   const T a2p = (T(1.0) + G) * a2;
@@ -72,12 +80,20 @@ Triple<T> DeltaE00Residuals(const Triple<T>& lab1, const Triple<T>& lab2) {
     hbarp = hbarp / T(2.0);
   }
 
-  const T Tt = T(1.0) - T(0.17) * cos((hbarp - T(30.0)) * T(kDeg)) + T(0.24) * cos(T(2.0) * hbarp * T(kDeg)) +
-               T(0.32) * cos((T(3.0) * hbarp + T(6.0)) * T(kDeg)) -
-               T(0.20) * cos((T(4.0) * hbarp - T(63.0)) * T(kDeg));
+  // T = 1 - 0.17 cos(h - 30) + 0.24 cos(2h) + 0.32 cos(3h + 6) - 0.20 cos(4h - 63), the multiple
+  // angles from one cosine and sine (double- and triple-angle identities; same value, one sincos
+  // instead of four cosines).
+  const T c1 = cos(hbarp * T(kDeg)), s1 = sin(hbarp * T(kDeg));
+  const T c2 = c1 * c1 - s1 * s1, s2 = T(2.0) * s1 * c1;
+  const T c3 = c2 * c1 - s2 * s1, s3 = s2 * c1 + c2 * s1;
+  const T c4 = c2 * c2 - s2 * s2, s4 = T(2.0) * s2 * c2;
+  const double cos30 = std::cos(30.0 * kDeg), sin30 = 0.5, cos6 = std::cos(6.0 * kDeg), sin6 = std::sin(6.0 * kDeg),
+               cos63 = std::cos(63.0 * kDeg), sin63 = std::sin(63.0 * kDeg);
+  const T Tt = T(1.0) - T(0.17) * (c1 * cos30 + s1 * sin30) + T(0.24) * c2 + T(0.32) * (c3 * cos6 - s3 * sin6) -
+               T(0.20) * (c4 * cos63 + s4 * sin63);
   const T dtheta_arg = (hbarp - T(275.0)) / T(25.0);
   const T dtheta = T(30.0) * exp(-dtheta_arg * dtheta_arg);
-  const T Cbarp7 = pow(Cbarp, 7);
+  const T Cbarp7 = detail::Pow7(Cbarp);
   const T Rc = T(2.0) * sqrt(Cbarp7 / (Cbarp7 + T(k25_7)));
   const T Lm50sq = (Lbarp - T(50.0)) * (Lbarp - T(50.0));
   const T Sl = T(1.0) + T(0.015) * Lm50sq / sqrt(T(20.0) + Lm50sq);

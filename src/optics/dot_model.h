@@ -5,6 +5,7 @@
 // (include only from .cpp files).
 #include <array>
 #include <cmath>
+#include <stdexcept>
 
 #include "color/colorimetry.h"
 #include "optics/model_impl.h"
@@ -13,6 +14,8 @@ namespace shadecast::optics {
 
 class DotModel {
  public:
+  static constexpr int kMaxPigments = 8;
+
   DotModel(const SkinParams& skin, const ModelParams& params) : params_(params) {
     const auto m = impl::ModelT<double>::From(params);
     const auto s = impl::SkinT<double>::From(skin);
@@ -31,13 +34,16 @@ class DotModel {
   // Dot-core reflectance for pigment amounts a_i (load x share) of pigments k_i, s_i (library units).
   template <typename T>
   void Reflectance(const T* amounts, const PigmentKS* const* pigments, int n, T* out) const {
-    const T unit(params_.pigment_unit_per_mm);
+    // Amount in mm^-1 per library unit, the per-pigment scale looked up once per call.
+    if (n > kMaxPigments) throw std::invalid_argument("DotModel: at most 8 pigments in one dot");
+    T phi[kMaxPigments];
+    for (int i = 0; i < n; ++i)
+      phi[i] = amounts[i] * (params_.pigment_unit_per_mm * params_.PigmentScale(pigments[i]->id));
     for (int band = 0; band < color::kBands; ++band) {
       T k(k_derm_[band]), s(s_derm_[band]);
       for (int i = 0; i < n; ++i) {
-        const double scale = params_.PigmentScale(pigments[i]->id);
-        k += unit * amounts[i] * (scale * pigments[i]->k[band]);
-        s += unit * amounts[i] * (scale * pigments[i]->s[band]);
+        k += phi[i] * pigments[i]->k[band];
+        s += phi[i] * pigments[i]->s[band];
       }
       const km::Slab<T> pig = km::Layer(k, s, T(params_.pigment_layer_mm));
       const km::Slab<T> deep{T(deep_r_[band]), T(deep_r_[band]), T(0.0)};
@@ -56,7 +62,17 @@ class DotModel {
     return impl::LabD50(r);
   }
 
+  // XYZ D50 (Y of the perfect white = 100) of the dot core: linear in the reflectance, so a
+  // first-order model of it in the amounts stays accurate further than one of L*a*b*.
+  color::Xyz Xyz(const double* amounts, const PigmentKS* const* pigments, int n) const {
+    double r[color::kBands];
+    Reflectance(amounts, pigments, n, r);
+    return color::D50Colorimeter().Xyz36(r);
+  }
+
   const color::Spectral36& skin_reflectance() const { return skin_r_; }
+  // L*a*b* D50 of the bare skin (the dot at zero load).
+  color::Lab skin_lab() const { return impl::LabD50(skin_r_.data()); }
   const ModelParams& params() const { return params_; }
 
  private:
