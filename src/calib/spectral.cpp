@@ -20,13 +20,21 @@ Eigen::MatrixXd Basis() {
   return b;
 }
 
-// Lawson-Hanson non-negative least squares: min |A x - b|, x >= 0.
-Eigen::VectorXd Nnls(const Eigen::MatrixXd& a, const Eigen::VectorXd& b) {
-  const int n = static_cast<int>(a.cols());
-  Eigen::VectorXd x = Eigen::VectorXd::Zero(n);
-  std::vector<bool> passive(n, false);
+using Gram = Eigen::Matrix<double, kBasis, kBasis>;
+using Vec = Eigen::Matrix<double, kBasis, 1>;
+
+// Lawson-Hanson non-negative least squares, min |A x - b| with x >= 0, on the normal equations:
+// G = A'A, h = A'b (A'(b - A x) = h - G x). The problem is small (kBasis unknowns) and solved
+// ~10^4 times per spectral calibration (leave-one-out inside leave-one-out), so the per-solve cost
+// is a kBasis x kBasis Cholesky instead of a QR of the stacked rows. The penalty rows keep G
+// positive definite (lambda > 0), so the solution is unique whatever the algorithm's path.
+Vec Nnls(const Gram& g, const Vec& h) {
+  constexpr int n = kBasis;
+  Vec x = Vec::Zero();
+  bool passive[n] = {};
+  int p[n];
   for (int outer = 0; outer < 3 * n; ++outer) {
-    Eigen::VectorXd w = a.transpose() * (b - a * x);
+    const Vec w = h - g * x;
     int best = -1;
     double wmax = 1e-12;
     for (int j = 0; j < n; ++j)
@@ -34,24 +42,28 @@ Eigen::VectorXd Nnls(const Eigen::MatrixXd& a, const Eigen::VectorXd& b) {
     if (best < 0) break;
     passive[best] = true;
     for (int inner = 0; inner < 3 * n; ++inner) {
-      std::vector<int> p;
+      int np = 0;
       for (int j = 0; j < n; ++j)
-        if (passive[j]) p.push_back(j);
-      Eigen::MatrixXd ap(a.rows(), p.size());
-      for (size_t k = 0; k < p.size(); ++k) ap.col(k) = a.col(p[k]);
-      const Eigen::VectorXd zp = ap.colPivHouseholderQr().solve(b);
+        if (passive[j]) p[np++] = j;
+      Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, 0, n, n> gp(np, np);
+      Eigen::Matrix<double, Eigen::Dynamic, 1, 0, n, 1> hp(np);
+      for (int a = 0; a < np; ++a) {
+        hp(a) = h(p[a]);
+        for (int b = 0; b < np; ++b) gp(a, b) = g(p[a], p[b]);
+      }
+      const Eigen::Matrix<double, Eigen::Dynamic, 1, 0, n, 1> zp = gp.ldlt().solve(hp);
       bool feasible = true;
-      for (size_t k = 0; k < p.size(); ++k) feasible &= zp(k) > 0;
+      for (int k = 0; k < np; ++k) feasible &= zp(k) > 0;
       if (feasible) {
         x.setZero();
-        for (size_t k = 0; k < p.size(); ++k) x(p[k]) = zp(k);
+        for (int k = 0; k < np; ++k) x(p[k]) = zp(k);
         break;
       }
       double alpha = 1.0;
-      for (size_t k = 0; k < p.size(); ++k)
+      for (int k = 0; k < np; ++k)
         if (zp(k) <= 0) alpha = std::min(alpha, x(p[k]) / (x(p[k]) - zp(k)));
-      Eigen::VectorXd z = Eigen::VectorXd::Zero(n);
-      for (size_t k = 0; k < p.size(); ++k) z(p[k]) = zp(k);
+      Vec z = Vec::Zero();
+      for (int k = 0; k < np; ++k) z(p[k]) = zp(k);
       x += alpha * (z - x);
       for (int j = 0; j < n; ++j)
         if (passive[j] && x(j) <= 1e-14) passive[j] = false, x(j) = 0;
@@ -75,46 +87,39 @@ SensitivityEstimate EstimateSensitivities(const std::vector<color::Spectral36>& 
   for (int k = 0; k + 2 < color::kBands; ++k) d2(k, k) = 1, d2(k, k + 1) = -2, d2(k, k + 2) = 1;
   const Eigen::MatrixXd pen = d2 * basis;
   const double norm = a.squaredNorm() / std::max(pen.squaredNorm(), 1e-30);  // lambda is dimensionless
-
-  auto solve = [&](const std::vector<bool>& use, int c, double lambda) {
-    int rows = 0;
-    for (bool u : use) rows += u;
-    Eigen::MatrixXd aa(rows + pen.rows(), kBasis);
-    Eigen::VectorXd bb = Eigen::VectorXd::Zero(rows + pen.rows());
-    int at = 0;
-    for (int i = 0; i < m; ++i)
-      if (use[i]) {
-        aa.row(at) = a.row(i);
-        bb(at++) = rgb[i][c] * std::sqrt(weight[i]);
-      }
-    aa.bottomRows(pen.rows()) = std::sqrt(lambda * norm) * pen;
-    return Nnls(aa, bb);
-  };
+  // Normal equations of every patch subset from the full ones: leaving patch i out subtracts its
+  // row's outer product (and its share of A'b).
+  const Gram ata = a.transpose() * a;
+  const Gram ptp = pen.transpose() * pen;
+  Eigen::MatrixXd bw(m, 3);
+  for (int i = 0; i < m; ++i)
+    for (int c = 0; c < 3; ++c) bw(i, c) = rgb[i][c] * std::sqrt(weight[i]);
+  const Eigen::Matrix<double, kBasis, 3> atb = a.transpose() * bw;
 
   SensitivityEstimate best;
   double best_err = std::numeric_limits<double>::infinity();
   for (double lambda : {1e-5, 1e-4, 1e-3, 1e-2, 1e-1}) {
+    const Gram g = ata + (lambda * norm) * ptp;
     double err = 0;
-    std::vector<bool> use(m, true);
     for (int i = 0; i < m; ++i) {
-      use[i] = false;
+      const Vec ai = a.row(i).transpose();
+      const Gram gi = g - ai * ai.transpose();
       for (int c = 0; c < 3; ++c) {
-        const Eigen::VectorXd x = solve(use, c, lambda);
-        const double pred = (r.row(i) * basis * x)(0) / std::sqrt(weight[i]);
+        const Vec x = Nnls(gi, atb.col(c) - ai * bw(i, c));
+        const double pred = ai.dot(x) / std::sqrt(weight[i]);
         // relative error: dark patches matter as much as light ones
         err += std::pow((pred - rgb[i][c]) / (std::abs(rgb[i][c]) + 0.02), 2);
       }
-      use[i] = true;
     }
     if (err < best_err) {
       best_err = err;
       best.lambda = lambda;
     }
   }
-  std::vector<bool> all(m, true);
   double rss = 0;
+  const Gram g = ata + (best.lambda * norm) * ptp;
   for (int c = 0; c < 3; ++c) {
-    const Eigen::VectorXd s = basis * solve(all, c, best.lambda);
+    const Eigen::VectorXd s = basis * Nnls(g, atb.col(c));
     for (int k = 0; k < color::kBands; ++k) best.s[c][k] = s(k);
   }
   for (int i = 0; i < m; ++i) {
