@@ -1,6 +1,7 @@
 #include "calib/calibration.h"
 
 #include <algorithm>
+#include <atomic>
 #include <exception>
 #include <thread>
 #include <cmath>
@@ -257,28 +258,19 @@ class Calibrator {
     return color::XyzToLab(ApplyMapping(c.coef, c.n_terms, Normalised(c, device)), color::kIccD50White);
   }
 
-  ModelReport Evaluate(Model model, Core* full) const {
+  // One model's report from its fit on every usable patch and, per usable patch, the prediction
+  // of the refit without it (-1 where not left out).
+  ModelReport Report(Model model, const Core& full, const std::vector<double>& loo_de00) const {
     ModelReport r;
     r.model = model;
     const int n = static_cast<int>(lab_.size());
-    *full = Fit(model, std::vector<bool>(n, true));
-    r.converged = full->outcome.converged || !o_.refine;
-    r.note = full->note;
+    r.converged = full.outcome.converged || !o_.refine;
+    r.note = full.note;
     r.de00.assign(n, -1);
-    r.loo_de00.assign(n, -1);
     for (int i = 0; i < n; ++i)
-      if (usable_[i]) r.de00[i] = color::DeltaE00(Predict(*full, in_.patches[i].rgb), lab_[i]);
+      if (usable_[i]) r.de00[i] = color::DeltaE00(Predict(full, in_.patches[i].rgb), lab_[i]);
     r.fit = Stats(r.de00);
-    if (o_.leave_one_out) {
-      std::vector<bool> use(n, true);
-      for (int i = 0; i < n; ++i) {
-        if (!usable_[i]) continue;
-        use[i] = false;
-        const Core c = Fit(model, use);
-        r.loo_de00[i] = color::DeltaE00(Predict(c, in_.patches[i].rgb), lab_[i]);
-        use[i] = true;
-      }
-    }
+    r.loo_de00 = o_.leave_one_out ? loo_de00 : std::vector<double>(n, -1);
     const std::vector<double>& loo = o_.leave_one_out ? r.loo_de00 : r.de00;
     r.loo = Stats(loo);
     std::vector<double> skin(n, -1), dark(n, -1);
@@ -307,13 +299,21 @@ class Calibrator {
     std::string why;
     if (o_.model == Model::kSpectral && !SpectralAvailable(&why))
       throw std::invalid_argument("model spectral: " + why);
-    // The candidates' fits and leave-one-out refits are independent: one thread each (read-only
-    // inputs, a separate Ceres problem per fit), so `auto` costs about the slowest model.
+    const int n = static_cast<int>(lab_.size());
     std::vector<Core> cores(models.size());
+    std::vector<std::vector<double>> loo(models.size(), std::vector<double>(n, -1));
     res.candidates.resize(models.size());
-    std::vector<std::exception_ptr> errors(models.size());
-    std::vector<std::thread> threads;
-    for (size_t k = 0; k < models.size(); ++k) {
+    // Every fit — each candidate on all patches, and each leave-one-out refit — is independent of
+    // the others (read-only inputs, its own Ceres problem, always from the closed-form start), so
+    // they are one task each, shared by a few worker threads; the results do not depend on the
+    // number of threads or the order the tasks run in. The spectral model's tasks, the longest,
+    // come first.
+    struct Task {
+      size_t model;
+      int left_out;  // -1: the fit on every usable patch
+    };
+    std::vector<Task> tasks;
+    for (size_t k = models.size(); k-- > 0;) {
       const Model m = models[k];
       if (m == Model::kSpectral && !SpectralAvailable(&why)) {
         res.candidates[k].model = m;
@@ -321,21 +321,46 @@ class Calibrator {
         res.candidates[k].note = why;
         continue;
       }
-      auto job = [this, m, k, &cores, &res, &errors] {
-        try {
-          res.candidates[k] = Evaluate(m, &cores[k]);
-        } catch (...) {
-          errors[k] = std::current_exception();
-        }
-      };
-      if (models.size() > 1)
-        threads.emplace_back(job);
-      else
-        job();
+      tasks.push_back({k, -1});
+      if (o_.leave_one_out)
+        for (int i = 0; i < n; ++i)
+          if (usable_[i]) tasks.push_back({k, i});
     }
+    std::stable_sort(tasks.begin(), tasks.end(), [&](const Task& a, const Task& b) {
+      const bool sa = models[a.model] == Model::kSpectral, sb = models[b.model] == Model::kSpectral;
+      return sa > sb;
+    });
+    std::vector<std::exception_ptr> errors(tasks.size());
+    std::atomic<size_t> next{0};
+    auto worker = [&] {
+      for (size_t t; (t = next.fetch_add(1)) < tasks.size();) {
+        try {
+          const Task& task = tasks[t];
+          const Model m = models[task.model];
+          if (task.left_out < 0) {
+            cores[task.model] = Fit(m, std::vector<bool>(n, true));
+          } else {
+            std::vector<bool> use(n, true);
+            use[task.left_out] = false;
+            const Core c = Fit(m, use);
+            loo[task.model][task.left_out] =
+                color::DeltaE00(Predict(c, in_.patches[task.left_out].rgb), lab_[task.left_out]);
+          }
+        } catch (...) {
+          errors[t] = std::current_exception();
+        }
+      }
+    };
+    const size_t n_threads =
+        std::min<size_t>(tasks.size(), std::clamp<unsigned>(std::thread::hardware_concurrency(), 1u, 8u));
+    std::vector<std::thread> threads;
+    for (size_t k = 1; k < n_threads; ++k) threads.emplace_back(worker);
+    worker();
     for (auto& t : threads) t.join();
     for (const auto& e : errors)
       if (e) std::rethrow_exception(e);
+    for (size_t k = 0; k < models.size(); ++k)
+      if (res.candidates[k].available) res.candidates[k] = Report(models[k], cores[k], loo[k]);
     size_t best = 0;
     for (size_t k = 0; k < res.candidates.size(); ++k) {
       if (!res.candidates[k].available) continue;
