@@ -143,6 +143,12 @@ ChartLocation LocateWithCorners(const synth::ImageF& rgb, const pb::ChartDefinit
   return loc;
 }
 
+void WarmUpDetector() {
+  const cv::Mat bgr(1, 1, CV_8UC3, cv::Scalar(64, 128, 192));
+  cv::Mat lab;
+  cv::cvtColor(bgr, lab, cv::COLOR_BGR2Lab);
+}
+
 ChartLocation DetectChart(const synth::ImageF& rgb, const pb::ChartDefinition& chart, const DetectOptions& o) {
   const synth::ChartLayout l = synth::LayoutOf(chart);
   const cv::Mat full = Wrap(rgb);

@@ -39,6 +39,12 @@ struct ChartLocation {
 };
 
 ChartLocation DetectChart(const synth::ImageF& rgb, const pb::ChartDefinition& chart, const DetectOptions& options);
+// OpenCV's one-time set-up that the first DetectChart in a process would otherwise pay for: mcc
+// converts to L*a*b*, and OpenCV builds its colour-conversion tables on the first such call
+// (~0.15 s of one core). A caller with a spare core can run this on another thread while the photo
+// decodes; it must have returned before DetectChart starts (OpenCV's table set-up is not
+// thread-safe). Calling it is optional and changes no result.
+void WarmUpDetector();
 // The user's four corners, optionally refined like a detection.
 ChartLocation LocateWithCorners(const synth::ImageF& rgb, const pb::ChartDefinition& chart, const Corners& corners,
                                 const DetectOptions& options);

@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <filesystem>
+#include <thread>
 
 #include "calib/spectral.h"
 #include "cli/common.h"
@@ -31,11 +32,22 @@ nlohmann::json CornersJson(const calib::Corners& c) {
 ChartPhoto LoadChartPhoto(const std::string& path, const pb::ChartDefinition& chart, const std::string& corners,
                           bool linear_input) {
   ChartPhoto photo;
+  // Detection's one-time OpenCV set-up (calib::WarmUpDetector) runs on another core while the
+  // photo decodes, and has finished before detection starts.
+  std::thread warm_up;
+  if (corners.empty()) warm_up = std::thread(calib::WarmUpDetector);
+  struct Join {
+    std::thread& t;
+    ~Join() {
+      if (t.joinable()) t.join();
+    }
+  } join{warm_up};
   try {
     photo.image = store::ReadImage(path, &photo.bits);
   } catch (const std::exception& e) {
     throw InputError(e.what());
   }
+  if (warm_up.joinable()) warm_up.join();
   calib::DetectOptions d;
   d.linear_input = linear_input;
   if (!corners.empty()) {
