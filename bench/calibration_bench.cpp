@@ -3,8 +3,10 @@
 // data, reference = the synthesiser's truth) beside each shadecast model; skin figures; the
 // spectral experiment on held-out skin; 8-bit JPEG photos; time per calibration at 24 MP.
 //
-// Usage: calibration_bench [--quick] [--patches-only] [--ridge R] [--robust S]
+// Usage: calibration_bench [--quick] [--patches-only] [--timing [--image IMG] [--reps N]] [--ridge R] [--robust S]
 //   --quick: Canon only, no 24 MP timing; --ridge/--robust: override the fit settings (sweeps)
+//   --timing: only the 24 MP timing part (--image: time that photo, chart published reference,
+//             instead of the bench's own render; --reps: repetitions, default 3)
 // Figures and the exact command are recorded in docs/benchmarks.md.
 #include <chrono>
 #include <cstdio>
@@ -24,6 +26,7 @@
 #include "color/colorimetry.h"
 #include "color/lab.h"
 #include "optics/model.h"
+#include "store/files.h"
 #include "store/image_io.h"
 #include "store/pigment_library.h"
 #include "store/synth_data.h"
@@ -100,20 +103,98 @@ double MeanDe(const shadecast::pb::CameraProfile& prof, const std::vector<ss::Rg
   return s / rgb.size();
 }
 
+
+// Time per calibration at 24 MP: decode apart, detect (mcc on a downscale + refinement), sample,
+// fit + leave-one-out of all models (`auto`), ICC. `image` empty: the bench's own 6000x4000 render
+// (Canon, D65, JPEG q 90, reference = its truth); otherwise that photo with the chart's published
+// reference (as `shadecast calibrate --image IMG` does).
+int Timing(const shadecast::pb::ChartDefinition& chart, const cal::TrainingSet& training, double t_training,
+           const std::string& image, int reps) {
+  std::string bytes, name = "24mp.jpg";
+  std::vector<sc::Lab> reference;
+  if (image.empty()) {
+    std::printf("\n== Time per calibration at 24 MP (6000x4000 JPEG q 90, Canon, D65) ==\n");
+    const ss::CameraResponse resp(st::LoadCamera("canon_eos_5d_mark_ii"), sc::CieIlluminant("D65"));
+    ss::ChartRenderOptions ro;
+    ro.width = 6000;
+    ro.height = 4000;
+    ro.supersample = 1;
+    ro.seed = 5;
+    ss::CaptureOptions cap;
+    const ss::ChartRender render = ss::RenderChart(chart, resp, ro, cap);
+    st::ImageWriteOptions wo;
+    wo.jpeg_quality = 90;
+    bytes = st::EncodeImage(render.image, st::ImageFormat::kJpeg, wo);
+    reference = render.patch_lab;
+  } else {
+    std::printf("\n== Time per calibration of %s (chart's published reference) ==\n", image.c_str());
+    bytes = st::ReadFile(image);
+    name = image;
+  }
+  std::printf("training set (once per process, as in the CLI): %.3f s\n", t_training);
+  for (int rep = 0; rep < reps; ++rep) {
+    auto t0 = std::chrono::steady_clock::now();
+    const ss::ImageF img = st::DecodeImage(bytes, name);
+    const double t_decode = Seconds(t0);
+    t0 = std::chrono::steady_clock::now();
+    const cal::ChartLocation loc = cal::DetectChart(img, chart, {});
+    const double t_detect = Seconds(t0);
+    if (!loc.found) {
+      std::printf("chart not found at 24 MP: %s\n", loc.message.c_str());
+      return 1;
+    }
+    auto t1 = std::chrono::steady_clock::now();
+    cal::CalibrationInput in;
+    in.chart = chart;
+    in.reference = reference;
+    in.patches = cal::SamplePatches(img, chart, loc.corners, {});
+    const double t_sample = Seconds(t1);
+    t1 = std::chrono::steady_clock::now();
+    in.training = &training;
+    const cal::CalibrationResult r = cal::Calibrate(in, {});
+    const double t_fit = Seconds(t1);
+    t1 = std::chrono::steady_clock::now();
+    const std::string icc = cal::IccProfileBytes(r.profile, {});
+    const double t_icc = Seconds(t1);
+    std::printf("decode %.3f s | detect %.3f s (downscale %.3f, refined %d corners, rms %.2f px) + sample %.3f s + "
+                "fit/LOO all models %.3f s + ICC %.3f s = %.3f s (decode apart); auto %s LOO mean %.2f",
+                t_decode, t_detect, loc.downscale, loc.refined_corners, loc.refine_rms_px, t_sample, t_fit, t_icc,
+                t_detect + t_sample + t_fit + t_icc, cal::ModelToString(r.chosen).c_str(), r.profile.loo().mean_de00());
+    for (const auto& c : r.candidates) std::printf(" | %s %.2f", cal::ModelToString(c.model).c_str(), c.loo.mean_de00());
+    std::printf("\n");
+    std::fflush(stdout);
+  }
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-  bool quick = false, patches_only = false;
+  bool quick = false, patches_only = false, timing_only = false;
+  std::string timing_image;
+  int reps = 3;
   double ridge = cal::CalibrationOptions{}.ridge, robust = cal::CalibrationOptions{}.robust_scale_de00;
   for (int i = 1; i < argc; ++i) {
     if (std::strcmp(argv[i], "--quick") == 0) quick = true;
     else if (std::strcmp(argv[i], "--patches-only") == 0) patches_only = true;
+    else if (std::strcmp(argv[i], "--timing") == 0) timing_only = true;
+    else if (std::strcmp(argv[i], "--image") == 0 && i + 1 < argc) timing_image = argv[++i];
+    else if (std::strcmp(argv[i], "--reps") == 0 && i + 1 < argc) reps = std::max(1, std::atoi(argv[++i]));
     else if (std::strcmp(argv[i], "--ridge") == 0 && i + 1 < argc) ridge = std::atof(argv[++i]);
     else if (std::strcmp(argv[i], "--robust") == 0 && i + 1 < argc) robust = std::atof(argv[++i]);
+    else {
+      std::printf("usage: %s [--quick] [--patches-only] [--timing [--image IMG] [--reps N]] [--ridge R] [--robust S]\n"
+                  "  --quick         Canon only, no 24 MP timing\n"
+                  "  --patches-only  only the patch-data table\n"
+                  "  --timing        only the 24 MP timing (the bench's own 6000x4000 render, or --image IMG)\n",
+                  argv[0]);
+      return std::strcmp(argv[i], "--help") == 0 ? 0 : 2;
+    }
   }
   const auto chart = st::LoadChart("colorchecker24");
   const auto spectra = ss::PatchSpectra(chart);
   // Training set of the spectral mode: the optics model's defaults and the shipped library.
+  auto t_training0 = std::chrono::steady_clock::now();
   const auto lib = st::LoadDefaultPigmentLibrary();
   op::ModelParams params;
   std::vector<op::PigmentKS> ks;
@@ -122,6 +203,8 @@ int main(int argc, char** argv) {
   std::vector<op::BlendKS> blends;
   for (const auto& k : ks) blends.push_back(op::MixBlend(op::Blend{{&k, 1.0}}, params));
   const cal::TrainingSet training = cal::SkinTrainingSet(params, blends);
+  const double t_training = Seconds(t_training0);
+  if (timing_only) return Timing(chart, training, t_training, timing_image, reps);
   const auto heldout = HeldOutSkins();
   std::printf("training set: %s; held-out skins: %zu (other optics parameters)\n\n", training.description.c_str(),
               heldout.size());
@@ -227,50 +310,5 @@ int main(int argc, char** argv) {
     }
   }
   if (quick) return 0;
-
-  std::printf("\n== Time per calibration at 24 MP (6000x4000 JPEG q 90, Canon, D65) ==\n");
-  {
-    const ss::CameraResponse resp(st::LoadCamera("canon_eos_5d_mark_ii"), sc::CieIlluminant("D65"));
-    ss::ChartRenderOptions ro;
-    ro.width = 6000;
-    ro.height = 4000;
-    ro.supersample = 1;
-    ro.seed = 5;
-    ss::CaptureOptions cap;
-    const ss::ChartRender render = ss::RenderChart(chart, resp, ro, cap);
-    st::ImageWriteOptions wo;
-    wo.jpeg_quality = 90;
-    const std::string bytes = st::EncodeImage(render.image, st::ImageFormat::kJpeg, wo);
-    for (int rep = 0; rep < 3; ++rep) {
-      auto t0 = std::chrono::steady_clock::now();
-      const ss::ImageF img = st::DecodeImage(bytes, "24mp.jpg");
-      const double t_decode = Seconds(t0);
-      t0 = std::chrono::steady_clock::now();
-      const cal::ChartLocation loc = cal::DetectChart(img, chart, {});
-      const double t_detect = Seconds(t0);
-      if (!loc.found) {
-        std::printf("chart not found at 24 MP: %s\n", loc.message.c_str());
-        break;
-      }
-      auto t1 = std::chrono::steady_clock::now();
-      cal::CalibrationInput in;
-      in.chart = chart;
-      in.reference = render.patch_lab;
-      in.patches = cal::SamplePatches(img, chart, loc.corners, {});
-      const double t_sample = Seconds(t1);
-      t1 = std::chrono::steady_clock::now();
-      in.training = &training;
-      const cal::CalibrationResult r = cal::Calibrate(in, {});
-      const double t_fit = Seconds(t1);
-      t1 = std::chrono::steady_clock::now();
-      const std::string icc = cal::IccProfileBytes(r.profile, {});
-      const double t_icc = Seconds(t1);
-      std::printf("decode %.3f s | detect %.3f s (downscale %.3f, refined %d corners, rms %.2f px) + sample %.3f s + "
-                  "fit/LOO all models %.3f s + ICC %.3f s = %.3f s (decode apart); auto %s LOO mean %.2f\n",
-                  t_decode, t_detect, loc.downscale, loc.refined_corners, loc.refine_rms_px, t_sample, t_fit, t_icc,
-                  t_detect + t_sample + t_fit + t_icc, cal::ModelToString(r.chosen).c_str(), r.profile.loo().mean_de00());
-      std::fflush(stdout);
-    }
-  }
-  return 0;
+  return Timing(chart, training, t_training, "", reps);
 }
