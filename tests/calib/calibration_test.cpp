@@ -142,3 +142,21 @@ TEST_CASE("Clipped patches are excluded from the fit and named") {
   CHECK(r.profile.patches(18).excluded());
   CHECK(r.profile.patches(18).loo_de00() < 0);
 }
+
+TEST_CASE("Each model's leave-one-out is the same alone as among auto's candidates (independent fits)") {
+  // Every fit and refit is its own task on a thread pool: no model's result may depend on which
+  // other fits ran, in which order or on which thread.
+  const Data d = Make("A");
+  const auto all = cal::Calibrate(d.in, Opts(cal::Model::kAuto, true));
+  for (cal::Model m : {cal::Model::kLinear, cal::Model::kRootPoly2}) {
+    const auto alone = cal::Calibrate(d.in, Opts(m, true));
+    const cal::ModelReport* cand = nullptr;
+    for (const auto& c : all.candidates)
+      if (c.model == m) cand = &c;
+    REQUIRE(cand != nullptr);
+    REQUIRE(alone.candidates.size() == 1);
+    INFO(cal::ModelToString(m));
+    CHECK(alone.candidates[0].loo_de00 == cand->loo_de00);
+    CHECK(alone.candidates[0].de00 == cand->de00);
+  }
+}
