@@ -90,20 +90,29 @@ internal::LinearXyz Linearise(Evaluator& ev, const Subset& s, const std::vector<
 // the search stops when the solution stops moving under the secant slope (an approximate optimum,
 // good enough to rank subsets and centre the lattice search; the winner is polished).
 std::vector<double> SolveContinuous(Evaluator& ev, const Subset& s, internal::LinearXyz& m, bool exact_slope,
-                                    bool polish, double max_load, double* de00) {
+                                    bool polish, double max_load, double load_weight, double* de00) {
   constexpr int kMaxRounds = 16;
-  constexpr double kMoved = 5e-4;  // amounts (load x share); dE00 is flat to second order there
+  // Converged when the amounts (load x share) move less than this; dE00 is flat to second order
+  // there.
+  const double moved_tolerance = 5e-4;
   const color::Xyz& white = color::D50Colorimeter().white();
   const int n = m.n;
   std::vector<double> a(m.a0, m.a0 + n);
   auto de_at = [&](const color::Xyz& xyz) { return color::DeltaE00(color::XyzToLab(xyz, white), ev.target); };
+  // The solver's objective: dE00^2 + 2 load_weight x load (see SolveLinearXyz).
+  auto objective = [&](double de, const std::vector<double>& x) {
+    double l = 0;
+    for (double v : x) l += v;
+    return de * de + 2 * load_weight * l;
+  };
   double de = de_at(m.xyz0);
+  double f = objective(de, a);
   for (int round = 0; round < kMaxRounds; ++round) {
     std::vector<double> next = a;
-    internal::SolveLinearXyz(m, white, ev.target, max_load, next.data());
+    internal::SolveLinearXyz(m, white, ev.target, max_load, load_weight, next.data());
     double moved = 0;
     for (int j = 0; j < n; ++j) moved = std::max(moved, std::abs(next[j] - a[j]));
-    if (moved < kMoved) {
+    if (moved < moved_tolerance) {
       if (exact_slope || !polish) break;
       m = Linearise(ev, s, a);
       exact_slope = true;
@@ -111,18 +120,20 @@ std::vector<double> SolveContinuous(Evaluator& ev, const Subset& s, internal::Li
     }
     color::Xyz x = ev.XyzOf(s, next);
     double de_next = de_at(x);
-    if (de_next > de + 1e-9) {
+    double f_next = objective(de_next, next);
+    if (f_next > f + 1e-12) {
       if (!exact_slope) {
         m = Linearise(ev, s, a);
         exact_slope = true;
         continue;
       }
-      for (int halving = 0; halving < 3 && de_next > de + 1e-9; ++halving) {
+      for (int halving = 0; halving < 3 && f_next > f + 1e-12; ++halving) {
         for (int j = 0; j < n; ++j) next[j] = 0.5 * (a[j] + next[j]);
         x = ev.XyzOf(s, next);
         de_next = de_at(x);
+        f_next = objective(de_next, next);
       }
-      if (de_next > de + 1e-9) break;
+      if (f_next > f + 1e-12) break;
     }
     // Broyden: J += (x - (xyz0 + J d)) d^T / |d|^2, d = next - a.
     double d[3] = {}, dd = 0, resid[3];
@@ -142,6 +153,7 @@ std::vector<double> SolveContinuous(Evaluator& ev, const Subset& s, internal::Li
     exact_slope = false;
     a = next;
     de = de_next;
+    f = f_next;
   }
   *de00 = de;
   return a;
@@ -196,16 +208,18 @@ std::vector<int> RoundShares(const std::vector<double>& a, int whole) {
 // Best pourable recipe of one subset near its continuous optimum, where `m` models the dot's XYZ
 // (value exact at m.a0, the optimum; slope exact there).
 //
-// The lattice points within +-kShareReach share steps and +-kLoadReach load steps of the rounded
-// optimum (up to 5 x 5 x 7 for three pigments) are ranked by the first-order model of XYZ
-// (linear in the reflectance, so accurate much further than a first-order model of L*a*b*;
-// L*a*b*, dE00 and the penalties are exact functions of it). The best few by the model are
-// evaluated exactly; when the best exact point is not the box's centre, the box moves there (the
-// model keeps its slope and takes the exact value there) and the ranking repeats. dE00 >= |dL*| / SL
-// (CIEDE2000's lightness term; the chroma-hue part is a positive semi-definite form) skips the full
-// formula for points that cannot make the shortlist.
-Recipe PourableNear(Evaluator& ev, const Subset& s, internal::LinearXyz m, const MatchOptions& o) {
-  constexpr int kShareReach = 2, kLoadReach = 5, kExactPerRound = 4, kRounds = 3;
+// Each share mix within +-kShareReach share steps of the rounded optimum gets a window of
+// +-kLoadReach load steps around the load whose modelled Y is the target's; the points are ranked
+// by the first-order model of XYZ (linear in the reflectance, so accurate much further than a
+// first-order model of L*a*b*; L*a*b*, dE00 and the penalties are exact functions of it). The best
+// few by the model are evaluated exactly; when the best exact point is not the centre, the search
+// moves there (the model takes the exact value there, and a new slope when the load jumped) and
+// the ranking repeats. Last, the best mix's load is walked exactly while the score improves (flat,
+// saturated regimes). dE00 >= |dL*| / SL (CIEDE2000's lightness term; the chroma-hue part is a
+// positive semi-definite form) skips the full formula for points that cannot make the shortlist.
+Recipe PourableNear(Evaluator& ev, const Subset& s, internal::LinearXyz m, const MatchOptions& o, bool quick) {
+  constexpr int kShareReach = 2, kLoadReach = 3, kExactPerRound = 6, kExactLater = 6, kRounds = 3;
+  const double target_y = color::LabToXyz(ev.target, color::D50Colorimeter().white())[1];
   const int whole = UnitsPerWhole(o.units);
   const int n = static_cast<int>(s.size());
   const int load_steps = static_cast<int>(std::lround(o.max_load / o.load_step));
@@ -227,7 +241,7 @@ Recipe PourableNear(Evaluator& ev, const Subset& s, internal::LinearXyz m, const
     color::Xyz xyz;
   };
   std::vector<Exact> exact;
-  auto evaluate = [&](const Point& p) -> const Exact& {
+  auto evaluate = [&](const Point& p) -> Exact {
     for (const Exact& e : exact)
       if (e.point == p) return e;
     std::vector<double> x(n);
@@ -247,21 +261,34 @@ Recipe PourableNear(Evaluator& ev, const Subset& s, internal::LinearXyz m, const
   }
   Exact best{centre, {}, {}};
   best.recipe.score = INFINITY;
-  for (int round = 0; round < kRounds; ++round) {
+  if (quick) best = evaluate(centre);
+  for (int round = 0; round < (quick ? 0 : kRounds); ++round) {
     // Shortlist of the kExactPerRound best box points by the model, sorted by modelled score.
     std::pair<double, Point> shortlist[kExactPerRound];
     int listed = 0;
+    // Later rounds start from an exact point with a model made near it: a shorter list will do.
+    const int wanted = round == 0 ? kExactPerRound : kExactLater;
     const int r1 = n > 1 ? kShareReach : 0, r2 = n > 2 ? kShareReach : 0;
     for (int d1 = -r1; d1 <= r1; ++d1)
-      for (int d2 = -r2; d2 <= r2; ++d2)
-        for (int dl = -kLoadReach; dl <= kLoadReach; ++dl) {
-          Point p = centre;
-          if (n > 1) p.parts[1] += d1;
-          if (n > 2) p.parts[2] += d2;
-          p.parts[0] = whole - (n > 1 ? p.parts[1] : 0) - (n > 2 ? p.parts[2] : 0);
-          p.load += dl;
-          if (p.parts[0] < 1 || (n > 1 && p.parts[1] < 0) || (n > 2 && p.parts[2] < 0)) continue;
-          if (p.load < 1 || p.load > load_steps) continue;
+      for (int d2 = -r2; d2 <= r2; ++d2) {
+        Point q = centre;
+        if (n > 1) q.parts[1] += d1;
+        if (n > 2) q.parts[2] += d2;
+        q.parts[0] = whole - (n > 1 ? q.parts[1] : 0) - (n > 2 ? q.parts[2] : 0);
+        if (q.parts[0] < 1 || (n > 1 && q.parts[1] < 0) || (n > 2 && q.parts[2] < 0)) continue;
+        // Loads around the one whose modelled Y is the target's: shares that darken less per unit
+        // need more load, so each share mix gets its own window (the centre's when Y does not fall).
+        double dy_per_step = 0, y_at_zero = m.xyz0[1];
+        for (int j = 0; j < n; ++j) {
+          dy_per_step += m.J[1][j] * o.load_step * q.parts[j] / double(whole);
+          y_at_zero -= m.J[1][j] * m.a0[j];
+        }
+        int mid = centre.load;
+        if (dy_per_step < 0) mid = static_cast<int>(std::lround((target_y - y_at_zero) / dy_per_step));
+        mid = std::clamp(mid, 1, load_steps);
+        for (int l = std::max(1, mid - kLoadReach); l <= std::min(load_steps, mid + kLoadReach); ++l) {
+          Point p = q;
+          p.load = l;
           double x[3];
           amounts_of(p, x);
           color::Xyz xyz = m.xyz0;
@@ -273,7 +300,7 @@ Recipe PourableNear(Evaluator& ev, const Subset& s, internal::LinearXyz m, const
             for (int c = 0; c < 3; ++c) xyz[c] += m.J[c][j] * (x[j] - m.a0[j]);
           }
           const double penalty = o.component_penalty * std::max(0, used - 1) + o.load_penalty * total;
-          const double cutoff = listed < kExactPerRound ? INFINITY : shortlist[listed - 1].first;
+          const double cutoff = listed < wanted ? INFINITY : shortlist[listed - 1].first;
           const double L = 116.0 * color::detail::LabF(std::max(xyz[1], 1e-9) / white[1]) - 16.0;
           const double lbar = 0.5 * (L + target[0]) - 50.0;
           const double sl = 1.0 + 0.015 * lbar * lbar / std::sqrt(20.0 + lbar * lbar);
@@ -281,22 +308,42 @@ Recipe PourableNear(Evaluator& ev, const Subset& s, internal::LinearXyz m, const
           for (int c = 0; c < 3; ++c) xyz[c] = std::max(xyz[c], 1e-9);
           const double score = color::DeltaE00(color::XyzToLab(xyz, white), target) + penalty;
           if (score >= cutoff) continue;
-          int at = std::min(listed, kExactPerRound - 1);
+          int at = std::min(listed, wanted - 1);
           while (at > 0 && shortlist[at - 1].first > score) {
             shortlist[at] = shortlist[at - 1];
             --at;
           }
           shortlist[at] = {score, p};
-          listed = std::min(listed + 1, kExactPerRound);
+          listed = std::min(listed + 1, wanted);
         }
+      }
     for (int i = 0; i < listed; ++i) {
-      const Exact& e = evaluate(shortlist[i].second);
+      const Exact e = evaluate(shortlist[i].second);
       if (e.recipe.score < best.recipe.score) best = e;
     }
     if (best.point == centre) break;
+    const int jump = std::abs(best.point.load - centre.load);
     centre = best.point;
-    amounts_of(centre, m.a0);
-    m.xyz0 = best.xyz;
+    std::vector<double> x(n);
+    amounts_of(centre, x.data());
+    if (jump > 2) {
+      m = Linearise(ev, s, x);  // far from where the slope was made: remake it
+    } else {
+      for (int j = 0; j < n; ++j) m.a0[j] = x[j];
+      m.xyz0 = best.xyz;
+    }
+  }
+  // Along the load the score can be nearly flat (saturated dots on dark skin), where the model's
+  // load windows fall short: walk the best mix's load exactly, one step at a time, while it improves.
+  for (int dir : {-1, 1}) {
+    for (;;) {
+      Point p = best.point;
+      p.load += dir;
+      if (p.load < 1 || p.load > load_steps) break;
+      const Exact e = evaluate(p);
+      if (!(e.recipe.score < best.recipe.score)) break;
+      best = e;
+    }
   }
   return best.recipe;
 }
@@ -440,7 +487,7 @@ MatchResult Match(const color::Lab& target, const optics::SkinParams& skin, cons
     if (node.polished) return;
     node.polished = true;
     double de = 0;
-    node.amounts = SolveContinuous(ev, node.subset, node.model, false, true, o.max_load, &de);
+    node.amounts = SolveContinuous(ev, node.subset, node.model, false, true, o.max_load, 0.2 * o.load_penalty, &de);
     node.continuous = MakeRecipe(node.subset, node.amounts, color::XyzToLab(node.model.xyz0, white), target, o, false);
     if (i == continuous_index || node.continuous.score < best_continuous) {
       best_continuous = node.continuous.score;
@@ -462,7 +509,7 @@ MatchResult Match(const color::Lab& target, const optics::SkinParams& skin, cons
       best.recipe.score = INFINITY;
       auto attempt = [&](internal::LinearXyz m, bool exact_slope) {
         double de = 0;
-        auto a = SolveContinuous(ev, node.subset, m, exact_slope, false, o.max_load, &de);
+        auto a = SolveContinuous(ev, node.subset, m, exact_slope, false, o.max_load, 0.2 * o.load_penalty, &de);
         const Recipe r = MakeRecipe(node.subset, a, color::XyzToLab(m.xyz0, white), target, o, false);
         if (r.score < best.recipe.score) best = {node.subset, a, r, m};
       };
@@ -494,8 +541,13 @@ MatchResult Match(const color::Lab& target, const optics::SkinParams& skin, cons
     }
     done[next] = true;
     if (node.bound >= best_pourable && enough) continue;
-    polish(next);  // a secant slope can stall short of the optimum: search around the true one
-    pourable.push_back(PourableNear(ev, node.subset, node.model, o));
+    // A contender (its bound below the best pourable score) is polished first (a secant slope can
+    // stall short of the optimum, and the lattice search must start from the true one) and searched
+    // in full. A subset that cannot win, taken only to fill the alternatives, gets its rounded
+    // optimum with the load walked (PourableNear's quick mode).
+    const bool contender = node.bound < best_pourable;
+    if (contender) polish(next);
+    pourable.push_back(PourableNear(ev, node.subset, node.model, o, !contender));
     best_pourable = std::min(best_pourable, pourable.back().score);
   }
   polish(continuous_index);  // the reported continuous optimum is a polished one

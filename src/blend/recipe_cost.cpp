@@ -18,6 +18,7 @@ struct LinearXyzCost {
   color::Xyz white;
   color::Lab target;
   double max_load;
+  double load_weight;
   template <typename T>
   bool operator()(const T* const a, T* r) const {
     color::Triple<T> xyz{T(model->xyz0[0]), T(model->xyz0[1]), T(model->xyz0[2])};
@@ -32,19 +33,21 @@ struct LinearXyzCost {
     r[1] = d[1];
     r[2] = d[2];
     r[3] = sum > T(max_load) ? T(10.0) * (sum - T(max_load)) : T(0.0);
+    using std::sqrt;
+    r[4] = sqrt(T(2.0 * load_weight) * (sum > T(0.0) ? sum : T(0.0)) + T(1e-8));
     return true;
   }
 };
 
 template <int N>
 void SolveLinearXyzN(const LinearXyz& model, const color::Xyz& white, const color::Lab& target, double max_load,
-                     double* a) {
+                     double load_weight, double* a) {
   using Functor = LinearXyzCost<N>;
-  const Functor f{&model, white, target, max_load};  // held by reference below: must outlive it
-  ceres::TinySolverAutoDiffFunction<Functor, 4, N> function(f);
+  const Functor f{&model, white, target, max_load, load_weight};  // held by reference below: must outlive it
+  ceres::TinySolverAutoDiffFunction<Functor, 5, N> function(f);
   Eigen::Matrix<double, N, 1> x;
   for (int i = 0; i < N; ++i) x(i) = std::max(a[i], 0.0);
-  ceres::TinySolver<ceres::TinySolverAutoDiffFunction<Functor, 4, N>> solver;
+  ceres::TinySolver<ceres::TinySolverAutoDiffFunction<Functor, 5, N>> solver;
   // Two Levenberg-Marquardt iterations: the model is remade at the result anyway, so iterating it
   // to convergence buys nothing (measured: 2 iterations a round, 122 dot evaluations a match, same
   // results as 50 iterations with 2.2x the time; 1 iteration stalls).
@@ -57,14 +60,14 @@ void SolveLinearXyzN(const LinearXyz& model, const color::Xyz& white, const colo
 }
 
 void SolveUnbounded(const LinearXyz& model, const color::Xyz& white, const color::Lab& target, double max_load,
-                    double* a) {
+                    double load_weight, double* a) {
   switch (model.n) {
     case 1:
-      return SolveLinearXyzN<1>(model, white, target, max_load, a);
+      return SolveLinearXyzN<1>(model, white, target, max_load, load_weight, a);
     case 2:
-      return SolveLinearXyzN<2>(model, white, target, max_load, a);
+      return SolveLinearXyzN<2>(model, white, target, max_load, load_weight, a);
     case 3:
-      return SolveLinearXyzN<3>(model, white, target, max_load, a);
+      return SolveLinearXyzN<3>(model, white, target, max_load, load_weight, a);
     default:
       return;
   }
@@ -73,10 +76,10 @@ void SolveUnbounded(const LinearXyz& model, const color::Xyz& white, const color
 }  // namespace
 
 void SolveLinearXyz(const LinearXyz& model, const color::Xyz& white, const color::Lab& target, double max_load,
-                    double* a) {
+                    double load_weight, double* a) {
   // Active set: solve without bounds; amounts that come out negative are fixed at zero (their
   // column folded into the model's constant) and the rest solved again.
-  SolveUnbounded(model, white, target, max_load, a);
+  SolveUnbounded(model, white, target, max_load, load_weight, a);
   bool negative = false;
   for (int j = 0; j < model.n; ++j) negative = negative || a[j] < 0;
   if (!negative) {
@@ -100,7 +103,7 @@ void SolveLinearXyz(const LinearXyz& model, const color::Xyz& white, const color
   if (reduced.n == 0) return;
   double sub[3];
   for (int i = 0; i < reduced.n; ++i) sub[i] = a[keep[i]];
-  SolveLinearXyz(reduced, white, target, max_load, sub);
+  SolveLinearXyz(reduced, white, target, max_load, load_weight, sub);
   for (int i = 0; i < reduced.n; ++i) a[keep[i]] = sub[i];
 }
 

@@ -52,7 +52,12 @@ TEST_CASE("Match round trip: 200 random recipes on random skins") {
   std::uniform_real_distribution<double> u(0, 1);
   const op::ModelParams params;
   bl::MatchOptions o;
-  std::vector<double> cont, pour, gap;
+  std::vector<double> cont, pour, pour10, gap;
+  auto desc = [](const bl::Recipe& r) {
+    std::string d;
+    for (const auto& c : r.components) d += c.pigment + ":" + std::to_string(c.parts) + " ";
+    return d + "load " + std::to_string(r.load) + " de " + std::to_string(r.de00);
+  };
   for (int i = 0; i < 200; ++i) {
     std::vector<const op::PigmentKS*> pigs{blacks[i % blacks.size()]};
     std::vector<double> shares{1.0};
@@ -74,14 +79,22 @@ TEST_CASE("Match round trip: 200 random recipes on random skins") {
     const auto m = bl::Match(target, skin, lib.candidates, params, o);
     cont.push_back(m.continuous.de00);
     pour.push_back(m.recipe.de00);
+    {
+      // Parts of 10 (reported, and the same lattice check on every 8th pair).
+      bl::MatchOptions o10 = o;
+      o10.units = bl::PourUnits::kParts10;
+      const auto m10 = bl::Match(target, skin, lib.candidates, params, o10);
+      pour10.push_back(m10.recipe.de00);
+      if (i % 8 == 0) {
+        const auto best10 = bl::LatticeOptimum(target, skin, lib.candidates, params, o10);
+        INFO("pair " << i << " parts10: match " << desc(m10.recipe) << " score " << m10.recipe.score << "; lattice "
+                     << desc(best10) << " score " << best10.score << "; continuous " << desc(m10.continuous));
+        CHECK(m10.recipe.score <= best10.score + 0.1);
+      }
+    }
     if (i % 4 == 0) {  // the lattice baseline on every 4th pair (50 pairs; ~0.1 s each)
       const auto best = bl::LatticeOptimum(target, skin, lib.candidates, params, o);
       gap.push_back(m.recipe.score - best.score);
-      auto desc = [](const bl::Recipe& r) {
-        std::string d;
-        for (const auto& c : r.components) d += c.pigment + ":" + std::to_string(c.parts) + " ";
-        return d + "load " + std::to_string(r.load) + " de " + std::to_string(r.de00);
-      };
       INFO("pair " << i << " pourable " << desc(m.recipe) << " score " << m.recipe.score << "; lattice " << desc(best)
                    << " score " << best.score << "; continuous " << desc(m.continuous));
       CHECK(m.recipe.score <= best.score + 0.1);
@@ -89,7 +102,8 @@ TEST_CASE("Match round trip: 200 random recipes on random skins") {
   }
   const double p90c = Percentile(cont, 0.9), p90p = Percentile(pour, 0.9);
   WARN("match round trip: continuous p90 " << p90c << " dE00, pourable p90 " << p90p << " dE00, worst gap to lattice "
-                                           << *std::max_element(gap.begin(), gap.end()));
+                                           << *std::max_element(gap.begin(), gap.end()) << "; parts of 10: pourable p90 "
+                                           << Percentile(pour10, 0.9) << " dE00");
   CHECK(p90c <= 0.3);
   CHECK(p90p <= 1.0);
 }
