@@ -518,14 +518,6 @@ MatchResult Match(const color::Lab& target, const optics::SkinParams& skin, cons
         internal::LinearXyz m = StartModel(node.subset, &exact);
         attempt(m, exact);
       }
-      // A second start, from a dark black-only mix, where the first did not land and the subset
-      // could still matter.
-      if (best.recipe.de00 > 0.3 &&
-          best.recipe.de00 + o.component_penalty * (k - 1) < std::min(best_pourable, best_continuous)) {
-        std::vector<double> dark(node.subset.size(), 0.0);
-        dark[0] = 0.6 * o.max_load;
-        attempt(Linearise(ev, node.subset, dark), true);
-      }
       solved.push_back(best);
       node.solved = true;
       node.amounts = best.amounts;
@@ -546,6 +538,27 @@ MatchResult Match(const color::Lab& target, const optics::SkinParams& skin, cons
     // in full. A subset that cannot win, taken only to fill the alternatives, gets its rounded
     // optimum with the load walked (PourableNear's quick mode).
     const bool contender = node.bound < best_pourable;
+    if (contender && node.continuous.de00 > 0.3) {
+      // Multi-start where it matters: a contender whose first start did not land gets a second
+      // one, from a dark black-only mix.
+      std::vector<double> dark(node.subset.size(), 0.0);
+      dark[0] = 0.6 * o.max_load;
+      internal::LinearXyz m = Linearise(ev, node.subset, dark);
+      double de = 0;
+      const auto a = SolveContinuous(ev, node.subset, m, true, false, o.max_load, 0.2 * o.load_penalty, &de);
+      const Recipe r = MakeRecipe(node.subset, a, color::XyzToLab(m.xyz0, white), target, o, false);
+      if (r.score < node.continuous.score) {
+        node.amounts = a;
+        node.model = m;
+        node.continuous = r;
+        node.bound = r.de00 + o.component_penalty * (static_cast<double>(node.subset.size()) - 1) + min_load_penalty;
+        if (r.score < best_continuous) {
+          best_continuous = r.score;
+          result.continuous = r;
+          continuous_index = next;
+        }
+      }
+    }
     if (contender) polish(next);
     pourable.push_back(PourableNear(ev, node.subset, node.model, o, !contender));
     best_pourable = std::min(best_pourable, pourable.back().score);
