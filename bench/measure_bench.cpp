@@ -19,6 +19,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <map>
+#include <memory>
 #include <lcms2.h>
 #include <string>
 #include <vector>
@@ -26,6 +27,7 @@
 #include "blend/pigment_ks.h"
 #include "calib/calibration.h"
 #include "calib/icc_profile.h"
+#include "calib/spectral.h"
 #include "color/ciede2000.h"
 #include "color/colorimetry.h"
 #include "color/lcms_raii.h"
@@ -88,12 +90,23 @@ Scene Make(const ss::CameraResponse& resp, const shadecast::pb::ChartDefinition&
   return s;
 }
 
-int Accuracy(int seeds, bool truth_reference) {
+int Accuracy(int seeds, bool truth_reference, const std::string& chart_model, const std::string& skin_model) {
   const auto chart = st::LoadChart("colorchecker24_nano");
   const auto cam = st::LoadCamera("canon_eos_5d_mark_ii");
   const auto library = st::LoadDefaultPigmentLibrary();
   const auto black = shadecast::blend::PigmentKsFromProto(st::FindPigment(library, "carbon_black", "bench"));
   const auto thr = Thresholds();
+  std::unique_ptr<shadecast::calib::TrainingSet> training;
+  {
+    const shadecast::optics::ModelParams params;
+    std::vector<shadecast::optics::BlendKS> pigments;
+    std::vector<shadecast::optics::PigmentKS> ks;
+    for (const auto& p : library.pigments())
+      if (p.role() != shadecast::pb::REFERENCE) ks.push_back(shadecast::blend::PigmentKsFromProto(p));
+    for (const auto& p : ks) pigments.push_back(shadecast::optics::MixBlend({{&p, 1.0}}, params));
+    training = std::make_unique<shadecast::calib::TrainingSet>(shadecast::calib::SkinTrainingSet(params, pigments));
+  }
+  std::printf("chart model: %s, skin model: %s\n", chart_model.c_str(), skin_model.c_str());
   struct Skin {
     const char* name;
     double melanin, blood;
@@ -112,7 +125,10 @@ int Accuracy(int seeds, bool truth_reference) {
         src.chart = &chart;
         if (truth_reference)
           src.chart_reference = s.render.chart.patch_lab;
+        src.training = training.get();
         ms::MeasureOptions mo;
+        mo.chart_model = shadecast::calib::ModelFromString(chart_model);
+        mo.skin_model = shadecast::calib::ModelFromString(skin_model);
         const auto rf = ms::Measure(s.decoded, src, thr, mo);
         mo.target = ms::Target::kDots;
         const auto rd = ms::Measure(s.decoded, src, thr, mo);
@@ -327,11 +343,14 @@ int main(int argc, char** argv) {
     if (mode == "accuracy") {
       int seeds = 4;
       bool truth = false;
+      std::string chart_model = "rootpoly2", skin_model = "spectral";
       for (int i = 2; i < argc; ++i) {
         if (!std::strcmp(argv[i], "--truth-reference")) truth = true;
+        else if (!std::strcmp(argv[i], "--chart-model") && i + 1 < argc) chart_model = argv[++i];
+        else if (!std::strcmp(argv[i], "--skin-model") && i + 1 < argc) skin_model = argv[++i];
         else seeds = std::max(1, std::atoi(argv[i]));
       }
-      return Accuracy(seeds, truth);
+      return Accuracy(seeds, truth, chart_model, skin_model);
     }
     if (mode == "debug" && argc > 5) return Debug(argv[2], std::atof(argv[3]), std::atof(argv[4]), std::atoi(argv[5]));
     if (mode == "timing") {
@@ -344,6 +363,6 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "measure_bench: %s\n", e.what());
     return 1;
   }
-  std::fprintf(stderr, "usage: %s accuracy [seeds] [--truth-reference] | timing [WxH] [repeats]\n", argv[0]);
+  std::fprintf(stderr, "usage: %s accuracy [seeds] [--truth-reference] [--chart-model M] [--skin-model M] (M: linear|rootpoly2|spectral|auto) | timing [WxH] [repeats]\n", argv[0]);
   return 2;
 }

@@ -248,6 +248,9 @@ void RegisterConsult(CLI::App& app, Action& action) {
   c->add_option("--image", o->measure.image, "scalp photo")->required();
   auto* prof = c->add_option("--profile", o->measure.profile, "camera profile from `shadecast calibrate`");
   auto* cif = c->add_flag("--chart-in-frame", o->measure.chart_in_frame, "take colour from the ColorChecker Nano in the photo");
+  c->add_option("--skin-model", o->measure.skin_model,
+                 "colour model of the skin with --chart-in-frame: spectral (default; trained on the optics model's skins and the chart), rootpoly2 (the follicle and dot model: one model for everything), linear or auto")
+      ->capture_default_str();
   prof->excludes(cif);
   c->add_option("--report", o->report, "write the consultation report (self-contained HTML)");
   c->add_option("--sessions", o->sessions, "number of sessions")->capture_default_str();

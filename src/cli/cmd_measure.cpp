@@ -209,6 +209,9 @@ void RegisterMeasure(CLI::App& app, Action& action) {
   c->add_option("--images", o->images, "folder of photos (batch; needs --csv)");
   c->add_option("--profile", o->profile, "CameraProfile (.pb, .textproto, .json); a chart in the frame is then checked for drift");
   c->add_flag("--chart-in-frame", o->chart_in_frame, "colour and scale from the chart in the photo");
+  c->add_option("--skin-model", o->skin_model,
+                 "colour model of the skin with --chart-in-frame: spectral (default; trained on the optics model's skins and the chart), rootpoly2 (the follicle and dot model: one model for everything), linear or auto")
+      ->capture_default_str();
   c->add_option("--chart", o->chart, "chart in the frame (id or path)")->capture_default_str();
   c->add_option("--corners", o->corners, "card corners x1,y1,...,x4,y4 when detection fails");
   c->add_option("--reference", o->reference, "measured L*a*b* of your chart (CSV index,L,a,b or a truth file)");

@@ -51,6 +51,12 @@ MeasureSetup LoadMeasureSetup(const MeasureCliOptions& o) {
   }
   mo.px_per_mm = o.px_per_mm;
   mo.blur_correction = !o.no_blur_correction;
+  try {
+    mo.skin_model = calib::ModelFromString(o.skin_model);
+  } catch (const std::invalid_argument& e) {
+    throw InputError(std::string("--skin-model: ") + e.what());
+  }
+  if (o.chart_in_frame && o.profile.empty() && mo.skin_model == calib::Model::kSpectral) s.training = DefaultTrainingSet();
   if (!o.roi.empty()) {
     const auto v = ParseNumberList(o.roi, "--roi", 4);
     for (double x : v)
@@ -69,6 +75,7 @@ measure::MeasureResult MeasureOne(const MeasureSetup& s, const synth::ImageF& im
   if (s.has_chart) src.chart = &s.chart;
   src.chart_reference = s.reference;
   src.chart_corners = s.corners;
+  src.training = s.training.get();
   src.input_levels = bits == 16 ? 65535 : 255;
   src.linear_input = s.has_profile && s.profile.linearization() == pb::NONE;
   try {

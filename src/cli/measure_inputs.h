@@ -1,6 +1,7 @@
 #pragma once
 // Measurement inputs shared by `measure` and `consult`: profile, chart, thresholds and options
 // loaded once from flags; one photo measured; the detection overlay drawn.
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -16,6 +17,7 @@ namespace shadecast::cli {
 struct MeasureCliOptions {
   std::string image, images, profile, chart = "colorchecker24_nano", corners, reference, target = "follicles";
   std::string roi, overlay, csv, thresholds;
+  std::string skin_model = "spectral";  // colour model of the skin with the chart in the frame
   bool chart_in_frame = false, json = false, no_blur_correction = false;
   double px_per_mm = 0;
   int jobs = 2;
@@ -31,6 +33,7 @@ struct MeasureSetup {
   std::optional<calib::Corners> corners;
   measure::UndertoneThresholds thresholds;
   measure::MeasureOptions options;
+  std::shared_ptr<calib::TrainingSet> training;  // for the spectral skin model (chart in frame)
 };
 
 // Throws InputError naming the flag at fault.

@@ -761,7 +761,7 @@ MeasureResult Measure(const synth::ImageF& rgb, const ColorSource& src, const Un
   auto t0 = Clock::now();
   ChartFound chart;
   if (src.chart) chart = FindChart(rgb, src, o.chart_detect_pixels);
-  pb::CameraProfile fitted;
+  pb::CameraProfile fitted, skin_fitted;
   const pb::CameraProfile* profile = src.profile;
   if (!profile) {
     if (!chart.found)
@@ -772,8 +772,11 @@ MeasureResult Measure(const synth::ImageF& rgb, const ColorSource& src, const Un
     in.chart = *src.chart;
     in.reference = src.chart_reference;
     in.patches = chart.patches;
+    in.training = src.training;
     calib::CalibrationOptions co;
     co.model = o.chart_model;
+    if (o.chart_model == calib::Model::kSpectral && !src.training)
+      throw MeasureError("the spectral chart model needs a training set (none was given)");
     co.leave_one_out = false;
     co.linearization = src.linear_input ? calib::Linearization::kNone : calib::Linearization::kSrgb;
     try {
@@ -783,6 +786,17 @@ MeasureResult Measure(const synth::ImageF& rgb, const ColorSource& src, const Un
     }
     profile = &fitted;
     m.set_color_source("chart_in_frame");
+    m.set_skin_color_model(calib::ModelToString(o.chart_model));
+    if (o.skin_model != o.chart_model && (o.skin_model != calib::Model::kSpectral || src.training)) {
+      calib::CalibrationOptions sco = co;
+      sco.model = o.skin_model;
+      try {
+        skin_fitted = calib::Calibrate(in, sco).profile;
+        m.set_skin_color_model(calib::ModelToString(o.skin_model));
+      } catch (const std::invalid_argument&) {
+        skin_fitted.Clear();  // the chart model serves the skin too
+      }
+    }
     q->set_chart_fit_de00(fitted.fit().mean_de00());
     if (fitted.fit().mean_de00() > 3.0) {
       std::snprintf(buf, sizeof buf, "the in-frame chart fits poorly (mean %.1f dE00): check light and glare on the chart",
@@ -1158,9 +1172,17 @@ MeasureResult Measure(const synth::ImageF& rgb, const ColorSource& src, const Un
   const double sig = std::max(0.5, 1.4826 * Median(dev));
   color::Xyz acc{0, 0, 0};
   std::vector<Sample> used;
+  std::optional<LabConverter> skin_conv;
+  if (skin_fitted.has_fit()) skin_conv.emplace(skin_fitted, src.input_levels);
   for (const auto& s : samples) {
     if (std::abs(s.l - lmed) > o.skin_trim_mad * sig) continue;
-    const color::Xyz x = LabToXyzD50(P.At(s.u, s.v));
+    color::Xyz x;
+    if (skin_conv) {
+      const float* px = rgb.data.data() + (static_cast<size_t>(roi.y + s.v) * rgb.width + roi.x + s.u) * 3;
+      x = LabToXyzD50(skin_conv->ToLab({px[0], px[1], px[2]}));
+    } else {
+      x = LabToXyzD50(P.At(s.u, s.v));
+    }
     for (int k = 0; k < 3; ++k) acc[k] += x[k];
     used.push_back(s);
   }
