@@ -1,5 +1,6 @@
 // Measurement engine (src/measure): undertone rules and Monk swatches, the table-driven pixel
-// conversion against calib::ProfileTransform, hair shafts not counted, bad photos.
+// conversion against calib::ProfileTransform, hair shafts not counted, bad photos, a profile for
+// another camera flagged by the in-frame chart, an ROI without skin.
 #include <catch2/catch.hpp>
 #include <cmath>
 
@@ -14,6 +15,7 @@
 #include "store/message_io.h"
 #include "store/synth_data.h"
 #include "synth/scalp.h"
+#include "synth/truth.h"
 
 namespace ms = shadecast::measure;
 namespace sc = shadecast::color;
@@ -173,4 +175,78 @@ TEST_CASE("blur correction: follicle cores recovered from the blurred disc model
   CHECK(de < 2.5);
   CHECK(de < 0.3 * de_raw);
   CHECK(std::abs(r.measurement.follicle().blur_sigma_px() - 1.5) < 0.3);
+}
+
+TEST_CASE("a profile for another camera is flagged by the in-frame chart's drift; an ROI on the card has no skin", "[measure]") {
+  // The profile is fitted (linear 3x3, noise-free patches) for the synthetic gauss_shifted camera
+  // under D65; the photo is taken by the Canon EOS 5D Mark II under the same light with the Nano in
+  // the frame. Through the wrong profile the chart's patches read several dE00 off their values:
+  // the measurement must carry chart_drift with a message saying to recalibrate. A profile fitted
+  // for the Canon itself must not raise it (reference: the same chart's rendered truth).
+  const auto chart = st::LoadChart("colorchecker24_nano");
+  auto profile_for = [&](const char* camera) {
+    namespace cal = shadecast::calib;
+    const ss::CameraResponse resp(st::LoadCamera(camera), sc::CieIlluminant("D65"));
+    ss::CaptureOptions cap;
+    cap.noise = ss::NoiseModel::FromString("none");
+    cal::CalibrationInput in;
+    in.chart = chart;
+    const auto pr = ss::RenderPatches(ss::PatchSpectra(chart), resp, cap, 1);
+    in.reference = pr.lab;
+    for (const auto& v : pr.rgb) {
+      cal::PatchObservation ob;
+      ob.rgb = v;
+      in.patches.push_back(ob);
+    }
+    cal::CalibrationOptions co;
+    co.model = cal::Model::kLinear;
+    co.leave_one_out = false;
+    return cal::Calibrate(in, co).profile;
+  };
+  const CameraProfile wrong = profile_for("gauss_shifted"), right = profile_for("canon_eos_5d_mark_ii");
+  const ss::CameraResponse canon(st::LoadCamera("canon_eos_5d_mark_ii"), sc::CieIlluminant("D65"));
+  ss::ScalpOptions so;
+  so.width = 2048;
+  so.height = 1536;
+  so.follicles = 150;
+  so.chart = &chart;
+  so.seed = 11;
+  ss::CaptureOptions cap;
+  cap.blur_px = 1.5;
+  const auto render = ss::RenderScalp(so, canon, cap);
+  const auto& photo = render.image;
+  auto flags_with = [&](const CameraProfile& p) {
+    ms::ColorSource src;
+    src.profile = &p;
+    src.chart = &chart;
+    const auto r = ms::Measure(photo, src, Shipped(), ms::MeasureOptions{});
+    std::string all;
+    for (int i = 0; i < r.measurement.quality().flags_size(); ++i) all += r.measurement.quality().flags(i) + " ";
+    for (int i = 0; i < r.measurement.quality().messages_size(); ++i) all += r.measurement.quality().messages(i) + " ";
+    INFO("drift " << r.measurement.quality().chart_drift_de00() << " dE00; " << all);
+    return all;
+  };
+  const std::string w = flags_with(wrong);
+  CHECK_THAT(w, Catch::Contains("chart_drift"));
+  CHECK_THAT(w, Catch::Contains("recalibrate"));
+  CHECK_THAT(flags_with(right), !Catch::Contains("chart_drift"));
+
+  // An ROI that lies on the chart's card has no skin in it (the card is excluded wherever it lies):
+  // a clear message instead of a skin colour made of card pixels.
+  {
+    double x0 = 1e9, y0 = 1e9, x1 = -1e9, y1 = -1e9;
+    for (const auto& c : render.chart.corners) {
+      x0 = std::min(x0, c.x);
+      x1 = std::max(x1, c.x);
+      y0 = std::min(y0, c.y);
+      y1 = std::max(y1, c.y);
+    }
+    const double cx = 0.5 * (x0 + x1), cy = 0.5 * (y0 + y1), half = 0.2 * std::min(x1 - x0, y1 - y0);
+    ms::ColorSource src;
+    src.profile = &right;
+    src.chart = &chart;
+    ms::MeasureOptions o;
+    o.roi = {static_cast<int>(cx - half), static_cast<int>(cy - half), static_cast<int>(2 * half), static_cast<int>(2 * half)};
+    CHECK_THROWS_WITH(ms::Measure(photo, src, Shipped(), o), Catch::Contains("no skin in the ROI"));
+  }
 }
