@@ -35,7 +35,6 @@ void SetLab(pb::Lab* out, const color::Lab& l) {
   out->set_a(l[1]);
   out->set_b(l[2]);
 }
-nlohmann::json LabJson(const color::Lab& l) { return {l[0], l[1], l[2]}; }
 
 std::string AmountText(const blend::Component& c, blend::PourUnits u) {
   if (u == blend::PourUnits::kParts10) return std::to_string(c.parts) + (c.parts == 1 ? " part" : " parts");

@@ -35,7 +35,6 @@ struct ForecastCliOptions {
   bool json = false;
 };
 
-nlohmann::json LabJson(const color::Lab& l) { return {l[0], l[1], l[2]}; }
 nlohmann::json DateJson(const std::optional<int>& d) {
   return d ? nlohmann::json(fade::FormatDate(*d)) : nlohmann::json(nullptr);
 }

@@ -32,7 +32,6 @@ void CheckLab(const color::Lab& lab, const std::string& what) {
   if (std::abs(lab[1]) > 128 || std::abs(lab[2]) > 128) throw InputError(what + ": a* and b* must be within -128..128");
 }
 
-nlohmann::json LabJson(const color::Lab& l) { return {l[0], l[1], l[2]}; }
 
 nlohmann::json RecipeJson(const blend::Recipe& r) {
   nlohmann::json comps = nlohmann::json::array();

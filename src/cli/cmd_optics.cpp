@@ -15,7 +15,6 @@
 namespace shadecast::cli {
 namespace {
 
-nlohmann::json LabJson(const color::Lab& lab) { return {lab[0], lab[1], lab[2]}; }
 
 // ---- render -------------------------------------------------------------------------------------
 struct RenderOptions {

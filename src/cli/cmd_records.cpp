@@ -17,8 +17,6 @@ namespace shadecast::cli {
 namespace {
 namespace fs = std::filesystem;
 
-nlohmann::json LabJson(const pb::Lab& l) { return {l.l(), l.a(), l.b()}; }
-
 // ---- client -------------------------------------------------------------------------------------
 struct ClientOptions {
   std::string db, id, name, as_of;

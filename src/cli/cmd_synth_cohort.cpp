@@ -21,7 +21,6 @@ struct CohortCliOptions {
   bool json = false;
 };
 
-nlohmann::json LabJson(const color::Lab& l) { return {l[0], l[1], l[2]}; }
 
 int RunCohort(const CohortCliOptions& o) {
   fade::CohortOptions co;

@@ -51,6 +51,8 @@ color::SampledSpectrum LoadIlluminant(const std::string& name_or_path);
 
 // Prints JSON (2-space indent) to stdout.
 void PrintJson(const nlohmann::json& j);
+// [L, a, b] for JSON output.
+inline nlohmann::json LabJson(const color::Lab& l) { return {l[0], l[1], l[2]}; }
 // A protobuf message as JSON with field names as in the .proto and every primitive printed.
 nlohmann::json MessageToJson(const google::protobuf::Message& m);
 
