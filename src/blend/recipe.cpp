@@ -218,7 +218,7 @@ std::vector<int> RoundShares(const std::vector<double>& a, int whole) {
 // saturated regimes). dE00 >= |dL*| / SL (CIEDE2000's lightness term; the chroma-hue part is a
 // positive semi-definite form) skips the full formula for points that cannot make the shortlist.
 Recipe PourableNear(Evaluator& ev, const Subset& s, internal::LinearXyz m, const MatchOptions& o, bool quick) {
-  constexpr int kShareReach = 2, kLoadReach = 3, kExactPerRound = 6, kExactLater = 6, kRounds = 3;
+  constexpr int kShareReach = 2, kLoadReach = 3, kExactPerRound = 6, kRounds = 3;
   const double target_y = color::LabToXyz(ev.target, color::D50Colorimeter().white())[1];
   const int whole = UnitsPerWhole(o.units);
   const int n = static_cast<int>(s.size());
@@ -266,8 +266,7 @@ Recipe PourableNear(Evaluator& ev, const Subset& s, internal::LinearXyz m, const
     // Shortlist of the kExactPerRound best box points by the model, sorted by modelled score.
     std::pair<double, Point> shortlist[kExactPerRound];
     int listed = 0;
-    // Later rounds start from an exact point with a model made near it: a shorter list will do.
-    const int wanted = round == 0 ? kExactPerRound : kExactLater;
+    const int wanted = kExactPerRound;  // fewer (4, or 3 after the first round) missed the optimum
     const int r1 = n > 1 ? kShareReach : 0, r2 = n > 2 ? kShareReach : 0;
     for (int d1 = -r1; d1 <= r1; ++d1)
       for (int d2 = -r2; d2 <= r2; ++d2) {
