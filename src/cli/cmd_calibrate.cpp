@@ -19,6 +19,7 @@ namespace {
 struct CalibrateOptions {
   std::string image, patches, encoding = "linear", chart = "colorchecker24", reference;
   std::string model = "auto", linearization, weights = "uniform", corners, out, icc;
+  std::string icc_version = "4.3";
   std::string camera, illuminant, as_of;
   bool json = false;
 };
@@ -44,6 +45,8 @@ int RunCalibrate(const CalibrateOptions& o) {
   if (!o.icc.empty()) {
     const std::string e = std::filesystem::path(o.icc).extension().string();
     if (e != ".icc" && e != ".icm") throw InputError("--icc: expected a .icc or .icm file name, got " + o.icc);
+    if (o.icc_version != "4.3" && o.icc_version != "2.4")
+      throw InputError("--icc-version: expected 4.3 or 2.4, got " + o.icc_version);
   }
 
   calib::CalibrationInput in;
@@ -98,7 +101,11 @@ int RunCalibrate(const CalibrateOptions& o) {
   res.profile.set_weights(o.weights);
   // Everything is computed before anything is written: a failure leaves no output.
   std::string icc;
-  if (!o.icc.empty()) icc = calib::IccProfileBytes(res.profile, calib::IccOptions{});
+  if (!o.icc.empty()) {
+    calib::IccOptions io;
+    io.version = o.icc_version == "2.4" ? 2.4 : 4.3;
+    icc = calib::IccProfileBytes(res.profile, io);
+  }
   store::WriteMessageAtomic(o.out, res.profile);
   if (!o.icc.empty()) store::WriteFileAtomic(o.icc, icc);
 
@@ -186,6 +193,9 @@ void RegisterCalibrate(CLI::App& app, Action& action) {
                 "card corners x1,y1,...,x4,y4 in pixels (top-left = by patch 1, clockwise) when detection fails");
   c->add_option("--out", o->out, "profile: .pb (binary), .textproto or .json")->required();
   c->add_option("--icc", o->icc, "also write an ICC v4 input profile (.icc)");
+  c->add_option("--icc-version", o->icc_version,
+                "ICC version of --icc: 4.3, or 2.4 for tools that read only v2 (Debian's ArgyllCMS 2.3)")
+      ->capture_default_str();
   c->add_option("--camera", o->camera, "camera name recorded in the profile");
   c->add_option("--illuminant", o->illuminant, "light recorded in the profile (informative)");
   c->add_option("--as-of", o->as_of, "creation date YYYY-MM-DD (default $SHADECAST_TODAY or today)");

@@ -51,6 +51,31 @@ TEST_CASE("calibrate --patches writes a profile and an ICC and reports the contr
   CHECK(lab[18][0].get<double>() == Approx(95).margin(2.5));  // white_9_5, truth L* ~95
 }
 
+TEST_CASE("calibrate --icc-version: 4.3 by default, 2.4 on request, anything else exit 2") {
+  // The ICC header's byte 8 is the major version (ICC.1:2010 section 7.2.4).
+  TempDir dir;
+  MakePatches(dir);
+  auto major = [&](const std::string& extra, const std::string& name) {
+    const std::string icc = (dir / name).string();
+    const auto r = RunShadecast("calibrate --patches '" + (dir / "p.csv").string() + "' --model linear --out '" +
+                                (dir / (name + ".pb")).string() + "' --icc '" + icc + "'" + extra);
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+    std::ifstream f(icc, std::ios::binary);
+    char header[9] = {};
+    f.read(header, 9);
+    return static_cast<int>(static_cast<unsigned char>(header[8]));
+  };
+  CHECK(major("", "v4.icc") == 4);
+  CHECK(major(" --icc-version 2.4", "v2.icc") == 2);
+  const auto bad = RunShadecast("calibrate --patches '" + (dir / "p.csv").string() + "' --out '" +
+                                (dir / "x.pb").string() + "' --icc '" + (dir / "x.icc").string() + "' --icc-version 3");
+  CHECK(bad.exit_code == 2);
+  CHECK_THAT(bad.err, Catch::Contains("--icc-version"));
+  CHECK_FALSE(fs::exists(dir / "x.pb"));
+  CHECK_FALSE(fs::exists(dir / "x.icc"));
+}
+
 TEST_CASE("calibrate rejects bad patch files with exit 2 and writes nothing") {
   TempDir dir;
   MakePatches(dir);
