@@ -412,51 +412,65 @@ MatchResult Match(const color::Lab& target, const optics::SkinParams& skin, cons
   // searched on the lattice. Once the lowest bound is at or above both the best pourable and the
   // best continuous score, no remaining subset can win: the search stops, exactly (given that each
   // continuous solve finds its subset's optimum), with at least 1 + alternatives pourable recipes.
-  struct Solved {
-    Subset subset;
-    std::vector<double> amounts;
-    Recipe recipe;
-    internal::LinearXyz model;  // at the optimum
-  };
   struct Node {
     Subset subset;
-    bool solved = false;
     double bound = 0;
-    std::vector<double> amounts;
-    Recipe continuous;
-    internal::LinearXyz model;  // at the continuous optimum
+    bool solved = false;
+    Recipe continuous;          // at the continuous optimum (model.a0)
+    internal::LinearXyz model;  // XYZ model made there
     bool polished = false;      // model's slope exact at the optimum
   };
-  const double min_load_penalty = o.load_penalty * o.load_step;
+  const double min_load_penalty = o.load_penalty * o.load_step, load_weight = 0.2 * o.load_penalty;
   std::vector<Node> nodes;
   for (const Subset& s : Subsets(candidates, o.max_pigments))
-    nodes.push_back({s, false, o.component_penalty * (static_cast<double>(s.size()) - 1) + min_load_penalty, {}, {}, {}});
+    nodes.push_back({s, o.component_penalty * (static_cast<double>(s.size()) - 1) + min_load_penalty});
   std::vector<bool> done(nodes.size(), false);
-  std::vector<Solved> solved;
+  const color::Xyz& white = color::D50Colorimeter().white();
+  std::vector<Recipe> pourable;
+  double best_pourable = INFINITY, best_continuous = INFINITY;
+  int continuous_index = -1;  // node holding result.continuous
+
+  // Continuous solve of node i from model `m`; the node keeps the result when it scores better than
+  // what it had (always with `polish`, which starts from the node's own optimum and never worsens it).
+  auto solve = [&](int i, internal::LinearXyz m, bool exact_slope, bool polish) {
+    Node& node = nodes[i];
+    double de = 0;
+    const auto a = SolveContinuous(ev, node.subset, m, exact_slope, polish, o.max_load, load_weight, &de);
+    const Recipe r = MakeRecipe(node.subset, a, color::XyzToLab(m.xyz0, white), target, o, false);
+    if (node.solved && !polish && !(r.score < node.continuous.score)) return;
+    node.solved = true;
+    node.polished = node.polished || polish;
+    node.model = m;
+    node.continuous = r;
+    node.bound = r.de00 + o.component_penalty * (static_cast<double>(node.subset.size()) - 1) + min_load_penalty;
+    if (i == continuous_index || r.score < best_continuous) {
+      best_continuous = r.score;
+      result.continuous = r;
+      continuous_index = i;
+    }
+  };
   // Start for a subset: the optimum of the subset without one of its neutralizers (the best solved
   // one), the missing neutralizer at zero; its model carries over, so only the new pigment's slope
   // is computed (one evaluation). Without one: a mid-grey black, modelled from scratch.
-  const color::Xyz& white = color::D50Colorimeter().white();
-  auto StartModel = [&](const Subset& s, bool* exact) {
-    const Solved* parent = nullptr;
+  auto start_model = [&](const Subset& s) {
+    const Node* parent = nullptr;
     std::vector<int> index;  // parent pigment -> position in s
-    for (const Solved& sv : solved) {
-      if (sv.subset.size() + 1 != s.size() || sv.subset[0] != s[0]) continue;
+    for (const Node& nd : nodes) {
+      if (!nd.solved || nd.subset.size() + 1 != s.size() || nd.subset[0] != s[0]) continue;
       std::vector<int> idx;
-      for (size_t i = 0, m = 0; i < s.size() && m < sv.subset.size(); ++i)
-        if (s[i] == sv.subset[m]) {
+      for (size_t i = 0, m = 0; i < s.size() && m < nd.subset.size(); ++i)
+        if (s[i] == nd.subset[m]) {
           idx.push_back(static_cast<int>(i));
           ++m;
         }
-      if (idx.size() == sv.subset.size() && (!parent || sv.recipe.de00 < parent->recipe.de00)) {
-        parent = &sv;
+      if (idx.size() == nd.subset.size() && (!parent || nd.continuous.de00 < parent->continuous.de00)) {
+        parent = &nd;
         index = idx;
       }
     }
     if (!parent) {
       std::vector<double> start(s.size(), 0.01 * o.max_load);
       start[0] = 0.3 * o.max_load;
-      *exact = true;
       return Linearise(ev, s, start);
     }
     internal::LinearXyz m;
@@ -474,26 +488,9 @@ MatchResult Match(const color::Lab& target, const optics::SkinParams& skin, cons
     ap[fresh] += h;
     const color::Xyz xp = ev.XyzOf(s, ap);
     for (int c = 0; c < 3; ++c) m.J[c][fresh] = (xp[c] - m.xyz0[c]) / h;
-    *exact = true;  // the parent's slope is exact at its optimum (SolveContinuous ends there)
-    return m;
+    return m;  // slope exact: the parent's is exact at its optimum, the new column just computed
   };
-  std::vector<Recipe> pourable;
-  double best_pourable = INFINITY, best_continuous = INFINITY;
-  int continuous_index = -1;  // node holding result.continuous
-  // Iterates a solved node's optimum to where the model's slope is exact (never makes it worse).
-  auto polish = [&](int i) {
-    Node& node = nodes[i];
-    if (node.polished) return;
-    node.polished = true;
-    double de = 0;
-    node.amounts = SolveContinuous(ev, node.subset, node.model, false, true, o.max_load, 0.2 * o.load_penalty, &de);
-    node.continuous = MakeRecipe(node.subset, node.amounts, color::XyzToLab(node.model.xyz0, white), target, o, false);
-    if (i == continuous_index || node.continuous.score < best_continuous) {
-      best_continuous = node.continuous.score;
-      result.continuous = node.continuous;
-      continuous_index = i;
-    }
-  };
+  int subsets_solved = 0;
   for (;;) {
     int next = -1;
     for (size_t i = 0; i < nodes.size(); ++i)
@@ -502,68 +499,33 @@ MatchResult Match(const color::Lab& target, const optics::SkinParams& skin, cons
     Node& node = nodes[next];
     const bool enough = static_cast<int>(pourable.size()) > o.alternatives;
     if (node.bound >= best_pourable && node.bound >= best_continuous && enough) break;
-    const int k = static_cast<int>(node.subset.size());
     if (!node.solved) {
-      Solved best{node.subset, {}, {}, {}};
-      best.recipe.score = INFINITY;
-      auto attempt = [&](internal::LinearXyz m, bool exact_slope) {
-        double de = 0;
-        auto a = SolveContinuous(ev, node.subset, m, exact_slope, false, o.max_load, 0.2 * o.load_penalty, &de);
-        const Recipe r = MakeRecipe(node.subset, a, color::XyzToLab(m.xyz0, white), target, o, false);
-        if (r.score < best.recipe.score) best = {node.subset, a, r, m};
-      };
-      {
-        bool exact = true;
-        internal::LinearXyz m = StartModel(node.subset, &exact);
-        attempt(m, exact);
-      }
-      solved.push_back(best);
-      node.solved = true;
-      node.amounts = best.amounts;
-      node.continuous = best.recipe;
-      node.model = best.model;
-      node.bound = best.recipe.de00 + o.component_penalty * (k - 1) + min_load_penalty;
-      if (best.recipe.score < best_continuous) {
-        best_continuous = best.recipe.score;
-        result.continuous = best.recipe;
-        continuous_index = next;
-      }
+      solve(next, start_model(node.subset), true, false);
+      ++subsets_solved;
       continue;
     }
     done[next] = true;
     if (node.bound >= best_pourable && enough) continue;
-    // A contender (its bound below the best pourable score) is polished first (a secant slope can
-    // stall short of the optimum, and the lattice search must start from the true one) and searched
-    // in full. A subset that cannot win, taken only to fill the alternatives, gets its rounded
-    // optimum with the load walked (PourableNear's quick mode).
+    // A contender (its bound below the best pourable score) is searched in full from a polished
+    // optimum (a secant slope can stall short of it); a contender whose first start did not land
+    // gets a second one first, from a dark black-only mix (multi-start where it matters). A subset
+    // that cannot win, taken only to fill the alternatives, gets its rounded optimum with the load
+    // walked (PourableNear's quick mode).
     const bool contender = node.bound < best_pourable;
     if (contender && node.continuous.de00 > 0.3) {
-      // Multi-start where it matters: a contender whose first start did not land gets a second
-      // one, from a dark black-only mix.
       std::vector<double> dark(node.subset.size(), 0.0);
       dark[0] = 0.6 * o.max_load;
-      internal::LinearXyz m = Linearise(ev, node.subset, dark);
-      double de = 0;
-      const auto a = SolveContinuous(ev, node.subset, m, true, false, o.max_load, 0.2 * o.load_penalty, &de);
-      const Recipe r = MakeRecipe(node.subset, a, color::XyzToLab(m.xyz0, white), target, o, false);
-      if (r.score < node.continuous.score) {
-        node.amounts = a;
-        node.model = m;
-        node.continuous = r;
-        node.bound = r.de00 + o.component_penalty * (static_cast<double>(node.subset.size()) - 1) + min_load_penalty;
-        if (r.score < best_continuous) {
-          best_continuous = r.score;
-          result.continuous = r;
-          continuous_index = next;
-        }
-      }
+      solve(next, Linearise(ev, node.subset, dark), true, false);
     }
-    if (contender) polish(next);
+    if (contender && !node.polished) solve(next, node.model, false, true);
     pourable.push_back(PourableNear(ev, node.subset, node.model, o, !contender));
     best_pourable = std::min(best_pourable, pourable.back().score);
   }
-  polish(continuous_index);  // the reported continuous optimum is a polished one
-  result.subsets_solved = static_cast<int>(solved.size());
+  if (!nodes[continuous_index].polished) {
+    Node& w = nodes[continuous_index];
+    solve(continuous_index, w.model, false, true);  // the reported continuous optimum is a polished one
+  }
+  result.subsets_solved = subsets_solved;
   result.subsets_searched = static_cast<int>(pourable.size());
   result.reachable = result.continuous.de00 <= o.reachable_de00;
   if (!result.reachable) result.miss = MissDirection(result.continuous.predicted_lab, target);
