@@ -4,7 +4,7 @@
 // spectral experiment on held-out skin; 8-bit JPEG photos; time per calibration at 24 MP.
 //
 // Usage: calibration_bench [--quick] [--patches-only] [--timing [--image IMG] [--reps N]] [--skin-ceiling]
-//                          [--ridge R] [--robust S] [--max-iterations N]
+//                          [--ridge R] [--robust S] [--max-iterations N] [--training-share W]
 //   --quick: Canon only, no 24 MP timing; --ridge/--robust/--max-iterations: override the fit settings
 //   of the patch-data table (sweeps)
 //   --timing: only the 24 MP timing part (--image: time that photo, chart published reference,
@@ -253,6 +253,7 @@ int main(int argc, char** argv) {
   std::string timing_image;
   int reps = 3;
   double ridge = cal::CalibrationOptions{}.ridge, robust = cal::CalibrationOptions{}.robust_scale_de00;
+  double training_share = cal::CalibrationOptions{}.training_share;
   int max_iterations = cal::CalibrationOptions{}.max_iterations;
   for (int i = 1; i < argc; ++i) {
     if (std::strcmp(argv[i], "--quick") == 0) quick = true;
@@ -262,10 +263,11 @@ int main(int argc, char** argv) {
     else if (std::strcmp(argv[i], "--image") == 0 && i + 1 < argc) timing_image = argv[++i];
     else if (std::strcmp(argv[i], "--reps") == 0 && i + 1 < argc) reps = std::max(1, std::atoi(argv[++i]));
     else if (std::strcmp(argv[i], "--ridge") == 0 && i + 1 < argc) ridge = std::atof(argv[++i]);
+    else if (std::strcmp(argv[i], "--training-share") == 0 && i + 1 < argc) training_share = std::atof(argv[++i]);
     else if (std::strcmp(argv[i], "--robust") == 0 && i + 1 < argc) robust = std::atof(argv[++i]);
     else if (std::strcmp(argv[i], "--max-iterations") == 0 && i + 1 < argc) max_iterations = std::atoi(argv[++i]);
     else {
-      std::printf("usage: %s [--quick] [--patches-only] [--timing [--image IMG] [--reps N]] [--skin-ceiling] [--ridge R] [--robust S] [--max-iterations N]\n"
+      std::printf("usage: %s [--quick] [--patches-only] [--timing [--image IMG] [--reps N]] [--skin-ceiling] [--ridge R] [--robust S] [--max-iterations N] [--training-share W]\n"
                   "  --quick         Canon only, no 24 MP timing\n"
                   "  --patches-only  only the patch-data table\n"
                   "  --timing        only the 24 MP timing (the bench's own 6000x4000 render, or --image IMG)\n"
@@ -329,6 +331,7 @@ int main(int argc, char** argv) {
         cal::CalibrationOptions opt;
         opt.linearization = cal::Linearization::kNone;
         opt.ridge = ridge;
+        opt.training_share = training_share;
         opt.robust_scale_de00 = robust;
         opt.max_iterations = max_iterations;
         const cal::CalibrationResult r = cal::Calibrate(in, opt);

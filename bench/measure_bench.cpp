@@ -13,6 +13,7 @@
 //     conversion beside a LittleCMS float transform (the profile as ICC v4, RGB float -> Lab float)
 //     of the same pixels. One thread: run under `taskset -c 0`.
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -85,8 +86,11 @@ Scene Make(const ss::CameraResponse& resp, const shadecast::pb::ChartDefinition&
   cap.blur_px = 1.5;
   Scene s;
   s.render = ss::RenderScalp(o, resp, cap);
-  const std::string jpg = st::EncodeImage(s.render.image, st::ImageFormat::kJpeg, {8, 95});
-  s.decoded = st::DecodeImage(jpg, "scalp.jpg");
+  // SHADECAST_BENCH_PNG=1: 8-bit PNG instead of JPEG q95 (a diagnostic: no chroma subsampling).
+  const bool png = std::getenv("SHADECAST_BENCH_PNG") != nullptr;
+  const std::string bytes =
+      st::EncodeImage(s.render.image, png ? st::ImageFormat::kPng : st::ImageFormat::kJpeg, {8, 95});
+  s.decoded = st::DecodeImage(bytes, png ? "scalp.png" : "scalp.jpg");
   return s;
 }
 
@@ -129,6 +133,7 @@ int Accuracy(int seeds, bool truth_reference, const std::string& chart_model, co
         ms::MeasureOptions mo;
         mo.chart_model = shadecast::calib::ModelFromString(chart_model);
         mo.skin_model = shadecast::calib::ModelFromString(skin_model);
+        if (const char* share = std::getenv("SHADECAST_BENCH_SKIN_SHARE")) mo.skin_training_share = std::atof(share);
         const auto rf = ms::Measure(s.decoded, src, thr, mo);
         mo.target = ms::Target::kDots;
         const auto rd = ms::Measure(s.decoded, src, thr, mo);
@@ -146,6 +151,34 @@ int Accuracy(int seeds, bool truth_reference, const std::string& chart_model, co
         else {
           ++class_n;
           class_ok += ok;
+        }
+        // The colour model alone: the chart model fitted to the chart's noiseless linear patch RGB
+        // (published reference unless --truth-reference), then the truth's noiseless follicle / dot /
+        // skin RGB through it (no sampling, blur, noise or JPEG). SHADECAST_BENCH_MODEL_ONLY=1 prints it.
+        if (std::getenv("SHADECAST_BENCH_MODEL_ONLY")) {
+          namespace cal = shadecast::calib;
+          cal::CalibrationInput in;
+          in.chart = chart;
+          if (truth_reference) in.reference = s.render.chart.patch_lab;
+          in.training = training.get();
+          for (const auto& v : s.render.chart.patch_camera_rgb) {
+            cal::PatchObservation ob;
+            ob.rgb = v;
+            in.patches.push_back(ob);
+          }
+          auto through = [&](const std::string& model) {
+            cal::CalibrationOptions co;
+            co.model = cal::ModelFromString(model);
+            co.leave_one_out = false;
+            co.linearization = cal::Linearization::kNone;
+            const cal::ProfileTransform pt(cal::Calibrate(in, co).profile);
+            return std::array<double, 3>{sc::DeltaE00(pt.ToLab(s.render.follicle_camera_rgb), s.render.follicle_lab),
+                                         sc::DeltaE00(pt.ToLab(s.render.dot_camera_rgb), s.render.dot_model.dot_lab),
+                                         sc::DeltaE00(pt.ToLab(s.render.skin_camera_rgb), s.render.skin_lab)};
+          };
+          const auto c = through(chart_model), k2 = through(skin_model);
+          std::printf("    model only: %s follicle %.2f dot %.2f skin %.2f | %s skin %.2f\n", chart_model.c_str(), c[0], c[1],
+                      c[2], skin_model.c_str(), k2[2]);
         }
         std::string flags;
         for (const auto& fl : m.quality().flags()) flags += fl + " ";

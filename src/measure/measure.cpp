@@ -790,6 +790,7 @@ MeasureResult Measure(const synth::ImageF& rgb, const ColorSource& src, const Un
     if (o.skin_model != o.chart_model && (o.skin_model != calib::Model::kSpectral || src.training)) {
       calib::CalibrationOptions sco = co;
       sco.model = o.skin_model;
+      sco.training_share = o.skin_training_share;
       try {
         skin_fitted = calib::Calibrate(in, sco).profile;
         m.set_skin_color_model(calib::ModelToString(o.skin_model));
