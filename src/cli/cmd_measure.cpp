@@ -52,7 +52,8 @@ nlohmann::json ResultJson(const measure::MeasureResult& r, const std::string& im
                    {"chart_drift_de00", q.chart_drift_de00()}, {"chart_fit_de00", q.chart_fit_de00()}}},
       {"px_per_mm", m.px_per_mm()},
       {"px_per_mm_source", m.px_per_mm_source()},
-      {"color_source", m.color_source()}};
+      {"color_source", m.color_source()},
+      {"skin_color_model", m.skin_color_model()}};
   if (dots) j["dots"] = BlobJson(m.dots());
   else j["follicle"] = BlobJson(m.follicle());
   return j;
@@ -70,8 +71,9 @@ void PrintText(const measure::MeasureResult& r, bool dots) {
   const auto& u = m.undertone();
   std::printf("Undertone  %s (hue %.1f deg, chroma %.1f); ITA %.1f deg (%s, from D65-adapted values); Monk %d\n",
               u.class_().c_str(), u.hue_deg(), u.chroma(), u.ita_deg(), u.ita_category().c_str(), u.monk());
-  std::printf("Scale      %.2f px/mm (%s); colour from %s\n", m.px_per_mm(), m.px_per_mm_source().c_str(),
-              m.color_source().c_str());
+  std::printf("Scale      %.2f px/mm (%s); colour from %s%s%s\n", m.px_per_mm(), m.px_per_mm_source().c_str(),
+              m.color_source().c_str(), m.skin_color_model().empty() ? "" : ", skin through the ",
+              m.skin_color_model().empty() ? "" : (m.skin_color_model() + " model").c_str());
   for (const auto& msg : m.quality().messages()) std::printf("WARNING: %s\n", msg.c_str());
 }
 

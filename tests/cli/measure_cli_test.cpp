@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include "color/ciede2000.h"
 #include "support/test_support.h"
 
 namespace fs = std::filesystem;
@@ -24,6 +25,18 @@ TEST_CASE("measure --chart-in-frame --json on a synthetic scalp photo", "[cli][m
   CHECK(j["skin"]["lab"].size() == 3);
   for (const char* k : {"class", "hue_deg", "chroma", "ita_deg", "ita_category", "monk"}) CHECK(j["undertone"].contains(k));
   CHECK(j["quality"]["flags"].is_array());
+  // Skin through the spectral model of the same chart (the default --skin-model): within 1.5 dE00 of
+  // the truth's skin (bench median 0.64, max 0.91 over 24 photos; docs/benchmarks.md), and the
+  // chart model for skin when asked.
+  CHECK(j["skin_color_model"] == "spectral");
+  const auto& sl = j["skin"]["lab"];
+  const auto& tl = t["skin"]["lab"];
+  CHECK(shadecast::color::DeltaE00(shadecast::color::Lab{sl[0], sl[1], sl[2]},
+                                   shadecast::color::Lab{tl[0], tl[1], tl[2]}) < 1.5);
+  const auto one = RunShadecast("measure --image " + img.string() + " --chart-in-frame --skin-model rootpoly2 --json");
+  REQUIRE(one.exit_code == 0);
+  CHECK(nlohmann::json::parse(one.out)["skin_color_model"] == "rootpoly2");
+  CHECK(RunShadecast("measure --image " + img.string() + " --chart-in-frame --skin-model bogus").exit_code == 2);
   // px/mm from the Nano's patch pitch vs the truth's exact 30 px/mm: within 1 % (detection refined to
   // ~0.5 px over a ~1000 px card).
   CHECK(j["px_per_mm"].get<double>() == Approx(30.0).epsilon(0.01));
