@@ -63,6 +63,17 @@ struct SampleOptions {
 std::vector<PatchObservation> SamplePatches(const synth::ImageF& rgb, const pb::ChartDefinition& chart,
                                             const Corners& corners, const SampleOptions& options);
 
+// The photo's Gaussian blur sigma (px) from the chart's patch edges: profiles across the top and
+// bottom edges of the six lightest patches, each fitted (Ceres TinySolver) in linear G with
+// lo + (hi - lo) Phi((t - t0) / s); the median s over the profiles that fit. NaN when fewer than 8
+// do (chart too small in the frame, edges clipped). It includes the print's own edge sharpness and
+// the sensor's pixel footprint (a 1 px box adds 0.29 px in quadrature).
+struct EdgeBlurStats {
+  int profiles = 0;
+};
+double EstimateBlurFromChart(const synth::ImageF& rgb, const pb::ChartDefinition& chart, const Corners& corners,
+                             const ProfileTransform& profile, EdgeBlurStats* stats = nullptr);
+
 // Clipping flags for values read from a CSV (no pixels): a channel at or above `clip_level`.
 void FlagClippedValues(std::vector<PatchObservation>* patches, double clip_level = 0.999);
 

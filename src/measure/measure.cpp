@@ -1056,11 +1056,81 @@ MeasureResult Measure(const synth::ImageF& rgb, const ColorSource& src, const Un
     }
   }
 
+  // Dots: the forward model (a disc whose edge is the skin's lateral light spread, then the camera's
+  // blur) fitted per dot with one total spread sigma_t shared by all dots (one depth, one camera),
+  // the camera's part sigma_cam measured on the chart's patch edges; the core reported is the disc's
+  // centre under the lateral spread alone, sigma_lat^2 = sigma_t^2 - sigma_cam^2 (the optics model's
+  // dot core: how the dot looks, without the camera). Without a chart in the frame (no sigma_cam) the
+  // cores stay as seen.
+  std::vector<color::Xyz> dot_core(stats.size());
+  std::vector<bool> dot_ok(stats.size(), false);
+  if (dots && o.blur_correction && chart.found && stats.size() >= 3) {
+    const calib::ProfileTransform pt(*profile);
+    const double cam = calib::EstimateBlurFromChart(rgb, *src.chart, chart.corners, pt);
+    if (std::isfinite(cam)) {
+      blur = cam;
+      std::vector<std::vector<FitPixel>> win(stats.size());
+      double wmax = 0, rmax = 0;
+      for (size_t i = 0; i < stats.size(); ++i) {
+        const double w = 1.6 * stats[i].r_half + 12;
+        wmax = std::max(wmax, w);
+        rmax = std::max(rmax, stats[i].r_half);
+        // Window pixels are relative to the ROI (stats are).
+        win[i] = WindowPixels(rgb, roi, pt, P, stats[i].x, stats[i].y, w);
+      }
+      std::vector<double> radii;
+      for (double r = 2.0; r <= 1.6 * rmax + 2; r *= 1.04) radii.push_back(r);
+      auto tables_for = [&](double sig) {
+        std::vector<DiscTable> t;
+        for (double r : radii) t.push_back(MakeDiscTable(r, sig, wmax + 1));
+        return t;
+      };
+      auto total_sse = [&](double sig) {
+        const auto t = tables_for(sig);
+        double sum = 0;
+        for (const auto& w : win) {
+          const DiscFit f = FitDisc(w, {}, t, radii);
+          if (f.ok) sum += f.sse;
+        }
+        return sum;
+      };
+      const double gr = (std::sqrt(5.0) - 1) / 2;
+      double a = std::max(0.3, 0.8 * cam), b = std::max(a + 1.0, 0.25 * (2 * rmax) + 3 * cam);
+      double c1 = b - gr * (b - a), c2 = a + gr * (b - a);
+      double f1 = total_sse(c1), f2 = total_sse(c2);
+      for (int it = 0; it < 14; ++it) {
+        if (f1 < f2) {
+          b = c2, c2 = c1, f2 = f1;
+          c1 = b - gr * (b - a);
+          f1 = total_sse(c1);
+        } else {
+          a = c1, c1 = c2, f1 = f2;
+          c2 = a + gr * (b - a);
+          f2 = total_sse(c2);
+        }
+      }
+      const double sig_t = 0.5 * (a + b);
+      const double sig_lat = std::sqrt(std::max(0.0, sig_t * sig_t - cam * cam));
+      const auto t = tables_for(sig_t);
+      for (size_t i = 0; i < stats.size(); ++i) {
+        const DiscFit f = FitDiscRobust(win[i], t, radii);
+        if (!f.ok || f.amp[1] >= 0) continue;
+        const double f0 = MakeDiscTable(f.r, sig_lat, 1.0).f[0];
+        calib::Rgb core;
+        for (int c = 0; c < 3; ++c) core[c] = std::max(0.02 * f.skin[c], f.skin[c] + f0 * f.amp[c]);
+        dot_core[i] = pt.NormalisedToXyz(core);
+        dot_ok[i] = true;
+      }
+      m.mutable_follicle()->set_blur_sigma_px(blur);
+    }
+  }
+
   std::vector<color::Lab> cores, observed;
   for (size_t i = 0; i < stats.size(); ++i) {
     const CoreStats& cs = stats[i];
     Blob& b = res.blobs[idx[i]];
     color::Xyz x = cs.obs;
+    if (dot_ok[i]) x = dot_core[i];
     if (model_fit) {
       const DiscFit& f = fits[i];
       if (f.ok && f.dark) x = f.core_xyz;
