@@ -498,7 +498,7 @@ DiscFit FitDisc(const std::vector<FitPixel>& px, const std::vector<uint8_t>& use
     ++n;
   }
   if (n < 12) return best;
-  for (size_t t = 0; t < tables.size(); ++t) {
+  auto try_table = [&](size_t t) {
     const std::vector<double>& tf = tables[t].f;
     double sf = 0, sfx = 0, sfy = 0, sff = 0, sfv[3] = {0, 0, 0};
     for (size_t i = 0; i < px.size(); ++i) {
@@ -524,7 +524,7 @@ DiscFit FitDisc(const std::vector<FitPixel>& px, const std::vector<uint8_t>& use
       b[k] = cv::Vec4d(b3[k][0], b3[k][1], b3[k][2], sfv[k]);
       ok = ok && cv::solve(A, b[k], th[k], cv::DECOMP_CHOLESKY);
     }
-    if (!ok) continue;
+    if (!ok) return;
     const double sse = yy - th[1].dot(b[1]);
     if (sse < best.sse) {
       best.ok = true;
@@ -538,6 +538,15 @@ DiscFit FitDisc(const std::vector<FitPixel>& px, const std::vector<uint8_t>& use
       best.sy = th[1][2];
       for (int k = 0; k < 3; ++k) best.px_[k] = th[k][1], best.py_[k] = th[k][2];
     }
+  };
+  // Coarse to fine over the radius grid (5 % steps): every third radius, then the neighbours of the
+  // best (the residual is smooth and single-valleyed in the radius at this spacing).
+  constexpr size_t kStride = 3;
+  for (size_t t = 0; t < tables.size(); t += kStride) try_table(t);
+  if (best.ok) {
+    const size_t c = best.ti;
+    for (size_t t = c >= kStride - 1 ? c - (kStride - 1) : 0; t <= std::min(tables.size() - 1, c + kStride - 1); ++t)
+      if (t % kStride != 0) try_table(t);
   }
   return best;
 }
