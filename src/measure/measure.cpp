@@ -378,21 +378,7 @@ double HessianRatio(const Planes& p, double x, double y, double sigma, double ri
   return small > 0 ? big / small : 1e9;
 }
 
-// Disc of radius R and contrast C blurred by a Gaussian of sigma e: the centre keeps
-// 1 - exp(-R^2 / 2 e^2) of C, the volume is C pi R^2. From centre / volume, R (bisection).
-double DiscRadius(double centre, double volume, double e) {
-  if (!(centre > 0 && volume > 0)) return -1;
-  const double q = centre / volume;
-  auto g = [&](double r) { return (1 - std::exp(-r * r / (2 * e * e))) / (M_PI * r * r); };
-  double lo = 0.2, hi = 60;
-  if (q >= g(lo)) return lo;
-  if (q <= g(hi)) return hi;
-  for (int i = 0; i < 60; ++i) {
-    const double mid = 0.5 * (lo + hi);
-    (g(mid) > q ? lo : hi) = mid;
-  }
-  return 0.5 * (lo + hi);
-}
+// A disc of radius r blurred by a Gaussian of sigma e keeps this fraction of its contrast at the centre.
 double CentreFraction(double r, double e) { return 1 - std::exp(-r * r / (2 * e * e)); }
 constexpr double kMinCentreFraction = 0.35;
 constexpr double kShadeMinF0 = 0.6;
@@ -478,6 +464,27 @@ struct DiscFit {
   bool dark = false;
   int n = 0;
 };
+
+// Golden-section search for the minimum of a unimodal `f` on [a, b]; the bracket's midpoint after
+// `iterations` shrinks (each by 0.618, one evaluation).
+template <typename F>
+double GoldenSectionMin(F f, double a, double b, int iterations) {
+  const double gr = (std::sqrt(5.0) - 1) / 2;
+  double c1 = b - gr * (b - a), c2 = a + gr * (b - a);
+  double f1 = f(c1), f2 = f(c2);
+  for (int it = 0; it < iterations; ++it) {
+    if (f1 < f2) {
+      b = c2, c2 = c1, f2 = f1;
+      c1 = b - gr * (b - a);
+      f1 = f(c1);
+    } else {
+      a = c1, c1 = c2, f1 = f2;
+      c2 = a + gr * (b - a);
+      f2 = f(c2);
+    }
+  }
+  return 0.5 * (a + b);
+}
 
 // Least squares of [1, dx, dy, f(d)] per channel for each radius of the grid; the best radius by Y.
 DiscFit FitDisc(const std::vector<FitPixel>& px, const std::vector<uint8_t>& use, const std::vector<DiscTable>& tables,
@@ -1014,22 +1021,7 @@ MeasureResult Measure(const synth::ImageF& rgb, const ColorSource& src, const Un
         for (double& y : ys) y = std::abs(y - med);
         return Median(ys);
       };
-      const double gr = (std::sqrt(5.0) - 1) / 2;
-      double a = 0.3, b = 3.0;
-      double c1 = b - gr * (b - a), c2 = a + gr * (b - a);
-      double f1 = cost(c1), f2 = cost(c2);
-      for (int it = 0; it < 10; ++it) {
-        if (f1 < f2) {
-          b = c2, c2 = c1, f2 = f1;
-          c1 = b - gr * (b - a);
-          f1 = cost(c1);
-        } else {
-          a = c1, c1 = c2, f1 = f2;
-          c2 = a + gr * (b - a);
-          f2 = cost(c2);
-        }
-      }
-      s_fit = 0.5 * (a + b);
+      s_fit = GoldenSectionMin(cost, 0.3, 3.0, 10);
     }
     blur = s_fit;
     m.mutable_follicle()->set_blur_sigma_px(blur);
@@ -1103,22 +1095,8 @@ MeasureResult Measure(const synth::ImageF& rgb, const ColorSource& src, const Un
         }
         return sum;
       };
-      const double gr = (std::sqrt(5.0) - 1) / 2;
-      double a = std::max(0.3, 0.8 * cam), b = std::max(a + 1.0, 0.25 * (2 * rmax) + 3 * cam);
-      double c1 = b - gr * (b - a), c2 = a + gr * (b - a);
-      double f1 = total_sse(c1), f2 = total_sse(c2);
-      for (int it = 0; it < 14; ++it) {
-        if (f1 < f2) {
-          b = c2, c2 = c1, f2 = f1;
-          c1 = b - gr * (b - a);
-          f1 = total_sse(c1);
-        } else {
-          a = c1, c1 = c2, f1 = f2;
-          c2 = a + gr * (b - a);
-          f2 = total_sse(c2);
-        }
-      }
-      const double sig_t = 0.5 * (a + b);
+      const double lo = std::max(0.3, 0.8 * cam), hi = std::max(lo + 1.0, 0.5 * rmax + 3 * cam);
+      const double sig_t = GoldenSectionMin(total_sse, lo, hi, 14);
       const double sig_lat = std::sqrt(std::max(0.0, sig_t * sig_t - cam * cam));
       const auto t = tables_for(sig_t);
       for (size_t i = 0; i < stats.size(); ++i) {
