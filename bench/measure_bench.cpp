@@ -110,7 +110,11 @@ int Accuracy(int seeds, bool truth_reference, const std::string& chart_model, co
     for (const auto& p : ks) pigments.push_back(shadecast::optics::MixBlend({{&p, 1.0}}, params));
     training = std::make_unique<shadecast::calib::TrainingSet>(shadecast::calib::SkinTrainingSet(params, pigments));
   }
-  std::printf("chart model: %s, skin model: %s\n", chart_model.c_str(), skin_model.c_str());
+  // Seeds 100 s + 7 are the bench's; SHADECAST_BENCH_SEED_OFFSET=53 gives the tuning seeds (choices
+  // are made there and checked here).
+  const char* off = std::getenv("SHADECAST_BENCH_SEED_OFFSET");
+  const int seed_offset = off ? std::atoi(off) : 7;
+  std::printf("chart model: %s, skin model: %s, seeds 100 s + %d\n", chart_model.c_str(), skin_model.c_str(), seed_offset);
   struct Skin {
     const char* name;
     double melanin, blood;
@@ -124,7 +128,7 @@ int Accuracy(int seeds, bool truth_reference, const std::string& chart_model, co
     const ss::CameraResponse resp(cam, sc::CieIlluminant(light));
     for (const Skin& sk : skins)
       for (int seed = 1; seed <= seeds; ++seed) {
-        const Scene s = Make(resp, chart, black, sk.melanin, sk.blood, 100 * seed + 7, 2048, 1536, 300, 40, 20);
+        const Scene s = Make(resp, chart, black, sk.melanin, sk.blood, 100 * seed + seed_offset, 2048, 1536, 300, 40, 20);
         ms::ColorSource src;
         src.chart = &chart;
         if (truth_reference)
@@ -139,6 +143,11 @@ int Accuracy(int seeds, bool truth_reference, const std::string& chart_model, co
         const auto rd = ms::Measure(s.decoded, src, thr, mo);
         const auto& m = rf.measurement;
         const double f = sc::DeltaE00(L(m.follicle().lab()), s.render.follicle_lab);
+        if (std::getenv("SHADECAST_BENCH_LABS")) {
+          const auto fl = L(m.follicle().lab());
+          std::printf("    follicle measured (%.1f, %.1f, %.1f) truth (%.1f, %.1f, %.1f)\n", fl[0], fl[1], fl[2],
+                      s.render.follicle_lab[0], s.render.follicle_lab[1], s.render.follicle_lab[2]);
+        }
         const double d = sc::DeltaE00(L(rd.measurement.dots().lab()), s.render.dot_model.dot_lab);
         const double k = sc::DeltaE00(L(m.skin()), s.render.skin_lab);
         const int tf = static_cast<int>(s.render.follicles.size()), td = static_cast<int>(s.render.dots.size());
