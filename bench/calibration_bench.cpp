@@ -35,6 +35,7 @@
 #include "store/files.h"
 #include "store/image_io.h"
 #include "store/pigment_library.h"
+#include "store/training_set.h"
 #include "store/synth_data.h"
 #include "synth/chart.h"
 #include "synth/truth.h"
@@ -280,14 +281,7 @@ int main(int argc, char** argv) {
   const auto spectra = ss::PatchSpectra(chart);
   // Training set of the spectral mode: the optics model's defaults and the shipped library.
   auto t_training0 = std::chrono::steady_clock::now();
-  const auto lib = st::LoadDefaultPigmentLibrary();
-  op::ModelParams params;
-  std::vector<op::PigmentKS> ks;
-  for (const auto& p : lib.pigments())
-    if (p.id().find("white") == std::string::npos) ks.push_back(shadecast::blend::PigmentKsFromProto(p));
-  std::vector<op::BlendKS> blends;
-  for (const auto& k : ks) blends.push_back(op::MixBlend(op::Blend{{&k, 1.0}}, params));
-  const cal::TrainingSet training = cal::SkinTrainingSet(params, blends);
+  const cal::TrainingSet training = st::DefaultSkinTrainingSet();
   const double t_training = Seconds(t_training0);
   if (timing_only) return Timing(chart, training, t_training, timing_image, reps);
   const std::vector<std::string> all_cameras = {"canon_eos_5d_mark_ii", "gauss_broad", "gauss_narrow", "gauss_shifted"};

@@ -38,6 +38,7 @@
 #include "store/message_io.h"
 #include "store/pigment_library.h"
 #include "store/synth_data.h"
+#include "store/training_set.h"
 #include "synth/scalp.h"
 
 namespace ss = shadecast::synth;
@@ -100,16 +101,7 @@ int Accuracy(int seeds, bool truth_reference, const std::string& chart_model, co
   const auto library = st::LoadDefaultPigmentLibrary();
   const auto black = shadecast::blend::PigmentKsFromProto(st::FindPigment(library, "carbon_black", "bench"));
   const auto thr = Thresholds();
-  std::unique_ptr<shadecast::calib::TrainingSet> training;
-  {
-    const shadecast::optics::ModelParams params;
-    std::vector<shadecast::optics::BlendKS> pigments;
-    std::vector<shadecast::optics::PigmentKS> ks;
-    for (const auto& p : library.pigments())
-      if (p.role() != shadecast::pb::REFERENCE) ks.push_back(shadecast::blend::PigmentKsFromProto(p));
-    for (const auto& p : ks) pigments.push_back(shadecast::optics::MixBlend({{&p, 1.0}}, params));
-    training = std::make_unique<shadecast::calib::TrainingSet>(shadecast::calib::SkinTrainingSet(params, pigments));
-  }
+  const auto training = std::make_unique<shadecast::calib::TrainingSet>(st::DefaultSkinTrainingSet());
   // Seeds 100 s + 7 are the bench's; SHADECAST_BENCH_SEED_OFFSET=53 gives the tuning seeds (choices
   // are made there and checked here).
   const char* off = std::getenv("SHADECAST_BENCH_SEED_OFFSET");

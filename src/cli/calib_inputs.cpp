@@ -1,5 +1,7 @@
 #include "cli/calib_inputs.h"
 
+#include "store/training_set.h"
+
 #include <cmath>
 #include <filesystem>
 #include <thread>
@@ -152,16 +154,7 @@ std::vector<double> ReadWeights(const std::string& spec, const pb::ChartDefiniti
 }
 
 std::unique_ptr<calib::TrainingSet> DefaultTrainingSet() {
-  const optics::ModelParams params;
-  const auto lib = LoadLibrary("");
-  std::vector<optics::BlendKS> pigments;
-  for (const auto& p : lib->pigments) {
-    if (p.id.find("white") != std::string::npos) continue;  // a white is not a dermal pigment
-    optics::Blend b{{&p, 1.0}};
-    pigments.push_back(optics::MixBlend(b, params));
-  }
-  auto t = std::make_unique<calib::TrainingSet>(calib::SkinTrainingSet(params, pigments));
-  return t;
+  return std::make_unique<calib::TrainingSet>(store::DefaultSkinTrainingSet());
 }
 
 }  // namespace shadecast::cli
