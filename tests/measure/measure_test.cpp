@@ -64,6 +64,27 @@ ss::ScalpRender Render(int follicles, int hairs, uint64_t seed) {
   return ss::RenderScalp(o, resp, cap);
 }
 
+// A 2048 x 1536 scalp at 30 px/mm with `chart` in the frame (Canon, D65, 1.5 px blur, realistic
+// noise); with `dot_pigment`, also 40 healed dots of it.
+ss::ScalpRender RenderWithChart(const shadecast::pb::ChartDefinition& chart, int follicles, uint64_t seed,
+                                const shadecast::optics::PigmentKS* dot_pigment = nullptr) {
+  static const ss::CameraResponse resp(st::LoadCamera("canon_eos_5d_mark_ii"), sc::CieIlluminant("D65"));
+  ss::ScalpOptions o;
+  o.width = 2048;
+  o.height = 1536;
+  o.follicles = follicles;
+  o.chart = &chart;
+  o.seed = seed;
+  if (dot_pigment) {
+    o.dots = 40;
+    o.dot_blend = {{dot_pigment, 1.0}};
+    o.dot_recipe = dot_pigment->id + ":1";
+  }
+  ss::CaptureOptions cap;
+  cap.blur_px = 1.5;
+  return ss::RenderScalp(o, resp, cap);
+}
+
 ms::MeasureResult MeasureWithProfile(const ss::ImageF& img, const CameraProfile& p) {
   ms::ColorSource src;
   src.profile = &p;
@@ -207,16 +228,7 @@ TEST_CASE("a profile for another camera is flagged by the in-frame chart's drift
     return cal::Calibrate(in, co).profile;
   };
   const CameraProfile wrong = profile_for("gauss_shifted"), right = profile_for("canon_eos_5d_mark_ii");
-  const ss::CameraResponse canon(st::LoadCamera("canon_eos_5d_mark_ii"), sc::CieIlluminant("D65"));
-  ss::ScalpOptions so;
-  so.width = 2048;
-  so.height = 1536;
-  so.follicles = 150;
-  so.chart = &chart;
-  so.seed = 11;
-  ss::CaptureOptions cap;
-  cap.blur_px = 1.5;
-  const auto render = ss::RenderScalp(so, canon, cap);
+  const auto render = RenderWithChart(chart, 150, 11);
   const auto& photo = render.image;
   auto flags_with = [&](const CameraProfile& p) {
     ms::ColorSource src;
@@ -265,19 +277,7 @@ TEST_CASE("dots: camera blur from the chart's edges, cores corrected to the opti
   const auto chart = st::LoadChart("colorchecker24_nano");
   const auto library = shadecast::store::LoadDefaultPigmentLibrary();
   const auto black = shadecast::blend::PigmentKsFromProto(shadecast::store::FindPigment(library, "carbon_black", "test"));
-  const ss::CameraResponse resp(st::LoadCamera("canon_eos_5d_mark_ii"), sc::CieIlluminant("D65"));
-  ss::ScalpOptions so;
-  so.width = 2048;
-  so.height = 1536;
-  so.follicles = 60;
-  so.dots = 40;
-  so.dot_blend = {{&black, 1.0}};
-  so.dot_recipe = "carbon_black:1";
-  so.chart = &chart;
-  so.seed = 21;
-  ss::CaptureOptions cap;
-  cap.blur_px = 1.5;
-  const auto render = ss::RenderScalp(so, resp, cap);
+  const auto render = RenderWithChart(chart, 60, 21, &black);
 
   ms::ColorSource src;
   src.chart = &chart;
