@@ -178,8 +178,8 @@ int Accuracy(int seeds, bool truth_reference, const std::string& chart_model, co
                                          sc::DeltaE00(pt.ToLab(s.render.skin_camera_rgb), s.render.skin_lab)};
           };
           const auto c = through(chart_model), k2 = through(skin_model);
-          std::printf("    model only: %s follicle %.2f dot %.2f skin %.2f | %s skin %.2f\n", chart_model.c_str(), c[0], c[1],
-                      c[2], skin_model.c_str(), k2[2]);
+          std::printf("    model only: %s follicle %.2f dot %.2f skin %.2f | %s follicle %.2f skin %.2f\n", chart_model.c_str(),
+                      c[0], c[1], c[2], skin_model.c_str(), k2[0], k2[2]);
         }
         std::string flags;
         for (const auto& fl : m.quality().flags()) flags += fl + " ";
