@@ -40,47 +40,56 @@ LabConverter::LabConverter(const pb::CameraProfile& profile, int levels) : level
   for (int i = 0; i <= kCbrtN + 1; ++i) cbrt_[i] = static_cast<float>(LabF(double(kCbrtMax) * i / kCbrtN));
 }
 
-void LabConverter::Convert(const synth::ImageF& rgb, int x0, int y0, int w, int h, float* lp, float* ap,
-                           float* bp) const {
-  assert(rgb.channels == 3 && x0 >= 0 && y0 >= 0 && x0 + w <= rgb.width && y0 + h <= rgb.height);
-  const float scale = static_cast<float>(levels_);
-  const float inv_step = kCbrtN / kCbrtMax;
-  const float* cb = cbrt_.data();
-  auto f = [&](float t) -> float {
+// The per-pixel pieces of the conversion, shared by Convert, ConvertL and PixelToLab.
+struct LabConverter::Kernel {
+  float scale, inv_step;
+  const float* cb;
+  const float* k;
+  int n;
+  const std::vector<float>* lin;
+  const std::vector<float>* sq;
+  float F(float t) const {
     if (t < 0) return static_cast<float>((kKappa * t + 16.0) / 116.0);
     if (t >= kCbrtMax) return std::cbrt(t);
     const float u = t * inv_step;
     const int i = static_cast<int>(u);
     const float w = u - i;
     return cb[i] + w * (cb[i + 1] - cb[i]);
-  };
-  const float* k = coef_.data();
-  const int n = n_terms_;
+  }
+  // Device RGB -> the model's terms (linear, then the root-polynomial cross terms).
+  void Terms(const float* src, float t[6]) const {
+    int q[3];
+    for (int c = 0; c < 3; ++c) q[c] = static_cast<int>(std::clamp(src[c], 0.0f, 1.0f) * scale + 0.5f);
+    t[0] = lin[0][q[0]], t[1] = lin[1][q[1]], t[2] = lin[2][q[2]];
+    if (n == 6) {
+      const float sr = sq[0][q[0]], sg = sq[1][q[1]], sb = sq[2][q[2]];
+      t[3] = sr * sg, t[4] = sg * sb, t[5] = sr * sb;
+    }
+  }
+  float Row(int c, const float t[6]) const {
+    float s = 0;
+    for (int j = 0; j < n; ++j) s += k[c * n + j] * t[j];
+    return s;
+  }
+};
+
+LabConverter::Kernel LabConverter::MakeKernel() const {
+  return {static_cast<float>(levels_), kCbrtN / kCbrtMax, cbrt_.data(), coef_.data(), n_terms_, lin_, sqrt_};
+}
+
+void LabConverter::Convert(const synth::ImageF& rgb, int x0, int y0, int w, int h, float* lp, float* ap,
+                           float* bp) const {
+  assert(rgb.channels == 3 && x0 >= 0 && y0 >= 0 && x0 + w <= rgb.width && y0 + h <= rgb.height);
+  const Kernel K = MakeKernel();
   for (int y = 0; y < h; ++y) {
     const float* src = rgb.data.data() + (static_cast<size_t>(y0 + y) * rgb.width + x0) * 3;
     float* lo = lp + static_cast<size_t>(y) * w;
     float* ao = ap + static_cast<size_t>(y) * w;
     float* bo = bp + static_cast<size_t>(y) * w;
     for (int x = 0; x < w; ++x) {
-      int q[3];
-      for (int c = 0; c < 3; ++c) {
-        const float v = std::clamp(src[3 * x + c], 0.0f, 1.0f);
-        q[c] = static_cast<int>(v * scale + 0.5f);
-      }
-      float t[6] = {lin_[0][q[0]], lin_[1][q[1]], lin_[2][q[2]], 0, 0, 0};
-      if (n == 6) {
-        const float sr = sqrt_[0][q[0]], sg = sqrt_[1][q[1]], sb = sqrt_[2][q[2]];
-        t[3] = sr * sg;
-        t[4] = sg * sb;
-        t[5] = sr * sb;
-      }
-      float xyz[3];
-      for (int c = 0; c < 3; ++c) {
-        float s = 0;
-        for (int j = 0; j < n; ++j) s += k[c * n + j] * t[j];
-        xyz[c] = s;
-      }
-      const float fx = f(xyz[0]), fy = f(xyz[1]), fz = f(xyz[2]);
+      float t[6];
+      K.Terms(src + 3 * x, t);
+      const float fx = K.F(K.Row(0, t)), fy = K.F(K.Row(1, t)), fz = K.F(K.Row(2, t));
       lo[x] = 116.0f * fy - 16.0f;
       ao[x] = 500.0f * (fx - fy);
       bo[x] = 200.0f * (fy - fz);
@@ -88,12 +97,31 @@ void LabConverter::Convert(const synth::ImageF& rgb, int x0, int y0, int w, int 
   }
 }
 
+void LabConverter::ConvertL(const synth::ImageF& rgb, int x0, int y0, int w, int h, float* lp) const {
+  assert(rgb.channels == 3 && x0 >= 0 && y0 >= 0 && x0 + w <= rgb.width && y0 + h <= rgb.height);
+  const Kernel K = MakeKernel();
+  for (int y = 0; y < h; ++y) {
+    const float* src = rgb.data.data() + (static_cast<size_t>(y0 + y) * rgb.width + x0) * 3;
+    float* lo = lp + static_cast<size_t>(y) * w;
+    for (int x = 0; x < w; ++x) {
+      float t[6];
+      K.Terms(src + 3 * x, t);
+      lo[x] = 116.0f * K.F(K.Row(1, t)) - 16.0f;
+    }
+  }
+}
+
+color::Lab LabConverter::PixelToLab(const float* device_rgb) const {
+  const Kernel K = MakeKernel();
+  float t[6];
+  K.Terms(device_rgb, t);
+  const float fx = K.F(K.Row(0, t)), fy = K.F(K.Row(1, t)), fz = K.F(K.Row(2, t));
+  return {116.0f * fy - 16.0f, 500.0f * (fx - fy), 200.0f * (fy - fz)};
+}
+
 color::Lab LabConverter::ToLab(const calib::Rgb& device) const {
-  synth::ImageF one(1, 1, 3);
-  for (int c = 0; c < 3; ++c) one.data[c] = static_cast<float>(device[c]);
-  float l, a, b;
-  Convert(one, 0, 0, 1, 1, &l, &a, &b);
-  return {l, a, b};
+  const float px[3] = {static_cast<float>(device[0]), static_cast<float>(device[1]), static_cast<float>(device[2])};
+  return PixelToLab(px);
 }
 
 }  // namespace shadecast::measure

@@ -8,6 +8,9 @@
 #include <map>
 #include <numeric>
 #include <opencv2/imgproc.hpp>
+#include <cstdlib>
+#include <memory>
+#include <sys/mman.h>
 
 #include "color/ciede2000.h"
 #include "color/lab.h"
@@ -56,6 +59,26 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 double Since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
+
+// A float plane in memory the kernel may back with transparent huge pages (madvise): at 12 MP a
+// plane is 48 MB, and faulting it in by 4 KiB pages took longer than the filter that fills it
+// (on the bench's machine, about 0.1 s per plane).
+std::shared_ptr<float> HugePlane(size_t n) {
+  constexpr size_t kAlign = size_t{2} << 20;
+  const size_t bytes = (n * sizeof(float) + kAlign - 1) / kAlign * kAlign;
+  void* p = std::aligned_alloc(kAlign, bytes);
+  if (!p) throw std::bad_alloc();
+#ifdef MADV_HUGEPAGE
+  madvise(p, bytes, MADV_HUGEPAGE);
+#endif
+  return std::shared_ptr<float>(static_cast<float*>(p), [](float* q) { std::free(q); });
+}
+
+// A cv::Mat over a HugePlane; `owner` keeps the memory.
+cv::Mat HugeMat(int rows, int cols, std::vector<std::shared_ptr<float>>* owner) {
+  owner->push_back(HugePlane(static_cast<size_t>(rows) * cols));
+  return cv::Mat(rows, cols, CV_32F, owner->back().get());
+}
 
 pb::Lab ToPb(const color::Lab& l) {
   pb::Lab p;
@@ -170,43 +193,49 @@ struct DogLevel {
   double sigma = 0;  // full-resolution pixels
   int octave = 0;    // computed at 1 / 2^octave resolution
   cv::Mat d;         // response (D / 3), at that resolution
-  cv::Mat g;         // G(sigma) at that resolution (for the Hessian)
 };
 
 struct ScaleSpace {
   std::vector<cv::Mat> pyramid;  // L* at 1, 1/2, 1/4 ...
   std::vector<DogLevel> levels;
+  std::vector<std::shared_ptr<float>> memory;  // the planes' (HugePlane)
 };
 
 ScaleSpace BuildScaleSpace(const cv::Mat& l, double sigma_first, int n_levels) {
   ScaleSpace s;
   s.pyramid.push_back(l);
-  std::map<std::pair<int, int>, cv::Mat> cache;  // (octave, sigma index) -> blurred
-  auto blurred = [&](int octave, int j) -> const cv::Mat& {
-    auto key = std::make_pair(octave, j);
-    auto it = cache.find(key);
-    if (it != cache.end()) return it->second;
+  auto blurred = [&](int octave, int j) {
     while (static_cast<int>(s.pyramid.size()) <= octave) {
-      cv::Mat half;
-      cv::resize(s.pyramid.back(), half, cv::Size(), 0.5, 0.5, cv::INTER_AREA);
+      const cv::Mat& last = s.pyramid.back();
+      // The size cv::resize picks for a factor of 0.5.
+      cv::Mat half = HugeMat(cvRound(last.rows * 0.5), cvRound(last.cols * 0.5), &s.memory);
+      cv::resize(last, half, half.size(), 0, 0, cv::INTER_AREA);
       s.pyramid.push_back(half);
     }
     const double sig_full = sigma_first * std::pow(2.0, j);
     // Downsampling by 2^o with area averaging already blurs by ~0.5 px at the new resolution.
     const double sig = std::sqrt(std::max(0.09, std::pow(sig_full / (1 << octave), 2) - (octave > 0 ? 0.25 : 0.0)));
-    cv::Mat out;
+    cv::Mat out = HugeMat(s.pyramid[octave].rows, s.pyramid[octave].cols, &s.memory);
     cv::GaussianBlur(s.pyramid[octave], out, cv::Size(), sig, sig, cv::BORDER_REFLECT);
-    return cache.emplace(key, out).first->second;
+    return out;
   };
+  // Level j is (G(j + 1) - G(j)) / 3, written over G(j); G(j + 1) is kept for the next level when it
+  // lies on the same octave (one full-resolution buffer per level, no more: at 12 MP each is 48 MB).
+  cv::Mat next;
+  int next_octave = -1;
   for (int j = 0; j < n_levels; ++j) {
     DogLevel lv;
     lv.sigma = sigma_first * std::pow(2.0, j);
     lv.octave = std::max(0, std::min(4, static_cast<int>(std::floor(std::log2(lv.sigma / 0.9)))));
-    const cv::Mat& g1 = blurred(lv.octave, j);
-    const cv::Mat& g2 = blurred(lv.octave, j + 1);
-    cv::subtract(g2, g1, lv.d);
-    lv.d *= 1.0 / 3.0;
-    lv.g = g1;
+    cv::Mat g1 = next_octave == lv.octave ? next : blurred(lv.octave, j);
+    cv::Mat g2 = blurred(lv.octave, j + 1);
+    const int n = g1.rows * g1.cols;
+    float* d = g1.ptr<float>();
+    const float* q = g2.ptr<float>();
+    for (int i = 0; i < n; ++i) d[i] = (q[i] - d[i]) * (1.0f / 3.0f);
+    lv.d = g1;
+    next = g2;
+    next_octave = lv.octave;
     s.levels.push_back(std::move(lv));
   }
   return s;
@@ -260,12 +289,18 @@ std::vector<Candidate> FindMaxima(const ScaleSpace& s, float threshold) {
   return out;
 }
 
+// The ROI's L* plane (all that detection and the skin's selection read); a* and b* are converted
+// where they are needed (blob windows, skin samples): at 12 MP the two planes cost more to fill than
+// every use of them.
 struct Planes {
   int w = 0, h = 0;
-  std::vector<float> l, a, b;
+  std::shared_ptr<float> memory;  // HugePlane
+  float* l = nullptr;
+  const synth::ImageF* rgb = nullptr;
+  int x0 = 0, y0 = 0;  // the ROI in the photo
+  const LabConverter* conv = nullptr;
   color::Lab At(int x, int y) const {
-    const size_t i = static_cast<size_t>(y) * w + x;
-    return {l[i], a[i], b[i]};
+    return conv->PixelToLab(rgb->data.data() + (static_cast<size_t>(y0 + y) * rgb->width + x0 + x) * 3);
   }
 };
 
@@ -279,36 +314,46 @@ struct CoreStats {
   double rho = 1;          // radius of the centre disc, px
   double x = 0, y = 0;     // refined centre
   double r_half = 0;       // radius of the area darker than half the centre contrast (blur-robust size)
+  bool colour = false;     // bg and obs filled (not a faint blob)
 };
 
-CoreStats MeasureCore(const Planes& p, double x, double y, double r) {
+// Y (white 1) of an L*, and back.
+inline double YOfL(double l) {
+  const double t = (l + 16.0) / 116.0;
+  return t > 6.0 / 29.0 ? t * t * t : l * (27.0 / 24389.0);
+}
+inline double LOfY(double y) { return y > 216.0 / 24389.0 ? 116.0 * std::cbrt(y) - 16.0 : y * (24389.0 / 27.0); }
+
+// Ring, centre and moments from the L* plane; the ring's and the centre's colour (a* b*, converted
+// on demand) only for blobs at least `min_contrast_l` darker than their ring (the others are
+// rejected as faint and need none).
+CoreStats MeasureCore(const Planes& p, double x, double y, double r, double min_contrast_l) {
   CoreStats s;
   const int win = static_cast<int>(std::ceil(2.5 * r + 2));
   const int x0 = std::max(0, static_cast<int>(x) - win), x1 = std::min(p.w - 1, static_cast<int>(x) + win + 1);
   const int y0 = std::max(0, static_cast<int>(y) - win), y1 = std::min(p.h - 1, static_cast<int>(y) + win + 1);
+  auto lat = [&](int u, int v) { return p.l[static_cast<size_t>(v) * p.w + u]; };
   // Ring: [1.6 r + 1, 2.5 r + 2].
   const double rin = 1.6 * r + 1, rout = 2.5 * r + 2;
-  std::vector<double> rl, ra, rb;
+  std::vector<double> rl;
+  std::vector<std::array<int, 2>> ring_px;
   for (int v = y0; v <= y1; ++v)
     for (int u = x0; u <= x1; ++u) {
-      const double d = std::hypot(u - x, v - y);
-      if (d < rin || d > rout) continue;
-      const color::Lab c = p.At(u, v);
-      rl.push_back(c[0]);
-      ra.push_back(c[1]);
-      rb.push_back(c[2]);
+      const double d2 = (u - x) * (u - x) + (v - y) * (v - y);
+      if (d2 < rin * rin || d2 > rout * rout) continue;
+      rl.push_back(lat(u, v));
+      ring_px.push_back({u, v});
     }
   if (rl.size() < 8) return s;
-  const color::Lab ring{Median(rl), Median(ra), Median(rb)};
-  s.ring_l = ring[0];
-  s.bg = LabToXyzD50(ring);
+  s.ring_l = Median(rl);
+  const double bg_y = YOfL(s.ring_l);
   // Refine the centre: contrast-weighted centroid within r + 1.
   double sw = 0, sx = 0, sy = 0;
   const double rc = r + 1;
   for (int v = y0; v <= y1; ++v)
     for (int u = x0; u <= x1; ++u) {
-      if (std::hypot(u - x, v - y) > rc) continue;
-      const double w = std::max(0.0, ring[0] - p.l[static_cast<size_t>(v) * p.w + u]);
+      if ((u - x) * (u - x) + (v - y) * (v - y) > rc * rc) continue;
+      const double w = std::max(0.0, s.ring_l - lat(u, v));
       sw += w * w;
       sx += w * w * u;
       sy += w * w * v;
@@ -320,36 +365,53 @@ CoreStats MeasureCore(const Planes& p, double x, double y, double r) {
   s.x = x;
   s.y = y;
   s.rho = std::max(1.0, 0.3 * r);
-  color::Xyz acc{0, 0, 0};
+  double acc_y = 0;
   int n = 0;
   double vol = 0, mom = 0;
   const double rwin = 2.0 * r + 1.5;
   for (int v = y0; v <= y1; ++v)
     for (int u = x0; u <= x1; ++u) {
-      const double d = std::hypot(u - x, v - y);
-      if (d > rwin) continue;
-      const color::Lab c = p.At(u, v);
-      const color::Xyz q = LabToXyzD50(c);
-      const double py = s.bg[1] - q[1];
+      const double d2 = (u - x) * (u - x) + (v - y) * (v - y);
+      if (d2 > rwin * rwin) continue;
+      const double yy = YOfL(lat(u, v));
+      const double py = bg_y - yy;
       vol += py;
-      mom += py * d * d;
-      if (d <= s.rho) {
-        for (int k = 0; k < 3; ++k) acc[k] += q[k];
+      mom += py * d2;
+      if (d2 <= s.rho * s.rho) {
+        acc_y += yy;
         ++n;
       }
     }
   if (n == 0) return s;
-  for (int k = 0; k < 3; ++k) s.obs[k] = acc[k] / n;
-  s.centre_l = XyzToLabD50(s.obs)[0];
+  s.centre_l = LOfY(acc_y / n);
   int n_half = 0;
-  const double half_l = 0.5 * (ring[0] + s.centre_l);
+  const double half_l = 0.5 * (s.ring_l + s.centre_l);
   for (int v = y0; v <= y1; ++v)
     for (int u = x0; u <= x1; ++u)
-      if (std::hypot(u - x, v - y) <= rwin && p.l[static_cast<size_t>(v) * p.w + u] <= half_l) ++n_half;
+      if ((u - x) * (u - x) + (v - y) * (v - y) <= rwin * rwin && lat(u, v) <= half_l) ++n_half;
   s.r_half = std::sqrt(n_half / M_PI);
   s.volume = vol;
   s.m2 = vol > 0 ? mom / (2 * vol) : 0;
   s.ok = true;
+  if (s.ring_l - s.centre_l < min_contrast_l) return s;
+  // Colour of the ring (local skin) and of the centre.
+  std::vector<double> ra, rb;
+  for (const auto& q : ring_px) {
+    const color::Lab c = p.At(q[0], q[1]);
+    ra.push_back(c[1]);
+    rb.push_back(c[2]);
+  }
+  s.bg = LabToXyzD50({s.ring_l, Median(ra), Median(rb)});
+  color::Xyz acc{0, 0, 0};
+  for (int v = y0; v <= y1; ++v)
+    for (int u = x0; u <= x1; ++u)
+      if ((u - x) * (u - x) + (v - y) * (v - y) <= s.rho * s.rho) {
+        const color::Xyz q = LabToXyzD50(p.At(u, v));
+        for (int k = 0; k < 3; ++k) acc[k] += q[k];
+      }
+  for (int k = 0; k < 3; ++k) s.obs[k] = acc[k] / n;
+  s.centre_l = XyzToLabD50(s.obs)[0];
+  s.colour = true;
   return s;
 }
 
@@ -431,24 +493,28 @@ DiscTable MakeDiscTable(double r, double s, double dmax) {
     for (int i = 0; i < n; ++i) t.f[i] = SoftDisc(i * t.step, r);
     return t;
   }
-  const double h = std::clamp(rout / 60, 0.02, 0.25);
+  // Integration step: about rout / 60, and a whole fraction of the table's step so that the second
+  // convolution reads its Gaussian from one table (offsets are whole multiples of h).
+  const int sub = std::clamp(static_cast<int>(std::ceil(t.step / std::clamp(rout / 60, 0.02, 0.25))), 1, 5);
+  const double h = t.step / sub;
   const int m = static_cast<int>(std::ceil(rout / h));
-  // Q(u) = sum_v p(|(u, v)|) G(v) h over the disc's extent.
-  std::vector<double> q(2 * m + 1, 0.0), g(2 * m + 1);
+  // Q(u) = sum_v p(|(u, v)|) G(v) h over the disc's extent; symmetric in u and in v.
+  std::vector<double> q(m + 1, 0.0), g(std::max(m, sub * (n - 1)) + m + 1);
   const double inv = 1 / (std::sqrt(2 * M_PI) * s);
-  for (int j = -m; j <= m; ++j) g[j + m] = std::exp(-(j * h) * (j * h) / (2 * s * s));
-  for (int i = -m; i <= m; ++i) {
+  for (size_t j = 0; j < g.size(); ++j) g[j] = std::exp(-(j * h) * (j * h) / (2 * s * s));
+  for (int i = 0; i <= m; ++i) {
     double acc = 0;
-    for (int j = -m; j <= m; ++j) {
+    for (int j = 0; j <= m; ++j) {
       const double p = SoftDisc(std::hypot(i * h, j * h), r);
-      if (p > 0) acc += p * g[j + m];
+      if (p <= 0) break;  // p falls with j
+      acc += (j == 0 ? 1 : 2) * p * g[j];
     }
-    q[i + m] = acc * h * inv;
+    q[i] = acc * h * inv;
   }
   for (int k = 0; k < n; ++k) {
-    const double d = k * t.step;
-    double acc = 0;
-    for (int i = -m; i <= m; ++i) acc += q[i + m] * std::exp(-(d - i * h) * (d - i * h) / (2 * s * s));
+    const int c = k * sub;  // d = c h
+    double acc = q[0] * g[c];
+    for (int i = 1; i <= m; ++i) acc += q[i] * (g[std::abs(c - i)] + g[c + i]);
     t.f[k] = acc * h * inv;
   }
   return t;
@@ -866,10 +932,13 @@ MeasureResult Measure(const synth::ImageF& rgb, const ColorSource& src, const Un
   Planes P;
   P.w = roi.width;
   P.h = roi.height;
-  P.l.resize(static_cast<size_t>(P.w) * P.h);
-  P.a.resize(P.l.size());
-  P.b.resize(P.l.size());
-  conv.Convert(rgb, roi.x, roi.y, roi.width, roi.height, P.l.data(), P.a.data(), P.b.data());
+  P.rgb = &rgb;
+  P.x0 = roi.x;
+  P.y0 = roi.y;
+  P.conv = &conv;
+  P.memory = HugePlane(static_cast<size_t>(P.w) * P.h);
+  P.l = P.memory.get();
+  conv.ConvertL(rgb, roi.x, roi.y, roi.width, roi.height, P.l);
   res.times.convert_s = Since(t0);
 
   const Quad card = src.chart ? CardQuad(chart, *src.chart, o.chart_margin_mm, roi.x, roi.y) : Quad{};
@@ -900,7 +969,7 @@ MeasureResult Measure(const synth::ImageF& rgb, const ColorSource& src, const Un
   const double sig_hi = std::max(sig_lo * 2, 0.5 * dmax * ppm / std::sqrt(2.0) + 1.0);
   const double sigma_first = sig_lo / 2;
   const int n_levels = 2 + static_cast<int>(std::ceil(std::log2(sig_hi / sig_lo))) + 1;
-  cv::Mat lmat(P.h, P.w, CV_32F, P.l.data());
+  cv::Mat lmat(P.h, P.w, CV_32F, P.l);
   const ScaleSpace ss = BuildScaleSpace(lmat, sigma_first, n_levels);
   std::vector<Candidate> cands = FindMaxima(ss, static_cast<float>(o.detect_response_fraction * o.min_contrast_l));
   std::sort(cands.begin(), cands.end(), [](const Candidate& a, const Candidate& b) { return a.response > b.response; });
@@ -944,11 +1013,12 @@ MeasureResult Measure(const synth::ImageF& rgb, const ColorSource& src, const Un
     b.y = c.y;
     b.radius_px = std::sqrt(2.0) * ss.levels[c.level].sigma;
     b.response = c.response;
-    const CoreStats cs = MeasureCore(P, c.x, c.y, b.radius_px);
-    b.hessian_ratio = cs.ok ? HessianRatio(P, cs.x, cs.y, ss.levels[c.level].sigma * std::sqrt(2.0), cs.ring_l) : 0;
+    const CoreStats cs = MeasureCore(P, c.x, c.y, b.radius_px, o.min_contrast_l);
     b.contrast_l = cs.ring_l - cs.centre_l;
-    if (cs.ok) b.core_observed = XyzToLabD50(cs.obs);
-    if (!cs.ok || b.contrast_l < o.min_contrast_l) {
+    if (cs.colour) b.core_observed = XyzToLabD50(cs.obs);
+    const bool sized = cs.ok && 2 * cs.r_half / ppm >= dmin && 2 * cs.r_half / ppm <= dmax;
+    b.hessian_ratio = cs.colour && sized ? HessianRatio(P, cs.x, cs.y, ss.levels[c.level].sigma * std::sqrt(2.0), cs.ring_l) : 0;
+    if (!cs.colour || b.contrast_l < o.min_contrast_l) {
       b.rejected = "faint";
     } else if (2 * cs.r_half / ppm < dmin || 2 * cs.r_half / ppm > dmax) {
       b.rejected = "size";

@@ -173,9 +173,14 @@ class LabConverter {
   LabConverter(const pb::CameraProfile& profile, int levels);
   // The rectangle (x0, y0, w, h) of `rgb` -> planar output, each plane w*h floats, row-major.
   void Convert(const synth::ImageF& rgb, int x0, int y0, int w, int h, float* l, float* a, float* b) const;
+  // L* alone (detection and the skin's selection need no more): one row of the model and one root.
+  void ConvertL(const synth::ImageF& rgb, int x0, int y0, int w, int h, float* l) const;
   color::Lab ToLab(const calib::Rgb& device) const;
+  color::Lab PixelToLab(const float* device_rgb) const;  // one pixel, the same tables as Convert
 
  private:
+  struct Kernel;
+  Kernel MakeKernel() const;
   int levels_;
   int n_terms_;
   std::vector<float> coef_;              // 3 x n_terms
