@@ -443,8 +443,6 @@ double HessianRatio(const Planes& p, double x, double y, double sigma, double ri
 // A disc of radius r blurred by a Gaussian of sigma e keeps this fraction of its contrast at the centre.
 double CentreFraction(double r, double e) { return 1 - std::exp(-r * r / (2 * e * e)); }
 constexpr double kMinCentreFraction = 0.35;
-// Blobs that get the JPEG-aware refit: centre fraction >= this, or the best-resolved quarter.
-constexpr double kRefitMinF0 = 0.6;
 // The follicle shade comes from the best-resolved blobs only: the best kShadeShare by centre
 // fraction, and any with f0 >= kShadeMinF0. A small blob's recovered core swings with the blur
 // estimate (1/f0 amplification), so fewer, better-resolved blobs give a steadier shade. Chosen on
@@ -786,6 +784,19 @@ DiscFit FitDiscRobust(const std::vector<FitPixel>& px, const std::vector<DiscTab
   return g.ok ? g : f;
 }
 
+// The blobs whose cores make the shade: the best kShadeShare by centre fraction (at least 10), and
+// any with f0 >= kShadeMinF0.
+std::vector<uint8_t> ShadeSet(const std::vector<DiscFit>& fits) {
+  std::vector<std::pair<double, size_t>> byf;
+  for (size_t i = 0; i < fits.size(); ++i) byf.push_back({fits[i].ok ? fits[i].f0 : 0.0, i});
+  std::sort(byf.begin(), byf.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+  const size_t keep_min = std::min(byf.size(), std::max<size_t>(10, static_cast<size_t>(kShadeShare * byf.size())));
+  std::vector<uint8_t> in(fits.size(), 0);
+  for (size_t j = 0; j < byf.size(); ++j)
+    if (j < keep_min || byf[j].first >= kShadeMinF0) in[byf[j].second] = 1;
+  return in;
+}
+
 }  // namespace
 
 MeasureResult Measure(const synth::ImageF& rgb, const ColorSource& src, const UndertoneThresholds& thresholds,
@@ -1061,6 +1072,7 @@ MeasureResult Measure(const synth::ImageF& rgb, const ColorSource& src, const Un
 
   // Follicles: the forward model (a soft disc blurred by a Gaussian) inverted per blob in XYZ.
   std::vector<DiscFit> fits;
+  std::vector<uint8_t> in_shade;  // per accepted blob: its core is part of the shade (ShadeSet)
   const bool model_fit = o.blur_correction && !dots && !stats.empty();
   if (model_fit) {
     const double s0 = std::clamp(blur, 0.5, 2.5);
@@ -1108,15 +1120,11 @@ MeasureResult Measure(const synth::ImageF& rgb, const ColorSource& src, const Un
     const bool encoded_fit = !src.linear_input;
     for (size_t i = 0; i < stats.size(); ++i) fits.push_back(FitDiscRobust(win[i], t, radii));
     // The shade comes from the well-resolved blobs (below); only they get the JPEG-aware refit.
-    std::vector<double> f0s;
-    for (const auto& f : fits) f0s.push_back(f.ok ? f.f0 : 0.0);
-    std::sort(f0s.begin(), f0s.end(), std::greater<double>());
-    const size_t keep_min = std::min(f0s.size(), std::max<size_t>(10, f0s.size() / 4));
-    const double f0_cut = std::min(kRefitMinF0, keep_min > 0 ? f0s[keep_min - 1] : 0.0);
+    in_shade = ShadeSet(fits);
     for (size_t i = 0; i < stats.size(); ++i) {
       DiscFit& f = fits[i];
       if (!f.ok) continue;
-      if (encoded_fit && f.f0 >= f0_cut) {
+      if (encoded_fit && in_shade[i]) {
         std::vector<calib::Rgb> dev;
         dev.reserve(win[i].size());
         for (const auto& q : win[i]) {
@@ -1224,14 +1232,9 @@ MeasureResult Measure(const synth::ImageF& rgb, const ColorSource& src, const Un
   // so their cores cannot be recovered reliably (all follicles share the hair colour).
   std::vector<color::Lab> shade = cores;
   if (model_fit && !cores.empty()) {
-    std::vector<std::pair<double, size_t>> byf;
-    for (size_t i = 0; i < fits.size(); ++i) byf.push_back({fits[i].ok ? fits[i].f0 : 0.0, i});
-    std::sort(byf.begin(), byf.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
-    const size_t keep_min =
-        std::min(byf.size(), std::max<size_t>(10, static_cast<size_t>(kShadeShare * byf.size())));
     shade.clear();
-    for (size_t j = 0; j < byf.size(); ++j)
-      if (j < keep_min || byf[j].first >= kShadeMinF0) shade.push_back(cores[byf[j].second]);
+    for (size_t i = 0; i < cores.size(); ++i)
+      if (in_shade[i]) shade.push_back(cores[i]);
   }
   pb::BlobSet* set = dots ? m.mutable_dots() : m.mutable_follicle();
   if (dots) set->set_blur_sigma_px(m.follicle().blur_sigma_px()), m.mutable_follicle()->Clear();
