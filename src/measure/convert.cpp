@@ -119,6 +119,13 @@ color::Lab LabConverter::PixelToLab(const float* device_rgb) const {
   return {116.0f * fy - 16.0f, 500.0f * (fx - fy), 200.0f * (fy - fz)};
 }
 
+color::Xyz LabConverter::PixelToXyz(const float* device_rgb) const {
+  const Kernel K = MakeKernel();
+  float t[6];
+  K.Terms(device_rgb, t);
+  return {K.Row(0, t) * color::kIccD50White[0], K.Row(1, t) * color::kIccD50White[1], K.Row(2, t) * color::kIccD50White[2]};
+}
+
 color::Lab LabConverter::ToLab(const calib::Rgb& device) const {
   const float px[3] = {static_cast<float>(device[0]), static_cast<float>(device[1]), static_cast<float>(device[2])};
   return PixelToLab(px);

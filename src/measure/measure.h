@@ -177,6 +177,7 @@ class LabConverter {
   void ConvertL(const synth::ImageF& rgb, int x0, int y0, int w, int h, float* l) const;
   color::Lab ToLab(const calib::Rgb& device) const;
   color::Lab PixelToLab(const float* device_rgb) const;  // one pixel, the same tables as Convert
+  color::Xyz PixelToXyz(const float* device_rgb) const;  // XYZ D50, Y = 1 for the white
 
  private:
   struct Kernel;
