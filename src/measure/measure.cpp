@@ -558,26 +558,59 @@ double GoldenSectionMin(F f, double a, double b, int iterations) {
   return 0.5 * (a + b);
 }
 
-// Least squares of [1, dx, dy, f(d)] per channel for each radius of the grid; the best radius by Y.
+// Solves A x = b for a symmetric positive definite 4x4 A by Cholesky; false when A is not.
+bool SolveSpd4(const double A[4][4], const double* const* rhs, int n_rhs, double (*x)[4]) {
+  double L[4][4] = {};
+  for (int i = 0; i < 4; ++i)
+    for (int j = 0; j <= i; ++j) {
+      double v = A[i][j];
+      for (int k = 0; k < j; ++k) v -= L[i][k] * L[j][k];
+      if (i == j) {
+        if (!(v > 1e-300)) return false;
+        L[i][i] = std::sqrt(v);
+      } else {
+        L[i][j] = v / L[j][j];
+      }
+    }
+  for (int r = 0; r < n_rhs; ++r) {
+    double y[4];
+    for (int i = 0; i < 4; ++i) {
+      double v = rhs[r][i];
+      for (int k = 0; k < i; ++k) v -= L[i][k] * y[k];
+      y[i] = v / L[i][i];
+    }
+    for (int i = 3; i >= 0; --i) {
+      double v = y[i];
+      for (int k = i + 1; k < 4; ++k) v -= L[k][i] * x[r][k];
+      x[r][i] = v / L[i][i];
+    }
+  }
+  return true;
+}
+
+// Least squares of [1, dx, dy, f(d)] per channel for each radius of the grid; the best radius by Y
+// (the search solves for Y alone, the best radius then for all three channels).
 DiscFit FitDisc(const std::vector<FitPixel>& px, const std::vector<uint8_t>& use, const std::vector<DiscTable>& tables,
                 const std::vector<double>& radii) {
   DiscFit best;
   best.sse = 1e300;
   // The [1, dx, dy] block does not depend on the radius.
-  cv::Matx33d A3 = cv::Matx33d::zeros();
-  cv::Vec3d b3[3];
+  double A3[3][3] = {}, b3[3][3] = {};  // b3[channel][row]
   double yy = 0;
   int n = 0;
   for (size_t i = 0; i < px.size(); ++i) {
     if (!use.empty() && !use[i]) continue;
-    const cv::Vec3d g(1, px[i].dx, px[i].dy);
-    A3 += g * g.t();
-    for (int k = 0; k < 3; ++k) b3[k] += g * px[i].v[k];
+    const double g[3] = {1, px[i].dx, px[i].dy};
+    for (int r = 0; r < 3; ++r) {
+      for (int c = 0; c < 3; ++c) A3[r][c] += g[r] * g[c];
+      for (int k = 0; k < 3; ++k) b3[k][r] += g[r] * px[i].v[k];
+    }
     yy += px[i].v[1] * px[i].v[1];
     ++n;
   }
   if (n < 12) return best;
-  auto try_table = [&](size_t t) {
+  // Solves at table t for the channels [k0, k1]; returns the Y residual (or a negative value).
+  auto solve = [&](size_t t, int k0, int k1, double (*th)[4]) {
     const std::vector<double>& tf = tables[t].f;
     double sf = 0, sfx = 0, sfy = 0, sff = 0, sfv[3] = {0, 0, 0};
     for (size_t i = 0; i < px.size(); ++i) {
@@ -588,45 +621,50 @@ DiscFit FitDisc(const std::vector<FitPixel>& px, const std::vector<uint8_t>& use
       sfx += f * q.dx;
       sfy += f * q.dy;
       sff += f * f;
-      for (int k = 0; k < 3; ++k) sfv[k] += f * q.v[k];
+      for (int k = k0; k <= k1; ++k) sfv[k] += f * q.v[k];
     }
-    cv::Matx44d A;
-    for (int r = 0; r < 3; ++r)
-      for (int c = 0; c < 3; ++c) A(r, c) = A3(r, c);
-    A(0, 3) = A(3, 0) = sf;
-    A(1, 3) = A(3, 1) = sfx;
-    A(2, 3) = A(3, 2) = sfy;
-    A(3, 3) = sff;
-    cv::Vec4d th[3], b[3];
-    bool ok = true;
-    for (int k = 0; k < 3; ++k) {
-      b[k] = cv::Vec4d(b3[k][0], b3[k][1], b3[k][2], sfv[k]);
-      ok = ok && cv::solve(A, b[k], th[k], cv::DECOMP_CHOLESKY);
+    const double A[4][4] = {{A3[0][0], A3[0][1], A3[0][2], sf},
+                            {A3[1][0], A3[1][1], A3[1][2], sfx},
+                            {A3[2][0], A3[2][1], A3[2][2], sfy},
+                            {sf, sfx, sfy, sff}};
+    double b[3][4];
+    const double* rhs[3];
+    for (int k = k0; k <= k1; ++k) {
+      b[k][0] = b3[k][0], b[k][1] = b3[k][1], b[k][2] = b3[k][2], b[k][3] = sfv[k];
+      rhs[k - k0] = b[k];
     }
-    if (!ok) return;
-    const double sse = yy - th[1].dot(b[1]);
-    if (sse < best.sse) {
-      best.ok = true;
-      best.sse = sse;
-      best.r = radii[t];
-      best.ti = t;
-      best.f0 = tf[0];
-      best.n = n;
-      for (int k = 0; k < 3; ++k) best.skin[k] = th[k][0], best.amp[k] = th[k][3];
-      best.sx = th[1][1];
-      best.sy = th[1][2];
-      for (int k = 0; k < 3; ++k) best.px_[k] = th[k][1], best.py_[k] = th[k][2];
-    }
+    if (!SolveSpd4(A, rhs, k1 - k0 + 1, th + k0)) return -1.0;
+    double dot = 0;
+    for (int i = 0; i < 4; ++i) dot += th[1][i] * b[1][i];
+    return yy - dot;
+  };
+  size_t best_t = tables.size();
+  auto try_table = [&](size_t t) {
+    double th[3][4];
+    const double sse = solve(t, 1, 1, th);
+    if (sse >= 0 && sse < best.sse) best.sse = sse, best_t = t;
   };
   // Coarse to fine over the radius grid (5 % steps): every third radius, then the neighbours of the
   // best (the residual is smooth and single-valleyed in the radius at this spacing).
   constexpr size_t kStride = 3;
   for (size_t t = 0; t < tables.size(); t += kStride) try_table(t);
-  if (best.ok) {
-    const size_t c = best.ti;
+  if (best_t < tables.size()) {
+    const size_t c = best_t;
     for (size_t t = c >= kStride - 1 ? c - (kStride - 1) : 0; t <= std::min(tables.size() - 1, c + kStride - 1); ++t)
       if (t % kStride != 0) try_table(t);
   }
+  if (best_t == tables.size()) return best;
+  double th[3][4];
+  if (solve(best_t, 0, 2, th) < 0) return best;
+  best.ok = true;
+  best.r = radii[best_t];
+  best.ti = best_t;
+  best.f0 = tables[best_t].f[0];
+  best.n = n;
+  for (int k = 0; k < 3; ++k) best.skin[k] = th[k][0], best.amp[k] = th[k][3];
+  best.sx = th[1][1];
+  best.sy = th[1][2];
+  for (int k = 0; k < 3; ++k) best.px_[k] = th[k][1], best.py_[k] = th[k][2];
   return best;
 }
 
@@ -831,11 +869,15 @@ MeasureResult Measure(const synth::ImageF& rgb, const ColorSource& src, const Un
   size_t n_top = 0, n_bottom = 0;
   for (int y = roi.y; y < roi.y + roi.height; ++y) {
     const float* row = rgb.data.data() + (static_cast<size_t>(y) * rgb.width + roi.x) * 3;
+    int top = 0, bottom = 0;  // branch-free: the loop vectorises
     for (int x = 0; x < roi.width; ++x) {
       const float r = row[3 * x], g = row[3 * x + 1], b = row[3 * x + 2];
-      n_top += (r >= 0.995f || g >= 0.995f || b >= 0.995f);
-      n_bottom += (r <= 0.005f && g <= 0.005f && b <= 0.005f);
+      const float hi = std::max(r, std::max(g, b));
+      top += hi >= 0.995f;
+      bottom += hi <= 0.005f;
     }
+    n_top += top;
+    n_bottom += bottom;
   }
   const double n_roi = static_cast<double>(roi.width) * roi.height;
   q->set_clipped_share(n_top / n_roi);
@@ -1375,3 +1417,4 @@ MeasureResult Measure(const synth::ImageF& rgb, const ColorSource& src, const Un
 }
 
 }  // namespace shadecast::measure
+
