@@ -126,6 +126,13 @@ color::Xyz LabConverter::PixelToXyz(const float* device_rgb) const {
   return {K.Row(0, t) * color::kIccD50White[0], K.Row(1, t) * color::kIccD50White[1], K.Row(2, t) * color::kIccD50White[2]};
 }
 
+calib::Rgb LabConverter::Normalised(const float* device_rgb) const {
+  const Kernel K = MakeKernel();
+  float t[6];
+  K.Terms(device_rgb, t);
+  return {t[0], t[1], t[2]};
+}
+
 color::Lab LabConverter::ToLab(const calib::Rgb& device) const {
   const float px[3] = {static_cast<float>(device[0]), static_cast<float>(device[1]), static_cast<float>(device[2])};
   return PixelToLab(px);

@@ -178,6 +178,8 @@ class LabConverter {
   color::Lab ToLab(const calib::Rgb& device) const;
   color::Lab PixelToLab(const float* device_rgb) const;  // one pixel, the same tables as Convert
   color::Xyz PixelToXyz(const float* device_rgb) const;  // XYZ D50, Y = 1 for the white
+  // Linear, exposure-normalised RGB from the tables (calib::ProfileTransform::Normalised, quantised).
+  calib::Rgb Normalised(const float* device_rgb) const;
 
  private:
   struct Kernel;
