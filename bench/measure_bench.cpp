@@ -369,7 +369,7 @@ int Timing(int w, int h, int repeats) {
   std::printf("  decode JPEG      %.3f s (reported separately)\n", Median(dec));
   std::printf("  first read       %.3f s (of the decoded pixels, before measuring; reported separately)\n",
               Median(first_read));
-  std::printf("  convert to Lab   %.3f s\n  detect (DoG)     %.3f s\n  cores            %.3f s\n  skin+undertone   %.3f s\n",
+  std::printf("  convert (L* only) %.3f s\n  detect (DoG)     %.3f s\n  cores            %.3f s\n  skin+undertone   %.3f s\n",
               Median(conv), Median(det), Median(cor), Median(skn));
   std::printf("  measure total    %.3f s (without decode; %.3f s with the first read)\n", Median(tot),
               Median(tot) + Median(first_read));
