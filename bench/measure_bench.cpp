@@ -130,6 +130,8 @@ int Accuracy(int seeds, bool truth_reference, const std::string& chart_model, co
         mo.chart_model = shadecast::calib::ModelFromString(chart_model);
         mo.skin_model = shadecast::calib::ModelFromString(skin_model);
         if (const char* share = std::getenv("SHADECAST_BENCH_SKIN_SHARE")) mo.skin_training_share = std::atof(share);
+        // SHADECAST_BENCH_BLUR=S: the photo's blur given (a diagnostic: the rendered blur is 1.5 px).
+        if (const char* b = std::getenv("SHADECAST_BENCH_BLUR")) mo.blur_px = std::atof(b);
         const auto rf = ms::Measure(s.decoded, src, thr, mo);
         mo.target = ms::Target::kDots;
         const auto rd = ms::Measure(s.decoded, src, thr, mo);

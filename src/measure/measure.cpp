@@ -1331,7 +1331,7 @@ MeasureResult Measure(const synth::ImageF& rgb, const ColorSource& src, const Un
     cv::circle(excl, cv::Point(static_cast<int>(std::lround(c.x)), static_cast<int>(std::lround(c.y))),
                static_cast<int>(std::ceil(2.0 * std::sqrt(2.0) * ss.levels[c.level].sigma + 1)), cv::Scalar(255),
                cv::FILLED);
-  const int st = std::max(1, static_cast<int>(std::floor(std::sqrt(n_roi / o.max_skin_samples))));
+  const int st = std::max(1, static_cast<int>(std::ceil(std::sqrt(n_roi / o.max_skin_samples))));
   const float struct_thr = static_cast<float>(0.15 * o.min_contrast_l);
   struct Sample {
     int u, v;

@@ -69,7 +69,9 @@ struct MeasureOptions {
   double uneven_light_flag_l = 8.0; // range of the skin L* over a 3x3 grid that raises `uneven_light`
   double blur_flag_px = 2.5;        // estimated blur above this raises `blur`
   double skin_trim_mad = 3.0;       // skin pixels further than this many robust sigmas in L* are dropped
-  int max_skin_samples = 250'000;   // skin pixels sampled on a regular grid
+  // Skin pixels sampled on a regular grid, at most. The mean of 100,000 pixels leaves a noise of
+  // ~0.01 L*; more only cost time (12 MP: 0.11 s at ~330,000).
+  int max_skin_samples = 100'000;
   // Chart in frame (colour from the chart or drift check against a profile).
   calib::Model chart_model = calib::Model::kRootPoly2;
   // The skin's colour, with the chart in the frame and a training set given, comes from a second
