@@ -1142,9 +1142,10 @@ MeasureResult Measure(const synth::ImageF& rgb, const ColorSource& src, const Un
     if (s_fit < 0) {
       // The blur shared by all blobs: golden-section search for the blur that makes the recovered
       // cores agree (least spread of core G / skin G).
-      // Every blob up to 600 (the bench's photos: ~300), else every (n / 300)th: at least 300. The
-      // estimate needs them: on the tuning seeds 150 blobs instead of ~300 read 1.62 -> 1.77 dE00.
-      const size_t stride = std::max<size_t>(1, stats.size() / 300);
+      // About 300 blobs: every blob up to 450 (the bench's photos: ~300), else every (n / 300)th,
+      // rounded. The estimate needs them: on the tuning seeds 150 blobs instead of ~300 read 1.62 ->
+      // 1.77 dE00.
+      const size_t stride = std::max<size_t>(1, static_cast<size_t>(std::lround(stats.size() / 300.0)));
       auto cost = [&](double s) {
         const auto t = tables_for(s);
         // Consistency: all follicles share the hair colour, so the recovered core Y should not depend
