@@ -785,9 +785,10 @@ void RefitEncoded(const std::vector<FitPixel>& px, const std::vector<calib::Rgb>
   for (int c = 0; c < 3; ++c) f->skin[c] = a[c], f->amp[c] = a[3 + c];
 }
 
-std::vector<FitPixel> WindowPixels(const synth::ImageF& rgb, const Roi& roi, const Planes& p, double x, double y,
-                                   double w) {
-  std::vector<FitPixel> out;
+// The pixels within `w` of (x, y), linearised, into `out` (cleared; its capacity is reused).
+void WindowPixels(const synth::ImageF& rgb, const Roi& roi, const Planes& p, double x, double y, double w,
+                  std::vector<FitPixel>* out) {
+  out->clear();
   const int x0 = std::max(0, static_cast<int>(std::floor(x - w))), x1 = std::min(p.w - 1, static_cast<int>(std::ceil(x + w)));
   const int y0 = std::max(0, static_cast<int>(std::floor(y - w))), y1 = std::min(p.h - 1, static_cast<int>(std::ceil(y + w)));
   for (int v = y0; v <= y1; ++v)
@@ -797,9 +798,8 @@ std::vector<FitPixel> WindowPixels(const synth::ImageF& rgb, const Roi& roi, con
       const float* q = rgb.data.data() + (static_cast<size_t>(roi.y + v) * rgb.width + roi.x + u) * 3;
       const calib::Rgb n = p.conv->Normalised(q);
       const double t = d / 0.1;
-      out.push_back({u - x, v - y, d, {n[0], n[1], n[2]}, static_cast<size_t>(t), t - std::floor(t)});
+      out->push_back({u - x, v - y, d, {n[0], n[1], n[2]}, static_cast<size_t>(t), t - std::floor(t)});
     }
-  return out;
 }
 
 // Fit with one pass of outlier trimming (hair shafts and neighbours in the window): pixels whose Y
@@ -1124,13 +1124,14 @@ MeasureResult Measure(const synth::ImageF& rgb, const ColorSource& src, const Un
   if (model_fit) {
     const double s0 = std::clamp(blur, 0.5, 2.5);
     const calib::ProfileTransform pt(*profile);
-    std::vector<std::vector<FitPixel>> win(stats.size());
+    // Windows are built where they are used (only the search's subset is kept): at 12 MP all of
+    // them at once were ~30 MB of fresh memory.
+    auto window_radius = [&](size_t i) { return 1.5 * stats[i].r_half + 2 + 2.5 * s0; };
+    auto window = [&](size_t i, std::vector<FitPixel>* out) {
+      WindowPixels(rgb, roi, P, stats[i].x, stats[i].y, window_radius(i), out);
+    };
     double wmax = 0;
-    for (size_t i = 0; i < stats.size(); ++i) {
-      const double w = 1.5 * stats[i].r_half + 2 + 2.5 * s0;
-      wmax = std::max(wmax, w);
-      win[i] = WindowPixels(rgb, roi, P, stats[i].x, stats[i].y, w);
-    }
+    for (size_t i = 0; i < stats.size(); ++i) wmax = std::max(wmax, window_radius(i));
     std::vector<double> radii;
     for (double r = 0.4; r <= 0.5 * dmax * ppm * 1.2 + 1; r *= 1.05) radii.push_back(r);
     auto tables_for = [&](double s) {
@@ -1146,13 +1147,18 @@ MeasureResult Measure(const synth::ImageF& rgb, const ColorSource& src, const Un
       // rounded. The estimate needs them: on the tuning seeds 150 blobs instead of ~300 read 1.62 ->
       // 1.77 dE00.
       const size_t stride = std::max<size_t>(1, static_cast<size_t>(std::lround(stats.size() / 300.0)));
+      std::vector<std::vector<FitPixel>> win;
+      for (size_t i = 0; i < stats.size(); i += stride) {
+        win.emplace_back();
+        window(i, &win.back());
+      }
       auto cost = [&](double s) {
         const auto t = tables_for(s);
         // Consistency: all follicles share the hair colour, so the recovered core Y should not depend
         // on the blob's size; the spread (MAD) of the recovered core Y over the subset.
         std::vector<double> ys;
-        for (size_t i = 0; i < stats.size(); i += stride) {
-          const DiscFit f = FitDisc(win[i], {}, t, radii);
+        for (const auto& w : win) {
+          const DiscFit f = FitDisc(w, {}, t, radii);
           if (!f.ok || f.amp[1] >= 0) continue;
           const double k = std::min(1.0, f.f0 / kMinCentreFraction);
           ys.push_back((f.skin[1] + k * f.amp[1]) / f.skin[1]);
@@ -1168,21 +1174,26 @@ MeasureResult Measure(const synth::ImageF& rgb, const ColorSource& src, const Un
     const auto t = tables_for(s_fit);
     const Encoder enc(pt);
     const bool encoded_fit = !src.linear_input;
-    for (size_t i = 0; i < stats.size(); ++i) fits.push_back(FitDiscRobust(win[i], t, radii));
+    std::vector<FitPixel> buf;
+    for (size_t i = 0; i < stats.size(); ++i) {
+      window(i, &buf);
+      fits.push_back(FitDiscRobust(buf, t, radii));
+    }
     // The shade comes from the well-resolved blobs (below); only they get the JPEG-aware refit.
     in_shade = ShadeSet(fits);
     for (size_t i = 0; i < stats.size(); ++i) {
       DiscFit& f = fits[i];
       if (!f.ok) continue;
       if (encoded_fit && in_shade[i]) {
+        window(i, &buf);
         std::vector<calib::Rgb> dev;
-        dev.reserve(win[i].size());
-        for (const auto& q : win[i]) {
+        dev.reserve(buf.size());
+        for (const auto& q : buf) {
           const int u = static_cast<int>(std::lround(stats[i].x + q.dx)), v = static_cast<int>(std::lround(stats[i].y + q.dy));
           const float* c = rgb.data.data() + (static_cast<size_t>(roi.y + v) * rgb.width + roi.x + u) * 3;
           dev.push_back({c[0], c[1], c[2]});
         }
-        RefitEncoded(win[i], dev, t[f.ti], enc, &f);
+        RefitEncoded(buf, dev, t[f.ti], enc, &f);
       }
       // Core and skin in XYZ through the profile.
       const double k = std::min(1.0, f.f0 / kMinCentreFraction);
@@ -1213,7 +1224,7 @@ MeasureResult Measure(const synth::ImageF& rgb, const ColorSource& src, const Un
         wmax = std::max(wmax, w);
         rmax = std::max(rmax, stats[i].r_half);
         // Window pixels are relative to the ROI (stats are).
-        win[i] = WindowPixels(rgb, roi, P, stats[i].x, stats[i].y, w);
+        WindowPixels(rgb, roi, P, stats[i].x, stats[i].y, w, &win[i]);
       }
       std::vector<double> radii;
       for (double r = 2.0; r <= 1.6 * rmax + 2; r *= 1.04) radii.push_back(r);
@@ -1324,15 +1335,23 @@ MeasureResult Measure(const synth::ImageF& rgb, const ColorSource& src, const Un
 
   // ---- skin ---------------------------------------------------------------------------------------
   t0 = Clock::now();
-  cv::Mat excl(P.h, P.w, CV_8U, cv::Scalar(0));
-  for (const auto& b : res.blobs)
-    cv::circle(excl, cv::Point(static_cast<int>(std::lround(b.x - roi.x)), static_cast<int>(std::lround(b.y - roi.y))),
-               static_cast<int>(std::ceil(2.5 * b.radius_px + 2)), cv::Scalar(255), cv::FILLED);
-  for (const auto& c : cands)  // every dark structure the detector saw (hair shafts, faint blobs)
-    cv::circle(excl, cv::Point(static_cast<int>(std::lround(c.x)), static_cast<int>(std::lround(c.y))),
-               static_cast<int>(std::ceil(2.0 * std::sqrt(2.0) * ss.levels[c.level].sigma + 1)), cv::Scalar(255),
-               cv::FILLED);
+  // Pixels near blobs and near every dark structure the detector saw (hair shafts, faint blobs) are
+  // not skin; the mask is kept on the sample grid only (every st-th pixel).
   const int st = std::max(1, static_cast<int>(std::ceil(std::sqrt(n_roi / o.max_skin_samples))));
+  const int gw = (P.w + st - 1) / st, gh = (P.h + st - 1) / st;
+  std::vector<uint8_t> excl(static_cast<size_t>(gw) * gh, 0);
+  auto exclude = [&](double x, double y, int r) {
+    const int cx = static_cast<int>(std::lround(x)), cy = static_cast<int>(std::lround(y));
+    const double r2 = (r + 0.5) * (r + 0.5);
+    for (int gv = std::max(0, (cy - r + st - 1) / st); gv <= std::min(gh - 1, (cy + r) / st); ++gv)
+      for (int gu = std::max(0, (cx - r + st - 1) / st); gu <= std::min(gw - 1, (cx + r) / st); ++gu) {
+        const double dx = gu * st - cx, dy = gv * st - cy;
+        if (dx * dx + dy * dy <= r2) excl[static_cast<size_t>(gv) * gw + gu] = 1;
+      }
+  };
+  for (const auto& b : res.blobs) exclude(b.x - roi.x, b.y - roi.y, static_cast<int>(std::ceil(2.5 * b.radius_px + 2)));
+  for (const auto& c : cands)
+    exclude(c.x, c.y, static_cast<int>(std::ceil(2.0 * std::sqrt(2.0) * ss.levels[c.level].sigma + 1)));
   const float struct_thr = static_cast<float>(0.15 * o.min_contrast_l);
   struct Sample {
     int u, v;
@@ -1341,7 +1360,7 @@ MeasureResult Measure(const synth::ImageF& rgb, const ColorSource& src, const Un
   std::vector<Sample> samples;
   for (int v = 0; v < P.h; v += st)
     for (int u = 0; u < P.w; u += st) {
-      if (excl.at<uint8_t>(v, u) || card.Contains(u, v) || device_clipped(u, v)) continue;
+      if (excl[static_cast<size_t>(v / st) * gw + u / st] || card.Contains(u, v) || device_clipped(u, v)) continue;
       bool dark = false;
       for (const auto& lv : ss.levels) {
         if (lv.sigma < 0.9) continue;
