@@ -321,7 +321,7 @@ int Timing(int w, int h, int repeats) {
   ms::ColorSource ps;
   ps.profile = &profile;
   mo.px_per_mm = 30;
-  std::vector<double> dec, tot, conv, det, cor, skn, lcms, first_read;
+  std::vector<double> dec, tot, conv, det, cor, skn, lcms, first_read, cand, search;
   for (int i = 0; i < repeats; ++i) {
     auto t0 = Clock::now();
     img = st::DecodeImage(jpg, "12mp.jpg");
@@ -338,6 +338,8 @@ int Timing(int w, int h, int repeats) {
     conv.push_back(res.times.convert_s);
     det.push_back(res.times.detect_s);
     cor.push_back(res.times.cores_s);
+    cand.push_back(res.times.candidates_s);
+    search.push_back(res.times.blur_search_s);
     skn.push_back(res.times.skin_s);
     if (i == 0) std::printf("profile run: %s\n", res.BriefReport().c_str());
   }
@@ -373,6 +375,8 @@ int Timing(int w, int h, int repeats) {
               Median(first_read));
   std::printf("  convert (L* only) %.3f s\n  detect (DoG)     %.3f s\n  cores            %.3f s\n  skin+undertone   %.3f s\n",
               Median(conv), Median(det), Median(cor), Median(skn));
+  std::printf("    of cores: candidates %.3f s, blur search %.3f s, fits and refits %.3f s\n", Median(cand),
+              Median(search), Median(cor) - Median(cand) - Median(search));
   std::printf("  measure total    %.3f s (without decode; %.3f s with the first read)\n", Median(tot),
               Median(tot) + Median(first_read));
   std::printf("pixel conversion alone: ours %.3f s, LittleCMS float transform (ICC v4 CLUT) %.3f s, ratio lcms/ours %.2f\n",

@@ -93,14 +93,16 @@ pb::Lab ToPb(const color::Lab& l) {
   return p;
 }
 
-double Median(std::vector<double> v) {
-  if (v.empty()) return 0;
-  const size_t k = v.size() / 2;
-  std::nth_element(v.begin(), v.begin() + k, v.end());
-  double m = v[k];
-  if (v.size() % 2 == 0) m = 0.5 * (m + *std::max_element(v.begin(), v.begin() + k));
+// The median; reorders *v.
+double MedianInPlace(std::vector<double>* v) {
+  if (v->empty()) return 0;
+  const size_t k = v->size() / 2;
+  std::nth_element(v->begin(), v->begin() + k, v->end());
+  double m = (*v)[k];
+  if (v->size() % 2 == 0) m = 0.5 * (m + *std::max_element(v->begin(), v->begin() + k));
   return m;
 }
+double Median(std::vector<double> v) { return MedianInPlace(&v); }
 
 color::Xyz LabToXyzD50(const color::Lab& l) { return color::LabToXyz(l, color::kIccD50White); }
 color::Lab XyzToLabD50(const color::Xyz& x) { return color::XyzToLab(x, color::kIccD50White); }
@@ -340,8 +342,11 @@ CoreStats MeasureCore(const Planes& p, double x, double y, double r, double min_
   auto lat = [&](int u, int v) { return p.l[static_cast<size_t>(v) * p.w + u]; };
   // Ring: [1.6 r + 1, 2.5 r + 2].
   const double rin = 1.6 * r + 1, rout = 2.5 * r + 2;
-  std::vector<double> rl;
-  std::vector<std::array<int, 2>> ring_px;
+  // Scratch reused across blobs (one measurement runs on one thread).
+  thread_local std::vector<double> rl;
+  thread_local std::vector<std::array<int, 2>> ring_px;
+  rl.clear();
+  ring_px.clear();
   for (int v = y0; v <= y1; ++v)
     for (int u = x0; u <= x1; ++u) {
       const double d2 = (u - x) * (u - x) + (v - y) * (v - y);
@@ -350,7 +355,7 @@ CoreStats MeasureCore(const Planes& p, double x, double y, double r, double min_
       ring_px.push_back({u, v});
     }
   if (rl.size() < 8) return s;
-  s.ring_l = Median(rl);
+  s.ring_l = MedianInPlace(&rl);
   const double bg_y = YOfL(s.ring_l);
   // Refine the centre: contrast-weighted centroid within r + 1.
   double sw = 0, sx = 0, sy = 0;
@@ -400,13 +405,15 @@ CoreStats MeasureCore(const Planes& p, double x, double y, double r, double min_
   s.ok = true;
   if (s.ring_l - s.centre_l < min_contrast_l) return s;
   // Colour of the ring (local skin) and of the centre.
-  std::vector<double> ra, rb;
+  thread_local std::vector<double> ra, rb;
+  ra.clear();
+  rb.clear();
   for (const auto& q : ring_px) {
     const color::Lab c = p.At(q[0], q[1]);
     ra.push_back(c[1]);
     rb.push_back(c[2]);
   }
-  s.bg = LabToXyzD50({s.ring_l, Median(ra), Median(rb)});
+  s.bg = LabToXyzD50({s.ring_l, MedianInPlace(&ra), MedianInPlace(&rb)});
   color::Xyz acc{0, 0, 0};
   for (int v = y0; v <= y1; ++v)
     for (int u = x0; u <= x1; ++u)
@@ -1107,6 +1114,7 @@ MeasureResult Measure(const synth::ImageF& rgb, const ColorSource& src, const Un
     res.blobs.push_back(b);
   }
 
+  res.times.candidates_s = Since(t0);
   // Blur: the blob's second moment is that of the disc (R^2 / 4 per axis, R ~ the half-contrast
   // radius) plus the blur's sigma^2; the median over blobs.
   double blur = o.blur_px;
@@ -1167,7 +1175,9 @@ MeasureResult Measure(const synth::ImageF& rgb, const ColorSource& src, const Un
         for (double& y : ys) y = std::abs(y - med);
         return Median(ys);
       };
+      const auto t_search = Clock::now();
       s_fit = GoldenSectionMin(cost, 0.3, 3.0, 10);
+      res.times.blur_search_s = Since(t_search);
     }
     blur = s_fit;
     m.mutable_follicle()->set_blur_sigma_px(blur);

@@ -150,6 +150,8 @@ struct Blob {
 
 struct StepTimes {
   double chart_s = 0, convert_s = 0, detect_s = 0, cores_s = 0, skin_s = 0, total_s = 0;
+  // Parts of cores_s: candidates' rings, centres and tests; the follicles' blur search.
+  double candidates_s = 0, blur_search_s = 0;
 };
 
 struct MeasureResult {
