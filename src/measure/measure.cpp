@@ -1176,6 +1176,7 @@ MeasureResult Measure(const synth::ImageF& rgb, const ColorSource& src, const Un
         return Median(ys);
       };
       const auto t_search = Clock::now();
+      // 10 iterations: 0.02 px. With 8 (0.06 px) the bench seeds read 1.81 -> 2.26 dE00.
       s_fit = GoldenSectionMin(cost, 0.3, 3.0, 10);
       res.times.blur_search_s = Since(t_search);
     }
@@ -1184,11 +1185,20 @@ MeasureResult Measure(const synth::ImageF& rgb, const ColorSource& src, const Un
     const auto t = tables_for(s_fit);
     const Encoder enc(pt);
     const bool encoded_fit = !src.linear_input;
+    // Every blob is fitted once (its centre fraction ranks it); those that make the shade are fitted
+    // again with outliers trimmed (FitDiscRobust). Trimming them all cost 2x the fits at 12 MP for no
+    // gain: tuning seeds 1.62 -> 1.56, bench seeds 1.80 -> 1.81 dE00.
     std::vector<FitPixel> buf;
     for (size_t i = 0; i < stats.size(); ++i) {
       window(i, &buf);
-      fits.push_back(FitDiscRobust(buf, t, radii));
+      fits.push_back(FitDisc(buf, {}, t, radii));
     }
+    const std::vector<uint8_t> first = ShadeSet(fits);
+    for (size_t i = 0; i < stats.size(); ++i)
+      if (first[i]) {
+        window(i, &buf);
+        fits[i] = FitDiscRobust(buf, t, radii);
+      }
     // The shade comes from the well-resolved blobs (below); only they get the JPEG-aware refit.
     in_shade = ShadeSet(fits);
     for (size_t i = 0; i < stats.size(); ++i) {
