@@ -136,6 +136,42 @@ TEST_CASE("table conversion agrees with ProfileTransform within 0.01", "[measure
   CHECK(worst < 0.01);
 }
 
+TEST_CASE("the L*-only plane and the per-pixel conversions agree with the full conversion", "[measure]") {
+  // Reference: LabConverter::Convert itself (the same tables). ConvertL and PixelToLab run the same
+  // arithmetic: equal to 1e-4; PixelToXyz skips the cube-root table: within 0.01 L*a*b* units after
+  // XyzToLab; Normalised reads the float linearisation tables: within 1e-6 of
+  // calib::ProfileTransform::Normalised.
+  const CameraProfile p = SrgbProfile();
+  const shadecast::calib::ProfileTransform t(p);
+  const ms::LabConverter conv(p, 255);
+  ss::ImageF img(37, 23, 3);
+  for (size_t i = 0; i < img.data.size(); ++i) img.data[i] = static_cast<float>((i * 97 % 256) / 255.0);
+  const int x0 = 3, y0 = 2, w = 30, h = 19;
+  std::vector<float> l(w * h), a(w * h), b(w * h), lo(w * h);
+  conv.Convert(img, x0, y0, w, h, l.data(), a.data(), b.data());
+  conv.ConvertL(img, x0, y0, w, h, lo.data());
+  double worst_l = 0, worst_px = 0, worst_xyz = 0, worst_n = 0;
+  for (int y = 0; y < h; ++y)
+    for (int x = 0; x < w; ++x) {
+      const size_t i = static_cast<size_t>(y) * w + x;
+      const float* px = img.data.data() + (static_cast<size_t>(y0 + y) * img.width + x0 + x) * 3;
+      worst_l = std::max(worst_l, double(std::abs(lo[i] - l[i])));
+      const sc::Lab q = conv.PixelToLab(px);
+      const sc::Lab ref{l[i], a[i], b[i]};
+      const sc::Lab viaxyz = sc::XyzToLab(conv.PixelToXyz(px), sc::kIccD50White);
+      const shadecast::calib::Rgb n = conv.Normalised(px), e = t.Normalised({px[0], px[1], px[2]});
+      for (int k = 0; k < 3; ++k) {
+        worst_px = std::max(worst_px, std::abs(q[k] - ref[k]));
+        worst_xyz = std::max(worst_xyz, std::abs(viaxyz[k] - ref[k]));
+        worst_n = std::max(worst_n, std::abs(n[k] - e[k]));
+      }
+    }
+  CHECK(worst_l < 1e-4);
+  CHECK(worst_px < 1e-4);
+  CHECK(worst_xyz < 0.01);
+  CHECK(worst_n < 1e-6);
+}
+
 TEST_CASE("hair shafts rendered as elongated strokes are not counted as follicles", "[measure]") {
   const CameraProfile p = SrgbProfile();
   // Only hairs: 25 strokes 3-10 mm long, 0.06-0.10 mm wide (synth scalp). Tolerance: a stroke's two
