@@ -204,61 +204,39 @@ struct DogLevel {
 
 struct ScaleSpace {
   std::vector<cv::Mat> pyramid;  // L* at 1, 1/2, 1/4 ...
-  std::vector<DogLevel> levels;
+  std::vector<DogLevel> levels;  // octave 0 levels have no plane (computed in strips)
   std::vector<std::shared_ptr<float>> memory;  // the planes' (HugePlane)
+  // Octave-0 levels' responses at the skin sample grid (every st-th pixel, gw per row), by level.
+  int st = 1, gw = 0;
+  std::vector<std::vector<float>> probe;
+  // The response of level j at full-resolution pixel (u, v) on the sample grid.
+  float ResponseAt(int j, int u, int v) const {
+    const DogLevel& lv = levels[j];
+    if (lv.octave == 0) return probe[j][static_cast<size_t>(v / st) * gw + u / st];
+    const double f = 1 << lv.octave;
+    const int cu = std::min(lv.d.cols - 1, static_cast<int>((u + 0.5) / f)), cv_ = std::min(lv.d.rows - 1, static_cast<int>((v + 0.5) / f));
+    return lv.d.at<float>(cv_, cu);
+  }
 };
 
-ScaleSpace BuildScaleSpace(const cv::Mat& l, double sigma_first, int n_levels) {
-  ScaleSpace s;
-  s.pyramid.push_back(l);
-  auto blurred = [&](int octave, int j) {
-    while (static_cast<int>(s.pyramid.size()) <= octave) {
-      const cv::Mat& last = s.pyramid.back();
-      // The size cv::resize picks for a factor of 0.5.
-      cv::Mat half = HugeMat(cvRound(last.rows * 0.5), cvRound(last.cols * 0.5), &s.memory);
-      cv::resize(last, half, half.size(), 0, 0, cv::INTER_AREA);
-      s.pyramid.push_back(half);
-    }
-    const double sig_full = sigma_first * std::pow(2.0, j);
-    // Downsampling by 2^o with area averaging already blurs by ~0.5 px at the new resolution.
-    const double sig = std::sqrt(std::max(0.09, std::pow(sig_full / (1 << octave), 2) - (octave > 0 ? 0.25 : 0.0)));
-    cv::Mat out = HugeMat(s.pyramid[octave].rows, s.pyramid[octave].cols, &s.memory);
-    cv::GaussianBlur(s.pyramid[octave], out, cv::Size(), sig, sig, cv::BORDER_REFLECT);
-    return out;
-  };
-  // Level j is (G(j + 1) - G(j)) / 3, written over G(j); G(j + 1) is kept for the next level when it
-  // lies on the same octave (one full-resolution buffer per level, no more: at 12 MP each is 48 MB).
-  cv::Mat next;
-  int next_octave = -1;
-  for (int j = 0; j < n_levels; ++j) {
-    DogLevel lv;
-    lv.sigma = sigma_first * std::pow(2.0, j);
-    lv.octave = std::max(0, std::min(4, static_cast<int>(std::floor(std::log2(lv.sigma / 0.9)))));
-    cv::Mat g1 = next_octave == lv.octave ? next : blurred(lv.octave, j);
-    cv::Mat g2 = blurred(lv.octave, j + 1);
-    const int n = g1.rows * g1.cols;
-    float* d = g1.ptr<float>();
-    const float* q = g2.ptr<float>();
-    for (int i = 0; i < n; ++i) d[i] = (q[i] - d[i]) * (1.0f / 3.0f);
-    lv.d = g1;
-    next = g2;
-    next_octave = lv.octave;
-    s.levels.push_back(std::move(lv));
-  }
-  return s;
-}
-
-// Value of level `lv` at full-resolution point (x, y): the maximum over its 3x3 neighbourhood.
-float MaxNear(const DogLevel& lv, double x, double y) {
-  const double f = 1 << lv.octave;
-  const int cx = static_cast<int>(std::lround((x + 0.5) / f - 0.5)), cy = static_cast<int>(std::lround((y + 0.5) / f - 0.5));
+// Maximum over the 3x3 neighbourhood of (cx, cy) in `d`, whose first row is image row `row0`;
+// coordinates clamped to the level's full extent (cols x rows).
+float Max3x3(const cv::Mat& d, int row0, int rows, int cx, int cy) {
   float m = -1e30f;
   for (int dy = -1; dy <= 1; ++dy)
     for (int dx = -1; dx <= 1; ++dx) {
-      const int u = std::clamp(cx + dx, 0, lv.d.cols - 1), v = std::clamp(cy + dy, 0, lv.d.rows - 1);
-      m = std::max(m, lv.d.at<float>(v, u));
+      const int u = std::clamp(cx + dx, 0, d.cols - 1), v = std::clamp(cy + dy, 0, rows - 1);
+      m = std::max(m, d.at<float>(v - row0, u));
     }
   return m;
+}
+
+// Value of level `lv` (with a plane) at full-resolution point (x, y): the maximum over its 3x3
+// neighbourhood.
+float MaxNear(const DogLevel& lv, double x, double y) {
+  const double f = 1 << lv.octave;
+  const int cx = static_cast<int>(std::lround((x + 0.5) / f - 0.5)), cy = static_cast<int>(std::lround((y + 0.5) / f - 0.5));
+  return Max3x3(lv.d, 0, lv.d.rows, cx, cy);
 }
 
 struct Candidate {
@@ -266,34 +244,157 @@ struct Candidate {
   int level;
 };
 
-std::vector<Candidate> FindMaxima(const ScaleSpace& s, float threshold) {
-  std::vector<Candidate> out;
-  const int n = static_cast<int>(s.levels.size());
-  for (int j = 1; j + 1 < n; ++j) {
+// Local maxima of one DoG level above `threshold` over rows [y0, y1) of `d` (whose first row is
+// image row `row0`, `rows` rows in the level); the sub-pixel peak in full-resolution pixels.
+// `keep(fx, fy, v)` applies the scale test.
+template <typename Keep>
+void LevelMaxima(const cv::Mat& d, int row0, int rows, int octave, int j, int y0, int y1, float threshold, Keep keep,
+                 std::vector<Candidate>* out) {
+  const double f = 1 << octave;
+  for (int y = std::max(1, y0); y < std::min(rows - 1, y1); ++y) {
+    const float* r0 = d.ptr<float>(y - 1 - row0);
+    const float* r1 = d.ptr<float>(y - row0);
+    const float* r2 = d.ptr<float>(y + 1 - row0);
+    for (int x = 1; x + 1 < d.cols; ++x) {
+      const float v = r1[x];
+      if (v < threshold) continue;
+      if (!(v > r1[x - 1] && v >= r1[x + 1] && v > r0[x - 1] && v > r0[x] && v > r0[x + 1] && v >= r2[x - 1] &&
+            v >= r2[x] && v >= r2[x + 1]))
+        continue;
+      // Sub-pixel peak by a parabola in x and y.
+      const double dx = 0.5 * (r1[x - 1] - r1[x + 1]) / std::max(1e-6f, r1[x - 1] - 2 * v + r1[x + 1]);
+      const double dy = 0.5 * (r0[x] - r2[x]) / std::max(1e-6f, r0[x] - 2 * v + r2[x]);
+      const double fx = (x + std::clamp(dx, -0.5, 0.5) + 0.5) * f - 0.5;
+      const double fy = (y + std::clamp(dy, -0.5, 0.5) + 0.5) * f - 0.5;
+      if (keep(fx, fy, v)) out->push_back({fx, fy, v, j});
+    }
+  }
+}
+
+// Scale space and its maxima. Levels on coarser octaves get planes (small); the full-resolution
+// octave is computed in strips of rows, so that no full-size plane is ever allocated (at 12 MP each
+// was 48 MB of fresh memory, and faulting it in cost more than the filters): per strip the blurred
+// rows (with a halo wider than the largest kernel, so the values are the whole image's), their
+// DoG, the maxima on the strip's rows, the scale tests against the neighbouring levels, and the
+// responses on the skin sample grid. Candidates come level by level, row by row.
+ScaleSpace DetectBlobs(const cv::Mat& l, double sigma_first, int n_levels, float threshold, int st,
+                       std::vector<Candidate>* cands) {
+  ScaleSpace s;
+  s.pyramid.push_back(l);
+  s.st = st;
+  s.gw = (l.cols + st - 1) / st;
+  const int gh = (l.rows + st - 1) / st;
+  auto sigma_of = [&](int j) { return sigma_first * std::pow(2.0, j); };
+  auto blur_sigma = [&](int octave, int j) {
+    // Downsampling by 2^o with area averaging already blurs by ~0.5 px at the new resolution.
+    return std::sqrt(std::max(0.09, std::pow(sigma_of(j) / (1 << octave), 2) - (octave > 0 ? 0.25 : 0.0)));
+  };
+  for (int j = 0; j < n_levels; ++j) {
+    DogLevel lv;
+    lv.sigma = sigma_of(j);
+    lv.octave = std::max(0, std::min(4, static_cast<int>(std::floor(std::log2(lv.sigma / 0.9)))));
+    s.levels.push_back(lv);
+  }
+  s.probe.resize(n_levels);
+  // Coarser octaves: planes. Level j is (G(j + 1) - G(j)) / 3, written over G(j); G(j + 1) is kept
+  // for the next level on the same octave.
+  cv::Mat next;
+  int next_octave = -1;
+  for (int j = 0; j < n_levels; ++j) {
+    DogLevel& lv = s.levels[j];
+    if (lv.octave == 0) continue;
+    while (static_cast<int>(s.pyramid.size()) <= lv.octave) {
+      const cv::Mat& last = s.pyramid.back();
+      // The size cv::resize picks for a factor of 0.5.
+      cv::Mat half = HugeMat(cvRound(last.rows * 0.5), cvRound(last.cols * 0.5), &s.memory);
+      cv::resize(last, half, half.size(), 0, 0, cv::INTER_AREA);
+      s.pyramid.push_back(half);
+    }
+    const cv::Mat& src = s.pyramid[lv.octave];
+    auto blurred = [&](int k) {
+      cv::Mat out = HugeMat(src.rows, src.cols, &s.memory);
+      const double sig = blur_sigma(lv.octave, k);
+      cv::GaussianBlur(src, out, cv::Size(), sig, sig, cv::BORDER_REFLECT);
+      return out;
+    };
+    cv::Mat g1 = next_octave == lv.octave ? next : blurred(j);
+    cv::Mat g2 = blurred(j + 1);
+    const int n = g1.rows * g1.cols;
+    float* d = g1.ptr<float>();
+    const float* q = g2.ptr<float>();
+    for (int i = 0; i < n; ++i) d[i] = (q[i] - d[i]) * (1.0f / 3.0f);
+    lv.d = g1;
+    next = g2;
+    next_octave = lv.octave;
+  }
+  // Octave 0 in strips.
+  int n0 = 0;  // levels 0 .. n0 - 1 are on octave 0
+  while (n0 < n_levels && s.levels[n0].octave == 0) ++n0;
+  std::vector<std::vector<Candidate>> per_level(n_levels);
+  // Maxima of coarser levels whose finer neighbour is on octave 0: the test against it waits for
+  // the strip holding it.
+  std::vector<uint8_t> pending_ok;
+  std::vector<Candidate> pending;
+  for (int j = std::max(1, n0); j + 1 < n_levels; ++j) {
     const DogLevel& lv = s.levels[j];
-    const cv::Mat& d = lv.d;
-    const double f = 1 << lv.octave;
-    for (int y = 1; y + 1 < d.rows; ++y) {
-      const float* r0 = d.ptr<float>(y - 1);
-      const float* r1 = d.ptr<float>(y);
-      const float* r2 = d.ptr<float>(y + 1);
-      for (int x = 1; x + 1 < d.cols; ++x) {
-        const float v = r1[x];
-        if (v < threshold) continue;
-        if (!(v > r1[x - 1] && v >= r1[x + 1] && v > r0[x - 1] && v > r0[x] && v > r0[x + 1] && v >= r2[x - 1] &&
-              v >= r2[x] && v >= r2[x + 1]))
-          continue;
-        // Sub-pixel peak by a parabola in x and y.
-        const double dx = 0.5 * (r1[x - 1] - r1[x + 1]) / std::max(1e-6f, r1[x - 1] - 2 * v + r1[x + 1]);
-        const double dy = 0.5 * (r0[x] - r2[x]) / std::max(1e-6f, r0[x] - 2 * v + r2[x]);
-        const double fx = (x + std::clamp(dx, -0.5, 0.5) + 0.5) * f - 0.5;
-        const double fy = (y + std::clamp(dy, -0.5, 0.5) + 0.5) * f - 0.5;
-        if (v < MaxNear(s.levels[j - 1], fx, fy) || v < MaxNear(s.levels[j + 1], fx, fy)) continue;
-        out.push_back({fx, fy, v, j});
+    LevelMaxima(lv.d, 0, lv.d.rows, lv.octave, j, 0, lv.d.rows, threshold,
+                [&](double fx, double fy, float v) {
+                  if (j > n0 && v < MaxNear(s.levels[j - 1], fx, fy)) return false;
+                  return !(v < MaxNear(s.levels[j + 1], fx, fy));
+                },
+                j == n0 ? &pending : &per_level[j]);
+  }
+  pending_ok.assign(pending.size(), 0);
+  if (n0 > 0) {
+    for (int j = 0; j < n0; ++j)
+      if (s.levels[j].sigma >= 0.9) s.probe[j].assign(static_cast<size_t>(s.gw) * gh, 0.0f);
+    // Halo: the largest kernel's radius (OpenCV: 4 sigma) and a row for the 3x3 tests.
+    const int halo = static_cast<int>(std::ceil(4 * blur_sigma(0, n0))) + 4;
+    constexpr int kStrip = 128;
+    std::vector<cv::Mat> g(n0 + 1);
+    for (int y0 = 0; y0 < l.rows; y0 += kStrip) {
+      const int y1 = std::min(l.rows, y0 + kStrip);
+      const int a = std::max(0, y0 - halo), b = std::min(l.rows, y1 + halo);
+      // Blur the halo'd rows as a separate image: rows near its cut edges are wrong and never read
+      // (the halo covers the kernel), rows at the photo's edges are reflected as for the whole image.
+      const cv::Mat rows = l.rowRange(a, b).clone();
+      for (int k = 0; k <= n0; ++k) {
+        const double sig = blur_sigma(0, k);
+        cv::GaussianBlur(rows, g[k], cv::Size(), sig, sig, cv::BORDER_REFLECT);
+      }
+      // DoG of levels 0 .. n0 - 1 over rows [a, b), written over g[j].
+      for (int j = 0; j < n0; ++j) {
+        float* d = g[j].ptr<float>();
+        const float* q = g[j + 1].ptr<float>();
+        const int n = g[j].rows * g[j].cols;
+        for (int i = 0; i < n; ++i) d[i] = (q[i] - d[i]) * (1.0f / 3.0f);
+      }
+      auto near = [&](int j, double fx, double fy) {  // MaxNear on level j, octave 0 or not
+        if (s.levels[j].octave > 0) return MaxNear(s.levels[j], fx, fy);
+        return Max3x3(g[j], a, l.rows, static_cast<int>(std::lround(fx)), static_cast<int>(std::lround(fy)));
+      };
+      for (int j = 1; j < n0 && j + 1 < n_levels; ++j)
+        LevelMaxima(g[j], a, l.rows, 0, j, y0, y1, threshold,
+                    [&](double fx, double fy, float v) { return !(v < near(j - 1, fx, fy) || v < near(j + 1, fx, fy)); },
+                    &per_level[j]);
+      for (size_t i = 0; i < pending.size(); ++i) {
+        const int cy = static_cast<int>(std::lround(pending[i].y));
+        if (cy >= y0 && cy < y1) pending_ok[i] = !(pending[i].response < near(n0 - 1, pending[i].x, pending[i].y));
+      }
+      for (int j = 0; j < n0; ++j) {
+        if (s.probe[j].empty()) continue;
+        for (int v = (y0 + st - 1) / st * st; v < y1; v += st) {
+          const float* r = g[j].ptr<float>(v - a);
+          float* out = s.probe[j].data() + static_cast<size_t>(v / st) * s.gw;
+          for (int u = 0; u < l.cols; u += st) out[u / st] = r[u];
+        }
       }
     }
   }
-  return out;
+  for (size_t i = 0; i < pending.size(); ++i)
+    if (pending_ok[i]) per_level[n0].push_back(pending[i]);
+  for (auto& v : per_level) cands->insert(cands->end(), v.begin(), v.end());
+  return s;
 }
 
 // The ROI's L* plane (all that detection and the skin's selection read); a* and b* are converted
@@ -1035,8 +1136,11 @@ MeasureResult Measure(const synth::ImageF& rgb, const ColorSource& src, const Un
   const double sigma_first = sig_lo / 2;
   const int n_levels = 2 + static_cast<int>(std::ceil(std::log2(sig_hi / sig_lo))) + 1;
   cv::Mat lmat(P.h, P.w, CV_32F, P.l);
-  const ScaleSpace ss = BuildScaleSpace(lmat, sigma_first, n_levels);
-  std::vector<Candidate> cands = FindMaxima(ss, static_cast<float>(o.detect_response_fraction * o.min_contrast_l));
+  // The skin's sample grid (every st-th pixel), on which detection leaves its responses.
+  const int st = std::max(1, static_cast<int>(std::ceil(std::sqrt(n_roi / o.max_skin_samples))));
+  std::vector<Candidate> cands;
+  const ScaleSpace ss = DetectBlobs(lmat, sigma_first, n_levels,
+                                    static_cast<float>(o.detect_response_fraction * o.min_contrast_l), st, &cands);
   std::sort(cands.begin(), cands.end(), [](const Candidate& a, const Candidate& b) { return a.response > b.response; });
   // Non-maximum suppression across scales: one blob per place.
   std::vector<Candidate> kept;
@@ -1357,7 +1461,6 @@ MeasureResult Measure(const synth::ImageF& rgb, const ColorSource& src, const Un
   t0 = Clock::now();
   // Pixels near blobs and near every dark structure the detector saw (hair shafts, faint blobs) are
   // not skin; the mask is kept on the sample grid only (every st-th pixel).
-  const int st = std::max(1, static_cast<int>(std::ceil(std::sqrt(n_roi / o.max_skin_samples))));
   const int gw = (P.w + st - 1) / st, gh = (P.h + st - 1) / st;
   std::vector<uint8_t> excl(static_cast<size_t>(gw) * gh, 0);
   auto exclude = [&](double x, double y, int r) {
@@ -1382,11 +1485,9 @@ MeasureResult Measure(const synth::ImageF& rgb, const ColorSource& src, const Un
     for (int u = 0; u < P.w; u += st) {
       if (excl[static_cast<size_t>(v / st) * gw + u / st] || card.Contains(u, v) || device_clipped(u, v)) continue;
       bool dark = false;
-      for (const auto& lv : ss.levels) {
-        if (lv.sigma < 0.9) continue;
-        const double f = 1 << lv.octave;
-        const int cu = std::min(lv.d.cols - 1, static_cast<int>((u + 0.5) / f)), cv_ = std::min(lv.d.rows - 1, static_cast<int>((v + 0.5) / f));
-        if (lv.d.at<float>(cv_, cu) > struct_thr) {
+      for (int j = 0; j < static_cast<int>(ss.levels.size()); ++j) {
+        if (ss.levels[j].sigma < 0.9) continue;
+        if (ss.ResponseAt(j, u, v) > struct_thr) {
           dark = true;
           break;
         }
