@@ -704,7 +704,7 @@ bool SolveSpd4(const double A[4][4], const double* const* rhs, int n_rhs, double
 // Least squares of [1, dx, dy, f(d)] per channel for each radius of the grid; the best radius by Y
 // (the search solves for Y alone, the best radius then for all three channels).
 DiscFit FitDisc(const std::vector<FitPixel>& px, const std::vector<uint8_t>& use, const std::vector<DiscTable>& tables,
-                const std::vector<double>& radii) {
+                const std::vector<double>& radii, int hint = -1) {
   DiscFit best;
   best.sse = 1e300;
   // The [1, dx, dy] block does not depend on the radius.
@@ -758,10 +758,26 @@ DiscFit FitDisc(const std::vector<FitPixel>& px, const std::vector<uint8_t>& use
     if (sse >= 0 && sse < best.sse) best.sse = sse, best_t = t;
   };
   // Coarse to fine over the radius grid (5 % steps): every third radius, then the neighbours of the
-  // best (the residual is smooth and single-valleyed in the radius at this spacing).
+  // best (the residual is smooth and single-valleyed in the radius at this spacing). With a hint
+  // (the blob's radius at a nearby blur), downhill from it instead.
   constexpr size_t kStride = 3;
-  for (size_t t = 0; t < tables.size(); t += kStride) try_table(t);
-  if (best_t < tables.size()) {
+  if (hint >= 0 && hint < static_cast<int>(tables.size())) {
+    size_t c = static_cast<size_t>(hint);
+    try_table(c);
+    for (int dir : {-1, 1}) {
+      for (size_t t = c;;) {
+        if ((dir < 0 && t == 0) || (dir > 0 && t + 1 >= tables.size())) break;
+        t = dir < 0 ? t - 1 : t + 1;
+        const size_t before = best_t;
+        try_table(t);
+        if (best_t == before) break;
+      }
+      c = best_t < tables.size() ? best_t : c;
+    }
+  } else {
+    for (size_t t = 0; t < tables.size(); t += kStride) try_table(t);
+  }
+  if (hint < 0 && best_t < tables.size()) {
     const size_t c = best_t;
     for (size_t t = c >= kStride - 1 ? c - (kStride - 1) : 0; t <= std::min(tables.size() - 1, c + kStride - 1); ++t)
       if (t % kStride != 0) try_table(t);
@@ -1264,13 +1280,15 @@ MeasureResult Measure(const synth::ImageF& rgb, const ColorSource& src, const Un
         win.emplace_back();
         window(i, &win.back());
       }
+      std::vector<int> hints(win.size(), -1);  // each blob's radius at the last blur tried
       auto cost = [&](double s) {
         const auto t = tables_for(s);
         // Consistency: all follicles share the hair colour, so the recovered core Y should not depend
         // on the blob's size; the spread (MAD) of the recovered core Y over the subset.
         std::vector<double> ys;
-        for (const auto& w : win) {
-          const DiscFit f = FitDisc(w, {}, t, radii);
+        for (size_t b = 0; b < win.size(); ++b) {
+          const DiscFit f = FitDisc(win[b], {}, t, radii, hints[b]);
+          if (f.ok) hints[b] = static_cast<int>(f.ti);
           if (!f.ok || f.amp[1] >= 0) continue;
           const double k = std::min(1.0, f.f0 / kMinCentreFraction);
           ys.push_back((f.skin[1] + k * f.amp[1]) / f.skin[1]);
