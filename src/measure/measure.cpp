@@ -928,9 +928,10 @@ void WindowPixels(const synth::ImageF& rgb, const Roi& roi, const Planes& p, dou
 
 // Fit with one pass of outlier trimming (hair shafts and neighbours in the window): pixels whose Y
 // residual exceeds 3 robust sigma are dropped and the fit repeated.
+// `first`: the plain fit of the same pixels, when already made.
 DiscFit FitDiscRobust(const std::vector<FitPixel>& px, const std::vector<DiscTable>& tables,
-                      const std::vector<double>& radii) {
-  DiscFit f = FitDisc(px, {}, tables, radii);
+                      const std::vector<double>& radii, const DiscFit* first = nullptr) {
+  DiscFit f = first ? *first : FitDisc(px, {}, tables, radii);
   if (!f.ok) return f;
   // Residuals at the chosen radius.
   size_t ti = 0;
@@ -947,7 +948,7 @@ DiscFit FitDiscRobust(const std::vector<FitPixel>& px, const std::vector<DiscTab
   for (size_t i = 0; i < px.size(); ++i)
     if (std::abs(res[i]) > 3 * sig) use[i] = 0, ++dropped;
   if (dropped == 0) return f;
-  const DiscFit g = FitDisc(px, use, tables, radii);
+  const DiscFit g = FitDisc(px, use, tables, radii, static_cast<int>(ti));
   return g.ok ? g : f;
 }
 
@@ -1313,13 +1314,15 @@ MeasureResult Measure(const synth::ImageF& rgb, const ColorSource& src, const Un
     std::vector<FitPixel> buf;
     for (size_t i = 0; i < stats.size(); ++i) {
       window(i, &buf);
-      fits.push_back(FitDisc(buf, {}, t, radii));
+      // Downhill from the radius nearest the half-contrast radius.
+      const int hint = static_cast<int>(std::lower_bound(radii.begin(), radii.end(), stats[i].r_half) - radii.begin());
+      fits.push_back(FitDisc(buf, {}, t, radii, std::min(hint, static_cast<int>(radii.size()) - 1)));
     }
     const std::vector<uint8_t> first = ShadeSet(fits);
     for (size_t i = 0; i < stats.size(); ++i)
       if (first[i]) {
         window(i, &buf);
-        fits[i] = FitDiscRobust(buf, t, radii);
+        fits[i] = FitDiscRobust(buf, t, radii, &fits[i]);
       }
     // The shade comes from the well-resolved blobs (below); only they get the JPEG-aware refit.
     in_shade = ShadeSet(fits);
