@@ -476,25 +476,30 @@ CoreStats MeasureCore(const Planes& p, double x, double y, double r, double min_
   s.x = x;
   s.y = y;
   s.rho = std::max(1.0, 0.3 * r);
+  // The centre's mean Y, then the contrast: faint candidates (most of them) stop here.
   double acc_y = 0;
   int n = 0;
+  const double rho2 = s.rho * s.rho;
+  for (int v = y0; v <= y1; ++v)
+    for (int u = x0; u <= x1; ++u)
+      if ((u - x) * (u - x) + (v - y) * (v - y) <= rho2) {
+        acc_y += YOfL(lat(u, v));
+        ++n;
+      }
+  if (n == 0) return s;
+  s.centre_l = LOfY(acc_y / n);
+  s.ok = true;
+  if (s.ring_l - s.centre_l < min_contrast_l) return s;
   double vol = 0, mom = 0;
   const double rwin = 2.0 * r + 1.5;
   for (int v = y0; v <= y1; ++v)
     for (int u = x0; u <= x1; ++u) {
       const double d2 = (u - x) * (u - x) + (v - y) * (v - y);
       if (d2 > rwin * rwin) continue;
-      const double yy = YOfL(lat(u, v));
-      const double py = bg_y - yy;
+      const double py = bg_y - YOfL(lat(u, v));
       vol += py;
       mom += py * d2;
-      if (d2 <= s.rho * s.rho) {
-        acc_y += yy;
-        ++n;
-      }
     }
-  if (n == 0) return s;
-  s.centre_l = LOfY(acc_y / n);
   int n_half = 0;
   const double half_l = 0.5 * (s.ring_l + s.centre_l);
   for (int v = y0; v <= y1; ++v)
@@ -503,8 +508,6 @@ CoreStats MeasureCore(const Planes& p, double x, double y, double r, double min_
   s.r_half = std::sqrt(n_half / M_PI);
   s.volume = vol;
   s.m2 = vol > 0 ? mom / (2 * vol) : 0;
-  s.ok = true;
-  if (s.ring_l - s.centre_l < min_contrast_l) return s;
   // Colour of the ring (local skin) and of the centre.
   thread_local std::vector<double> ra, rb;
   ra.clear();
