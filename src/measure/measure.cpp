@@ -73,7 +73,7 @@ std::shared_ptr<float> HugePlane(size_t n) {
 #endif
 #ifdef MADV_POPULATE_WRITE
   // Fault the plane in with one call (where the kernel has no huge pages to give, page by page
-  // faults cost ~0.3 s for the four full-resolution planes of a 12 MP photo on the bench's VM).
+  // faults cost ~0.1 s per 48 MB plane on the bench's VM).
   madvise(p, bytes, MADV_POPULATE_WRITE);
 #endif
   return std::shared_ptr<float>(static_cast<float*>(p), [](float* q) { std::free(q); });

@@ -140,7 +140,7 @@ struct Blob {
   double x = 0, y = 0;          // full-resolution pixels
   double radius_px = 0;         // from the detection scale (sqrt(2) sigma)
   double response = 0;         // DoG response, ~ half the L* contrast
-  double hessian_ratio = 0;
+  double hessian_ratio = 0;     // 0 where not computed (faint, or outside the size range)
   double contrast_l = 0;        // ring median L* - centre L*
   bool accepted = false;
   std::string rejected;         // "faint" | "size" | "elongated" | "glare" | "" (accepted)
