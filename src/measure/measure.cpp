@@ -271,6 +271,14 @@ void LevelMaxima(const cv::Mat& d, int row0, int rows, int octave, int j, int y0
   }
 }
 
+// The DoG response (G2 - G1) / 3 written over G1 (both continuous, the same size).
+void DogInPlace(cv::Mat* g1, const cv::Mat& g2) {
+  float* d = g1->ptr<float>();
+  const float* q = g2.ptr<float>();
+  const size_t n = g1->total();
+  for (size_t i = 0; i < n; ++i) d[i] = (q[i] - d[i]) * (1.0f / 3.0f);
+}
+
 // Scale space and its maxima. Levels on coarser octaves get planes (small); the full-resolution
 // octave is computed in strips of rows, so that no full-size plane is ever allocated (at 12 MP each
 // was 48 MB of fresh memory, and faulting it in cost more than the filters): per strip the blurred
@@ -319,10 +327,7 @@ ScaleSpace DetectBlobs(const cv::Mat& l, double sigma_first, int n_levels, float
     };
     cv::Mat g1 = next_octave == lv.octave ? next : blurred(j);
     cv::Mat g2 = blurred(j + 1);
-    const int n = g1.rows * g1.cols;
-    float* d = g1.ptr<float>();
-    const float* q = g2.ptr<float>();
-    for (int i = 0; i < n; ++i) d[i] = (q[i] - d[i]) * (1.0f / 3.0f);
+    DogInPlace(&g1, g2);
     lv.d = g1;
     next = g2;
     next_octave = lv.octave;
@@ -363,12 +368,7 @@ ScaleSpace DetectBlobs(const cv::Mat& l, double sigma_first, int n_levels, float
         cv::GaussianBlur(rows, g[k], cv::Size(), sig, sig, cv::BORDER_REFLECT);
       }
       // DoG of levels 0 .. n0 - 1 over rows [a, b), written over g[j].
-      for (int j = 0; j < n0; ++j) {
-        float* d = g[j].ptr<float>();
-        const float* q = g[j + 1].ptr<float>();
-        const int n = g[j].rows * g[j].cols;
-        for (int i = 0; i < n; ++i) d[i] = (q[i] - d[i]) * (1.0f / 3.0f);
-      }
+      for (int j = 0; j < n0; ++j) DogInPlace(&g[j], g[j + 1]);
       auto near = [&](int j, double fx, double fy) {  // MaxNear on level j, octave 0 or not
         if (s.levels[j].octave > 0) return MaxNear(s.levels[j], fx, fy);
         return Max3x3(g[j], a, l.rows, static_cast<int>(std::lround(fx)), static_cast<int>(std::lround(fy)));
@@ -937,9 +937,7 @@ DiscFit FitDiscRobust(const std::vector<FitPixel>& px, const std::vector<DiscTab
   DiscFit f = first ? *first : FitDisc(px, {}, tables, radii);
   if (!f.ok) return f;
   // Residuals at the chosen radius.
-  size_t ti = 0;
-  for (size_t t = 0; t < radii.size(); ++t)
-    if (radii[t] == f.r) ti = t;
+  const size_t ti = f.ti;
   std::vector<double> res(px.size());
   for (size_t i = 0; i < px.size(); ++i)
     res[i] = px[i].v[1] - (f.skin[1] + f.sx * px[i].dx + f.sy * px[i].dy + f.amp[1] * tables[ti].At(px[i].d));
