@@ -184,6 +184,8 @@ class LabConverter {
   color::Xyz PixelToXyz(const float* device_rgb) const;  // XYZ D50, Y = 1 for the white
   // Linear, exposure-normalised RGB from the tables (calib::ProfileTransform::Normalised, quantised).
   calib::Rgb Normalised(const float* device_rgb) const;
+  // Tests: ConvertL without its pair tables (8-bit input), term by term as PixelToLab.
+  void set_force_scalar(bool v) { force_scalar_ = v; }
 
  private:
   struct Kernel;
@@ -193,6 +195,8 @@ class LabConverter {
   std::vector<float> coef_;              // 3 x n_terms
   std::vector<float> lin_[3], sqrt_[3];  // per channel, levels_ + 1 entries
   std::vector<float> cbrt_;              // f(t) on [0, kCbrtMax]
+  std::vector<float> pair_[3];           // 8-bit input: Y's terms by (r, g), (g, b), (r, b) codes
+  bool force_scalar_ = false;
 };
 
 }  // namespace shadecast::measure

@@ -2,6 +2,7 @@
 // conversion against calib::ProfileTransform, hair shafts not counted, bad photos, a profile for
 // another camera flagged by the in-frame chart, an ROI without skin, dot cores corrected for the
 // camera blur measured on the chart.
+#include <cstring>
 #include <catch2/catch.hpp>
 #include <cmath>
 
@@ -170,6 +171,41 @@ TEST_CASE("the L*-only plane and the per-pixel conversions agree with the full c
   CHECK(worst_px < 1e-4);
   CHECK(worst_xyz < 0.01);
   CHECK(worst_n < 1e-6);
+}
+
+TEST_CASE("ConvertL's pair tables agree with the term-by-term conversion", "[measure]") {
+  // Reference: ConvertL term by term (set_force_scalar: the tables of Convert and PixelToLab). The
+  // pair tables sum Y's terms in another order: float rounding only, so within 1e-4 L*. Linear and
+  // root-polynomial models; an exposure scale of 3 sends the brightest pixels past the cube-root
+  // table (Y >= 2), and codes beyond [0, 1] are clamped by both.
+  for (const bool rootpoly : {false, true}) {
+    CameraProfile p = SrgbProfile();
+    p.set_exposure_scale(3.0);
+    if (rootpoly) {
+      p.set_model(shadecast::pb::ColorModel::ROOTPOLY2);
+      p.set_n_terms(6);
+      p.clear_coefficients();
+      const double m[3][6] = {{0.42, 0.33, 0.16, 0.02, -0.01, 0.03}, {0.21, 0.70, 0.06, 0.01, 0.02, -0.01},
+                              {0.02, 0.10, 0.69, -0.02, 0.03, 0.01}};
+      for (const auto& row : m)
+        for (double c : row) p.add_coefficients(c);
+    }
+    ms::LabConverter conv(p, 255);
+    ss::ImageF img(77, 9, 3);
+    for (size_t i = 0; i < img.data.size(); ++i) img.data[i] = static_cast<float>(((i * 131) % 300) / 280.0) - 0.02f;
+    std::vector<float> pairs(69 * 9), terms(69 * 9);
+    conv.ConvertL(img, 4, 0, 69, 9, pairs.data());
+    conv.set_force_scalar(true);
+    conv.ConvertL(img, 4, 0, 69, 9, terms.data());
+    double worst = 0;
+    int bright = 0;
+    for (size_t i = 0; i < pairs.size(); ++i) {
+      worst = std::max(worst, double(std::abs(pairs[i] - terms[i])));
+      bright += terms[i] >= 116.0f * std::cbrt(2.0f) - 16.01f;  // Y >= 2: past the table
+    }
+    CHECK(worst < 1e-4);
+    CHECK(bright > 0);
+  }
 }
 
 TEST_CASE("hair shafts rendered as elongated strokes are not counted as follicles", "[measure]") {
