@@ -85,6 +85,8 @@ Scene Make(const ss::CameraResponse& resp, const shadecast::pb::ChartDefinition&
   o.seed = seed;
   ss::CaptureOptions cap;
   cap.blur_px = 1.5;
+  // SHADECAST_BENCH_NOISE=none|realistic|SIGMA: the capture's noise (a diagnostic; default realistic).
+  if (const char* nz = std::getenv("SHADECAST_BENCH_NOISE")) cap.noise = ss::NoiseModel::FromString(nz);
   Scene s;
   s.render = ss::RenderScalp(o, resp, cap);
   // SHADECAST_BENCH_PNG=1: 8-bit PNG instead of JPEG q95 (a diagnostic: no chroma subsampling).

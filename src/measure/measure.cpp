@@ -937,8 +937,10 @@ void RefitEncoded(const std::vector<FitPixel>& px, const std::vector<calib::Rgb>
 }
 
 // The pixels within `w` of (x, y), linearised, into `out` (cleared; its capacity is reused).
+// `luma`: the second channel holds the pixel's luma Y' linearised through G's curve instead of G
+// (for the blur search; see there).
 void WindowPixels(const synth::ImageF& rgb, const Roi& roi, const Planes& p, double x, double y, double w,
-                  std::vector<FitPixel>* out) {
+                  std::vector<FitPixel>* out, bool luma = false) {
   out->clear();
   const int x0 = std::max(0, static_cast<int>(std::floor(x - w))), x1 = std::min(p.w - 1, static_cast<int>(std::ceil(x + w)));
   const int y0 = std::max(0, static_cast<int>(std::floor(y - w))), y1 = std::min(p.h - 1, static_cast<int>(std::ceil(y + w)));
@@ -947,7 +949,12 @@ void WindowPixels(const synth::ImageF& rgb, const Roi& roi, const Planes& p, dou
       const double d = std::hypot(u - x, v - y);
       if (d > w) continue;
       const float* q = rgb.data.data() + (static_cast<size_t>(roi.y + v) * rgb.width + roi.x + u) * 3;
-      const calib::Rgb n = p.conv->Normalised(q);
+      calib::Rgb n = p.conv->Normalised(q);
+      if (luma) {
+        const float y = 0.299f * q[0] + 0.587f * q[1] + 0.114f * q[2];
+        const float grey[3] = {y, y, y};
+        n[1] = p.conv->Normalised(grey)[1];
+      }
       const double t = d / 0.1;
       out->push_back({u - x, v - y, d, {n[0], n[1], n[2]}, static_cast<size_t>(t), t - std::floor(t)});
     }
@@ -1281,8 +1288,8 @@ MeasureResult Measure(const synth::ImageF& rgb, const ColorSource& src, const Un
     // Windows are built where they are used (only the search's subset is kept): at 12 MP all of
     // them at once were ~30 MB of fresh memory.
     auto window_radius = [&](size_t i) { return 1.5 * stats[i].r_half + 2 + 2.5 * s0; };
-    auto window = [&](size_t i, std::vector<FitPixel>* out) {
-      WindowPixels(rgb, roi, P, stats[i].x, stats[i].y, window_radius(i), out);
+    auto window = [&](size_t i, std::vector<FitPixel>* out, bool luma = false) {
+      WindowPixels(rgb, roi, P, stats[i].x, stats[i].y, window_radius(i), out, luma);
     };
     double wmax = 0;
     for (size_t i = 0; i < stats.size(); ++i) wmax = std::max(wmax, window_radius(i));
@@ -1296,7 +1303,13 @@ MeasureResult Measure(const synth::ImageF& rgb, const ColorSource& src, const Un
     double s_fit = o.blur_px;
     if (s_fit < 0) {
       // The blur shared by all blobs: golden-section search for the blur that makes the recovered
-      // cores agree (least spread of core G / skin G).
+      // cores agree (least spread of core / skin). For encoded photos the search reads luma, Y'
+      // linearised (WindowPixels' `luma`), not G: JPEG keeps Y' per pixel but smears Cb and Cr over
+      // 2 x 2 pixels and more, and G from the decoded RGB mixes the skin's colour difference into a
+      // small dark core, which made blobs look sharper than they are: on dark skin the search read
+      // 1.33-1.46 px for a 1.5 px blur (bench seeds; light skin 1.49-1.54), with luma 1.46-1.53
+      // everywhere. Follicle median 1.81 -> 1.67 dE00 on the bench seeds, 1.56 -> 1.58 on the
+      // tuning seeds. The fits that give the cores read G as before.
       // About 300 blobs: every blob up to 450 (the bench's photos: ~300), else every (n / 300)th,
       // rounded. The estimate needs them: on the tuning seeds 150 blobs instead of ~300 read 1.62 ->
       // 1.77 dE00.
@@ -1304,7 +1317,7 @@ MeasureResult Measure(const synth::ImageF& rgb, const ColorSource& src, const Un
       std::vector<std::vector<FitPixel>> win;
       for (size_t i = 0; i < stats.size(); i += stride) {
         win.emplace_back();
-        window(i, &win.back());
+        window(i, &win.back(), !src.linear_input);
       }
       std::vector<int> hints(win.size(), -1);  // each blob's radius at the last blur tried
       auto cost = [&](double s) {

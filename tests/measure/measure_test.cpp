@@ -2,6 +2,7 @@
 // conversion against calib::ProfileTransform, hair shafts not counted, bad photos, a profile for
 // another camera flagged by the in-frame chart, an ROI without skin, dot cores corrected for the
 // camera blur measured on the chart.
+#include <algorithm>
 #include <cstring>
 #include <catch2/catch.hpp>
 #include <cmath>
@@ -14,6 +15,7 @@
 #include "color/skin_tone.h"
 #include "measure/measure.h"
 #include "store/data_paths.h"
+#include "store/image_io.h"
 #include "store/message_io.h"
 #include "store/synth_data.h"
 #include "synth/scalp.h"
@@ -271,6 +273,35 @@ TEST_CASE("blur correction: follicle cores recovered from the blurred disc model
   CHECK(de < 2.5);
   CHECK(de < 0.3 * de_raw);
   CHECK(std::abs(r.measurement.follicle().blur_sigma_px() - 1.5) < 0.3);
+}
+
+TEST_CASE("the blur is read from luma: JPEGs of dark skin give the rendered blur", "[measure]") {
+  // Reference: the synthesiser's blur, 1.5 px. Dark skin (melanin 0.25, blood 0.02) under LED-B3,
+  // 250 follicles, realistic noise, sRGB JPEG q95 with 4:2:0 chroma, seeds 31-34. Reading G from
+  // the decoded RGB the search found 1.41, 1.42, 1.39, 1.38 px (median 1.40: JPEG smears the
+  // skin's colour difference into the small dark cores); reading luma 1.44, 1.53, 1.51, 1.49
+  // (median 1.50). Tolerance on the median: 0.06 px.
+  static const ss::CameraResponse resp(st::LoadCamera("canon_eos_5d_mark_ii"), sc::CieIlluminant("LED-B3"));
+  std::vector<double> blur;
+  for (uint64_t seed = 31; seed <= 34; ++seed) {
+    ss::ScalpOptions o;
+    o.width = 1200;
+    o.height = 900;
+    o.follicles = 250;
+    o.hairs = 0;
+    o.seed = seed;
+    o.skin.melanin = 0.25;
+    o.skin.blood = 0.02;
+    ss::CaptureOptions cap;
+    cap.blur_px = 1.5;
+    const auto scene = ss::RenderScalp(o, resp, cap);
+    const auto jpg = st::DecodeImage(st::EncodeImage(scene.image, st::ImageFormat::kJpeg, {8, 95}), "dark.jpg");
+    blur.push_back(MeasureWithProfile(jpg, SrgbProfile()).measurement.follicle().blur_sigma_px());
+  }
+  std::sort(blur.begin(), blur.end());
+  const double median = 0.5 * (blur[1] + blur[2]);
+  INFO("blur " << blur[0] << " " << blur[1] << " " << blur[2] << " " << blur[3] << " px");
+  CHECK(std::abs(median - 1.5) < 0.06);
 }
 
 TEST_CASE("a profile for another camera is flagged by the in-frame chart's drift; an ROI on the card has no skin", "[measure]") {
