@@ -12,6 +12,11 @@
 //     One 12 MP photo (JPEG q95) with a profile: decode, then the measurement's steps; the pixel
 //     conversion beside a LittleCMS float transform (the profile as ICC v4, RGB float -> Lab float)
 //     of the same pixels. One thread: run under `taskset -c 0`.
+// Diagnostics for `accuracy` (environment): SHADECAST_BENCH_SEED_OFFSET=53 (the tuning seeds),
+// SHADECAST_BENCH_LABS=1 (each photo's measured and true follicle L*a*b*), SHADECAST_BENCH_PNG=1
+// (8-bit PNG instead of JPEG), SHADECAST_BENCH_NOISE=none|realistic|SIGMA (the capture's noise),
+// SHADECAST_BENCH_BLUR=S (the photo's blur given to the measurement), SHADECAST_BENCH_MODEL_ONLY=1
+// (the colour model alone on the truth's noiseless RGB), SHADECAST_BENCH_SKIN_SHARE=W.
 #include <algorithm>
 #include <array>
 #include <chrono>
