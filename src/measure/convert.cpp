@@ -114,7 +114,7 @@ void LabConverter::Convert(const synth::ImageF& rgb, int x0, int y0, int w, int 
 void LabConverter::ConvertL(const synth::ImageF& rgb, int x0, int y0, int w, int h, float* lp) const {
   assert(rgb.channels == 3 && x0 >= 0 && y0 >= 0 && x0 + w <= rgb.width && y0 + h <= rgb.height);
   const Kernel K = MakeKernel();
-  const bool pairs = !pair_[0].empty() && !force_scalar_;
+  const bool pairs = !pair_[0].empty() && !pair_tables_off_;
   std::vector<uint8_t> q(pairs ? static_cast<size_t>(3) * w : 0);
   for (int y = 0; y < h; ++y) {
     const float* src = rgb.data.data() + (static_cast<size_t>(y0 + y) * rgb.width + x0) * 3;

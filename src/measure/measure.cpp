@@ -860,6 +860,9 @@ struct Encoder {
   }
 };
 
+// JPEG's luma Y' (ITU-R BT.601 weights) of encoded R'G'B'.
+inline double JpegLuma(double r, double g, double b) { return 0.299 * r + 0.587 * g + 0.114 * b; }
+
 // JPEG stores lightness (Y') per pixel but colour differences (Cb, Cr) of the gamma-encoded values
 // averaged over 2 x 2 pixels, so a small dark core takes the colour difference of its lighter
 // surround: mixing is then not linear in light for the colour. The core's colour is refitted so that
@@ -874,7 +877,7 @@ void RefitEncoded(const std::vector<FitPixel>& px, const std::vector<calib::Rgb>
   std::vector<uint8_t> far(n);
   for (size_t i = 0; i < n; ++i) {
     const auto& d = dev[i];
-    yo[i] = 0.299 * d[0] + 0.587 * d[1] + 0.114 * d[2];
+    yo[i] = JpegLuma(d[0], d[1], d[2]);
     cbo[i] = -0.168736 * d[0] - 0.331264 * d[1] + 0.5 * d[2];
     cro[i] = 0.5 * d[0] - 0.418688 * d[1] - 0.081312 * d[2];
     cb_o += cbo[i];
@@ -893,7 +896,7 @@ void RefitEncoded(const std::vector<FitPixel>& px, const std::vector<calib::Rgb>
         e[c] = enc.Device(c, p[c] + f->px_[c] * px[i].dx + f->py_[c] * px[i].dy + p[3 + c] * fi[i]);
       const double cbm = -0.168736 * e[0] - 0.331264 * e[1] + 0.5 * e[2];
       const double crm = 0.5 * e[0] - 0.418688 * e[1] - 0.081312 * e[2];
-      (*r)[i] = 0.299 * e[0] + 0.587 * e[1] + 0.114 * e[2] - yo[i];
+      (*r)[i] = JpegLuma(e[0], e[1], e[2]) - yo[i];
       if (far[i]) {
         (*r)[n + i] = cbm - cbo[i];
         (*r)[2 * n + i] = crm - cro[i];
@@ -951,7 +954,7 @@ void WindowPixels(const synth::ImageF& rgb, const Roi& roi, const Planes& p, dou
       const float* q = rgb.data.data() + (static_cast<size_t>(roi.y + v) * rgb.width + roi.x + u) * 3;
       calib::Rgb n = p.conv->Normalised(q);
       if (luma) {
-        const float y = 0.299f * q[0] + 0.587f * q[1] + 0.114f * q[2];
+        const float y = static_cast<float>(JpegLuma(q[0], q[1], q[2]));
         const float grey[3] = {y, y, y};
         n[1] = p.conv->Normalised(grey)[1];
       }

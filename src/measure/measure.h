@@ -185,7 +185,7 @@ class LabConverter {
   // Linear, exposure-normalised RGB from the tables (calib::ProfileTransform::Normalised, quantised).
   calib::Rgb Normalised(const float* device_rgb) const;
   // Tests: ConvertL without its pair tables (8-bit input), term by term as PixelToLab.
-  void set_force_scalar(bool v) { force_scalar_ = v; }
+  void DisablePairTables() { pair_tables_off_ = true; }
 
  private:
   struct Kernel;
@@ -196,7 +196,7 @@ class LabConverter {
   std::vector<float> lin_[3], sqrt_[3];  // per channel, levels_ + 1 entries
   std::vector<float> cbrt_;              // f(t) on [0, kCbrtMax]
   std::vector<float> pair_[3];           // 8-bit input: Y's terms by (r, g), (g, b), (r, b) codes
-  bool force_scalar_ = false;
+  bool pair_tables_off_ = false;
 };
 
 }  // namespace shadecast::measure

@@ -176,7 +176,7 @@ TEST_CASE("the L*-only plane and the per-pixel conversions agree with the full c
 }
 
 TEST_CASE("ConvertL's pair tables agree with the term-by-term conversion", "[measure]") {
-  // Reference: ConvertL term by term (set_force_scalar: the tables of Convert and PixelToLab). The
+  // Reference: ConvertL term by term (DisablePairTables: the tables of Convert and PixelToLab). The
   // pair tables sum Y's terms in another order: float rounding only, so within 1e-4 L*. Linear and
   // root-polynomial models; an exposure scale of 3 sends the brightest pixels past the cube-root
   // table (Y >= 2), and codes beyond [0, 1] are clamped by both.
@@ -197,7 +197,7 @@ TEST_CASE("ConvertL's pair tables agree with the term-by-term conversion", "[mea
     for (size_t i = 0; i < img.data.size(); ++i) img.data[i] = static_cast<float>(((i * 131) % 300) / 280.0) - 0.02f;
     std::vector<float> pairs(69 * 9), terms(69 * 9);
     conv.ConvertL(img, 4, 0, 69, 9, pairs.data());
-    conv.set_force_scalar(true);
+    conv.DisablePairTables();
     conv.ConvertL(img, 4, 0, 69, 9, terms.data());
     double worst = 0;
     int bright = 0;
