@@ -16,7 +16,8 @@
 // SHADECAST_BENCH_LABS=1 (each photo's measured and true follicle L*a*b*), SHADECAST_BENCH_PNG=1
 // (8-bit PNG instead of JPEG), SHADECAST_BENCH_NOISE=none|realistic|SIGMA (the capture's noise),
 // SHADECAST_BENCH_BLUR=S (the photo's blur given to the measurement), SHADECAST_BENCH_MODEL_ONLY=1
-// (the colour model alone on the truth's noiseless RGB), SHADECAST_BENCH_SKIN_SHARE=W.
+// (the colour model alone on the truth's noiseless RGB), SHADECAST_BENCH_SKIN_SHARE=W,
+// SHADECAST_BENCH_PAIRS=FILE (shade blobs' cores from the JPEG and from a PNG of the same render).
 #include <algorithm>
 #include <array>
 #include <chrono>
@@ -140,6 +141,25 @@ int Accuracy(int seeds, bool truth_reference, const std::string& chart_model, co
         // SHADECAST_BENCH_BLUR=S: the photo's blur given (a diagnostic: the rendered blur is 1.5 px).
         if (const char* b = std::getenv("SHADECAST_BENCH_BLUR")) mo.blur_px = std::atof(b);
         const auto rf = ms::Measure(s.decoded, src, thr, mo);
+        // SHADECAST_BENCH_PAIRS=FILE: the same render also as PNG; each shade blob's core from the JPEG
+        // and from the PNG (matched within 1 px) appended to FILE (a diagnostic of JPEG's effect).
+        if (const char* pairs = std::getenv("SHADECAST_BENCH_PAIRS")) {
+          const ss::ImageF png = st::DecodeImage(st::EncodeImage(s.render.image, st::ImageFormat::kPng, {8, 95}), "p.png");
+          const auto rp = ms::Measure(png, src, thr, mo);
+          if (FILE* out = std::fopen(pairs, "a")) {
+            for (const auto& bj : rf.blobs) {
+              if (!bj.accepted || !bj.in_shade) continue;
+              for (const auto& bp : rp.blobs)
+                if (bp.accepted && std::hypot(bp.x - bj.x, bp.y - bj.y) < 1.0) {
+                  std::fprintf(out, "%s,%s,%d,%.2f,%.2f,%.2f,%d,%.3f,%.3f,%.3f,%.3f,%.3f,%.3f,%.3f,%.3f,%.3f\n", light, sk.name, seed, bj.x,
+                               bj.y, bj.radius_px, bp.in_shade ? 1 : 0, bj.core[0], bj.core[1], bj.core[2], bp.core[0], bp.core[1],
+                               bp.core[2], s.render.follicle_lab[0], s.render.follicle_lab[1], s.render.follicle_lab[2]);
+                  break;
+                }
+            }
+            std::fclose(out);
+          }
+        }
         mo.target = ms::Target::kDots;
         const auto rd = ms::Measure(s.decoded, src, thr, mo);
         const auto& m = rf.measurement;

@@ -1466,6 +1466,7 @@ MeasureResult Measure(const synth::ImageF& rgb, const ColorSource& src, const Un
       }
     }
     b.core = XyzToLabD50(x);
+    b.in_shade = model_fit ? in_shade[i] != 0 : true;
     cores.push_back(b.core);
     observed.push_back(b.core_observed);
   }

@@ -146,6 +146,7 @@ struct Blob {
   std::string rejected;         // "faint" | "size" | "elongated" | "glare" | "" (accepted)
   color::Lab core{};            // after the blur correction (accepted blobs)
   color::Lab core_observed{};   // mean of the centre pixels as seen
+  bool in_shade = false;        // its core is one of those the shade is the median of
 };
 
 struct StepTimes {

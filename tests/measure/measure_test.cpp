@@ -272,6 +272,17 @@ TEST_CASE("blur correction: follicle cores recovered from the blurred disc model
                << " dE00, as seen " << de_raw << " dE00, blur " << r.measurement.follicle().blur_sigma_px());
   CHECK(de < 2.5);
   CHECK(de < 0.3 * de_raw);
+  // The blobs marked in_shade are accepted, at least 10 (ShadeSet's floor) and not all of them
+  // (the best-resolved tenth and those with a centre fraction >= 0.8).
+  int accepted = 0, shade = 0;
+  for (const auto& b : r.blobs) {
+    accepted += b.accepted;
+    shade += b.in_shade;
+    if (b.in_shade) CHECK(b.accepted);
+  }
+  INFO("accepted " << accepted << ", in the shade " << shade);
+  CHECK(shade >= 10);
+  CHECK(shade < accepted);
   CHECK(std::abs(r.measurement.follicle().blur_sigma_px() - 1.5) < 0.3);
 }
 
