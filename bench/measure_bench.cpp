@@ -142,7 +142,9 @@ int Accuracy(int seeds, bool truth_reference, const std::string& chart_model, co
         if (const char* b = std::getenv("SHADECAST_BENCH_BLUR")) mo.blur_px = std::atof(b);
         const auto rf = ms::Measure(s.decoded, src, thr, mo);
         // SHADECAST_BENCH_PAIRS=FILE: the same render also as PNG; each shade blob's core from the JPEG
-        // and from the PNG (matched within 1 px) appended to FILE (a diagnostic of JPEG's effect).
+        // and from the PNG (matched within 1 px) appended to FILE (a diagnostic of JPEG's effect), no
+        // header: light, skin, seed, x, y, radius_px, in the PNG's shade (0/1), JPEG L a b, PNG L a b,
+        // truth L a b.
         if (const char* pairs = std::getenv("SHADECAST_BENCH_PAIRS")) {
           const ss::ImageF png = st::DecodeImage(st::EncodeImage(s.render.image, st::ImageFormat::kPng, {8, 95}), "p.png");
           const auto rp = ms::Measure(png, src, thr, mo);
@@ -158,6 +160,8 @@ int Accuracy(int seeds, bool truth_reference, const std::string& chart_model, co
                 }
             }
             std::fclose(out);
+          } else {
+            std::fprintf(stderr, "SHADECAST_BENCH_PAIRS: cannot open %s for appending\n", pairs);
           }
         }
         mo.target = ms::Target::kDots;
