@@ -97,9 +97,13 @@ Scene Make(const ss::CameraResponse& resp, const shadecast::pb::ChartDefinition&
   s.render = ss::RenderScalp(o, resp, cap);
   // SHADECAST_BENCH_PNG=1: 8-bit PNG instead of JPEG q95 (a diagnostic: no chroma subsampling).
   const bool png = std::getenv("SHADECAST_BENCH_PNG") != nullptr;
+  // SHADECAST_BENCH_JPEG_Q=Q: the JPEG's quality (a diagnostic; default 95).
+  const char* q = std::getenv("SHADECAST_BENCH_JPEG_Q");
   const std::string bytes =
-      st::EncodeImage(s.render.image, png ? st::ImageFormat::kPng : st::ImageFormat::kJpeg, {8, 95});
-  s.decoded = st::DecodeImage(bytes, png ? "scalp.png" : "scalp.jpg");
+      st::EncodeImage(s.render.image, png ? st::ImageFormat::kPng : st::ImageFormat::kJpeg, {8, q ? std::atoi(q) : 95});
+  // SHADECAST_BENCH_INT_DECODE=1: OpenCV's 8-bit JPEG decoding instead of the float decoding (a diagnostic).
+  const auto decoding = std::getenv("SHADECAST_BENCH_INT_DECODE") ? st::JpegDecoding::kLibjpeg : st::JpegDecoding::kFloat;
+  s.decoded = st::DecodeImage(bytes, png ? "scalp.png" : "scalp.jpg", nullptr, decoding);
   return s;
 }
 

@@ -10,7 +10,7 @@ SHADECAST_PACKAGES=(
   build-essential cmake pkg-config ccache
   libceres-dev libgoogle-glog-dev libgflags-dev libeigen3-dev
   libopencv-dev libopencv-contrib-dev
-  liblcms2-dev
+  liblcms2-dev libjpeg-dev
   libprotobuf-dev protobuf-compiler
   libsqlite3-dev
   catch2 libcli11-dev nlohmann-json3-dev

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "store/files.h"
+#include "store/jpeg_float.h"
 
 namespace shadecast::store {
 
@@ -72,7 +73,16 @@ void WriteImageAtomic(const std::filesystem::path& path, const synth::ImageF& rg
   WriteFileAtomic(path, EncodeImage(rgb, ImageFormatFromPath(path), o));
 }
 
-synth::ImageF DecodeImage(const std::string& bytes, const std::string& name, int* bits) {
+synth::ImageF DecodeImage(const std::string& bytes, const std::string& name, int* bits, JpegDecoding jpeg) {
+  // JPEG: decoded in floating point where it can be (store/jpeg_float.h says why).
+  if (jpeg == JpegDecoding::kFloat) try {
+    if (auto f = DecodeJpegFloat(bytes)) {
+      if (bits) *bits = 8;
+      return *std::move(f);
+    }
+  } catch (const std::exception& e) {
+    throw std::runtime_error(name + ": " + e.what());
+  }
   const cv::Mat raw(1, static_cast<int>(bytes.size()), CV_8U, const_cast<char*>(bytes.data()));
   cv::Mat img = cv::imdecode(raw, cv::IMREAD_UNCHANGED);
   if (img.empty()) throw std::runtime_error(name + ": not an image OpenCV can decode");
@@ -93,8 +103,8 @@ synth::ImageF DecodeImage(const std::string& bytes, const std::string& name, int
   return out;
 }
 
-synth::ImageF ReadImage(const std::filesystem::path& path, int* bits) {
-  return DecodeImage(ReadFile(path), path.string(), bits);
+synth::ImageF ReadImage(const std::filesystem::path& path, int* bits, JpegDecoding jpeg) {
+  return DecodeImage(ReadFile(path), path.string(), bits, jpeg);
 }
 
 }  // namespace shadecast::store

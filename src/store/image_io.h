@@ -24,9 +24,17 @@ struct ImageWriteOptions {
 std::string EncodeImage(const synth::ImageF& rgb, ImageFormat format, const ImageWriteOptions& options);
 void WriteImageAtomic(const std::filesystem::path& path, const synth::ImageF& rgb, const ImageWriteOptions& options);
 
-// File -> RGB values 0-1 (code / 255 or code / 65535); `bits` receives 8 or 16 when given.
-// Throws std::runtime_error "cannot read <path>: ..." / "<path>: not an image OpenCV can decode".
-synth::ImageF ReadImage(const std::filesystem::path& path, int* bits = nullptr);
-synth::ImageF DecodeImage(const std::string& bytes, const std::string& name, int* bits = nullptr);
+// How a JPEG's pixels are reconstructed. kFloat (the default): from the stored coefficients without
+// rounding to 8-bit codes (store/jpeg_float.h: a standard decoder's rounding leaves a colour-dependent
+// offset of up to half a code on areas the JPEG smoothed flat, which biased follicle cores); files it
+// does not handle fall back to OpenCV. kLibjpeg: OpenCV's (libjpeg's) 8-bit decoding, for comparison.
+enum class JpegDecoding { kFloat, kLibjpeg };
+
+// File -> RGB values 0-1 (code / 255 or code / 65535; JPEG: see JpegDecoding); `bits` receives 8 or
+// 16 when given. Throws std::runtime_error "cannot read <path>: ..." / "<path>: not an image OpenCV
+// can decode" / "<path>: corrupt JPEG: ...".
+synth::ImageF ReadImage(const std::filesystem::path& path, int* bits = nullptr, JpegDecoding jpeg = JpegDecoding::kFloat);
+synth::ImageF DecodeImage(const std::string& bytes, const std::string& name, int* bits = nullptr,
+                          JpegDecoding jpeg = JpegDecoding::kFloat);
 
 }  // namespace shadecast::store

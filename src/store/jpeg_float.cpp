@@ -1,0 +1,166 @@
+#include "store/jpeg_float.h"
+
+#include <jpeglib.h>
+
+#include <algorithm>
+#include <cmath>
+#include <csetjmp>
+#include <cstdio>
+#include <stdexcept>
+#include <vector>
+
+namespace shadecast::store {
+
+namespace {
+
+// libjpeg reports errors through error_exit, which must not return: it jumps back to the setjmp in
+// DecodeJpegFloat (no C++ object with a destructor is created between the two).
+struct ErrorManager {
+  jpeg_error_mgr pub;
+  std::jmp_buf jump;
+  char message[JMSG_LENGTH_MAX];
+};
+
+void OnError(j_common_ptr cinfo) {
+  auto* e = reinterpret_cast<ErrorManager*>(cinfo->err);
+  (*cinfo->err->format_message)(cinfo, e->message);
+  std::longjmp(e->jump, 1);
+}
+
+// Warnings (level -1) are libjpeg's word for corrupt data it decoded anyway (a truncated file comes
+// out grey at the end): kept, and made an error after decoding.
+void OnMessage(j_common_ptr cinfo, int level) {
+  if (level >= 0) return;
+  auto* e = reinterpret_cast<ErrorManager*>(cinfo->err);
+  if (e->pub.num_warnings++ == 0) (*cinfo->err->format_message)(cinfo, e->message);
+}
+
+// One component's samples (block-padded), +128 already added.
+struct Plane {
+  int w = 0, h = 0;
+  std::vector<float> v;
+  float At(int x, int y) const {
+    x = std::clamp(x, 0, w - 1);
+    y = std::clamp(y, 0, h - 1);
+    return v[static_cast<size_t>(y) * w + x];
+  }
+};
+
+// basis[x][u] = C(u) cos((2x + 1) u pi / 16) / 2: the 1-D inverse DCT of the JPEG standard.
+struct Basis {
+  float b[8][8];
+  Basis() {
+    const double pi = std::acos(-1.0);
+    for (int x = 0; x < 8; ++x)
+      for (int u = 0; u < 8; ++u)
+        b[x][u] = static_cast<float>((u == 0 ? std::sqrt(0.5) : 1.0) * std::cos((2 * x + 1) * u * pi / 16) / 2);
+  }
+};
+
+// Dequantised coefficients (natural order) -> 8 x 8 samples into `out` (row stride `stride`).
+void InverseDct(const JCOEF* coef, const UINT16* quant, const Basis& B, float* out, int stride) {
+  float F[8][8], t[8][8];
+  for (int k = 0; k < 64; ++k) F[k / 8][k % 8] = static_cast<float>(coef[k]) * static_cast<float>(quant[k]);
+  for (int v = 0; v < 8; ++v)
+    for (int x = 0; x < 8; ++x) {
+      float s = 0;
+      for (int u = 0; u < 8; ++u) s += B.b[x][u] * F[v][u];
+      t[v][x] = s;
+    }
+  for (int y = 0; y < 8; ++y)
+    for (int x = 0; x < 8; ++x) {
+      float s = 0;
+      for (int v = 0; v < 8; ++v) s += B.b[y][v] * t[v][x];
+      out[y * stride + x] = s + 128.0f;
+    }
+}
+
+// Sample of a component subsampled by (sx, sy) at full-resolution pixel (x, y): libjpeg's "fancy"
+// upsampling, the nearest sample weighted 3/4 and its neighbour on the pixel's side 1/4 along each
+// subsampled axis (edges repeat).
+float Upsampled(const Plane& p, int sx, int sy, int x, int y) {
+  if (sx == 1 && sy == 1) return p.At(x, y);
+  const int X = x / sx, Y = y / sy;
+  const int nx = sx == 1 ? X : (x % 2 ? X + 1 : X - 1);
+  const int ny = sy == 1 ? Y : (y % 2 ? Y + 1 : Y - 1);
+  if (sx == 2 && sy == 2) return (9 * p.At(X, Y) + 3 * p.At(nx, Y) + 3 * p.At(X, ny) + p.At(nx, ny)) / 16;
+  return (3 * p.At(X, Y) + p.At(nx, ny)) / 4;
+}
+
+}  // namespace
+
+std::optional<synth::ImageF> DecodeJpegFloat(const std::string& bytes) {
+  if (bytes.size() < 4 || static_cast<unsigned char>(bytes[0]) != 0xFF || static_cast<unsigned char>(bytes[1]) != 0xD8)
+    return std::nullopt;
+  jpeg_decompress_struct cinfo;
+  ErrorManager err;
+  cinfo.err = jpeg_std_error(&err.pub);
+  err.pub.error_exit = OnError;
+  err.pub.emit_message = OnMessage;
+  err.message[0] = '\0';
+  // Everything with a destructor lives outside the setjmp region's scope.
+  std::vector<Plane> planes(3);
+  int sub[3][2] = {};
+  int width = 0, height = 0;
+  volatile int state = 0;  // 0 error, 1 decoded, 2 not a case handled here
+  const Basis basis;
+  if (setjmp(err.jump) == 0) {
+    jpeg_create_decompress(&cinfo);
+    jpeg_mem_src(&cinfo, reinterpret_cast<const unsigned char*>(bytes.data()), static_cast<unsigned long>(bytes.size()));
+    jpeg_read_header(&cinfo, TRUE);
+    bool ok = cinfo.num_components == 3 && cinfo.jpeg_color_space == JCS_YCbCr;
+    const int mh = cinfo.max_h_samp_factor, mv = cinfo.max_v_samp_factor;
+    for (int c = 0; ok && c < 3; ++c) {
+      const jpeg_component_info& ci = cinfo.comp_info[c];
+      if (mh % ci.h_samp_factor || mv % ci.v_samp_factor) ok = false;
+      sub[c][0] = mh / std::max(1, ci.h_samp_factor);
+      sub[c][1] = mv / std::max(1, ci.v_samp_factor);
+      if (sub[c][0] > 2 || sub[c][1] > 2 || (c == 0 && (sub[c][0] != 1 || sub[c][1] != 1))) ok = false;
+    }
+    if (!ok) {
+      state = 2;
+    } else {
+      jvirt_barray_ptr* coefs = jpeg_read_coefficients(&cinfo);
+      width = static_cast<int>(cinfo.image_width);
+      height = static_cast<int>(cinfo.image_height);
+      for (int c = 0; c < 3; ++c) {
+        jpeg_component_info& ci = cinfo.comp_info[c];
+        const JQUANT_TBL* q = ci.quant_table ? ci.quant_table : cinfo.quant_tbl_ptrs[ci.quant_tbl_no];
+        if (!q) {  // cannot happen after jpeg_read_coefficients succeeded; say so rather than crash
+          std::snprintf(err.message, sizeof err.message, "component %d has no quantisation table", c);
+          std::longjmp(err.jump, 1);
+        }
+        Plane& p = planes[c];
+        p.w = static_cast<int>(ci.width_in_blocks) * 8;
+        p.h = static_cast<int>(ci.height_in_blocks) * 8;
+        p.v.assign(static_cast<size_t>(p.w) * p.h, 0.0f);
+        for (JDIMENSION by = 0; by < ci.height_in_blocks; ++by) {
+          JBLOCKARRAY row = (*cinfo.mem->access_virt_barray)(reinterpret_cast<j_common_ptr>(&cinfo), coefs[c], by, 1, FALSE);
+          for (JDIMENSION bx = 0; bx < ci.width_in_blocks; ++bx)
+            InverseDct(row[0][bx], q->quantval, basis, p.v.data() + static_cast<size_t>(by) * 8 * p.w + bx * 8, p.w);
+        }
+      }
+      jpeg_finish_decompress(&cinfo);
+      state = err.pub.num_warnings > 0 ? 0 : 1;
+    }
+  }
+  jpeg_destroy_decompress(&cinfo);
+  if (state == 2) return std::nullopt;
+  if (state == 0) throw std::runtime_error(std::string("corrupt JPEG: ") + err.message);
+  synth::ImageF out(width, height, 3);
+  constexpr float kInv = 1.0f / 255.0f;
+  for (int y = 0; y < height; ++y) {
+    float* o = &out.data[static_cast<size_t>(y) * width * 3];
+    for (int x = 0; x < width; ++x, o += 3) {
+      const float Y = planes[0].At(x, y);
+      const float cb = Upsampled(planes[1], sub[1][0], sub[1][1], x, y) - 128.0f;
+      const float cr = Upsampled(planes[2], sub[2][0], sub[2][1], x, y) - 128.0f;
+      o[0] = std::clamp((Y + 1.402f * cr) * kInv, 0.0f, 1.0f);
+      o[1] = std::clamp((Y - 0.344136f * cb - 0.714136f * cr) * kInv, 0.0f, 1.0f);
+      o[2] = std::clamp((Y + 1.772f * cb) * kInv, 0.0f, 1.0f);
+    }
+  }
+  return out;
+}
+
+}  // namespace shadecast::store
