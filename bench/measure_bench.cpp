@@ -428,7 +428,7 @@ int main(int argc, char** argv) {
     if (mode == "accuracy") {
       int seeds = 4;
       bool truth = false;
-      std::string chart_model = "rootpoly2", skin_model = "spectral";
+      std::string chart_model = "spectral", skin_model = "spectral";
       for (int i = 2; i < argc; ++i) {
         if (!std::strcmp(argv[i], "--truth-reference")) truth = true;
         else if (!std::strcmp(argv[i], "--chart-model") && i + 1 < argc) chart_model = argv[++i];

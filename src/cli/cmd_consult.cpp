@@ -248,7 +248,10 @@ void RegisterConsult(CLI::App& app, Action& action) {
   auto* prof = c->add_option("--profile", o->measure.profile, "camera profile from `shadecast calibrate`");
   auto* cif = c->add_flag("--chart-in-frame", o->measure.chart_in_frame, "take colour from the ColorChecker Nano in the photo");
   c->add_option("--skin-model", o->measure.skin_model,
-                 "colour model of the skin with --chart-in-frame: spectral (default; trained on the optics model's skins and the chart), rootpoly2 (the follicle and dot model: one model for everything), linear or auto")
+                 "colour model of the skin with --chart-in-frame: spectral (default; the optics model's skins weigh 16x the chart), rootpoly2, linear or auto")
+      ->capture_default_str();
+  c->add_option("--chart-model", o->measure.chart_model,
+                 "colour model of the follicle and dot cores with --chart-in-frame: spectral (default; camera sensitivities fitted to the chart and the optics model's spectra), rootpoly2, linear or auto")
       ->capture_default_str();
   prof->excludes(cif);
   c->add_option("--report", o->report, "write the consultation report (self-contained HTML)");

@@ -53,7 +53,8 @@ nlohmann::json ResultJson(const measure::MeasureResult& r, const std::string& im
       {"px_per_mm", m.px_per_mm()},
       {"px_per_mm_source", m.px_per_mm_source()},
       {"color_source", m.color_source()},
-      {"skin_color_model", m.skin_color_model()}};
+      {"skin_color_model", m.skin_color_model()},
+      {"color_model", m.color_model()}};
   if (dots) j["dots"] = BlobJson(m.dots());
   else j["follicle"] = BlobJson(m.follicle());
   return j;
@@ -71,9 +72,10 @@ void PrintText(const measure::MeasureResult& r, bool dots) {
   const auto& u = m.undertone();
   std::printf("Undertone  %s (hue %.1f deg, chroma %.1f); ITA %.1f deg (%s, from D65-adapted values); Monk %d\n",
               u.class_().c_str(), u.hue_deg(), u.chroma(), u.ita_deg(), u.ita_category().c_str(), u.monk());
-  std::printf("Scale      %.2f px/mm (%s); colour from %s%s%s\n", m.px_per_mm(), m.px_per_mm_source().c_str(),
-              m.color_source().c_str(), m.skin_color_model().empty() ? "" : ", skin through the ",
-              m.skin_color_model().empty() ? "" : (m.skin_color_model() + " model").c_str());
+  std::string from = m.color_source();
+  if (!m.color_model().empty()) from += " (" + m.color_model() + " model)";
+  if (!m.skin_color_model().empty()) from += ", skin through the " + m.skin_color_model() + " model";
+  std::printf("Scale      %.2f px/mm (%s); colour from %s\n", m.px_per_mm(), m.px_per_mm_source().c_str(), from.c_str());
   for (const auto& msg : m.quality().messages()) std::printf("WARNING: %s\n", msg.c_str());
 }
 
@@ -212,7 +214,10 @@ void RegisterMeasure(CLI::App& app, Action& action) {
   c->add_option("--profile", o->profile, "CameraProfile (.pb, .textproto, .json); a chart in the frame is then checked for drift");
   c->add_flag("--chart-in-frame", o->chart_in_frame, "colour and scale from the chart in the photo");
   c->add_option("--skin-model", o->skin_model,
-                 "colour model of the skin with --chart-in-frame: spectral (default; trained on the optics model's skins and the chart), rootpoly2 (the follicle and dot model: one model for everything), linear or auto")
+                 "colour model of the skin with --chart-in-frame: spectral (default; the optics model's skins weigh 16x the chart), rootpoly2, linear or auto")
+      ->capture_default_str();
+  c->add_option("--chart-model", o->chart_model,
+                 "colour model of the follicle and dot cores with --chart-in-frame: spectral (default; camera sensitivities fitted to the chart and the optics model's spectra), rootpoly2, linear or auto")
       ->capture_default_str();
   c->add_option("--chart", o->chart, "chart in the frame (id or path)")->capture_default_str();
   c->add_option("--corners", o->corners, "card corners x1,y1,...,x4,y4 when detection fails");

@@ -56,7 +56,14 @@ MeasureSetup LoadMeasureSetup(const MeasureCliOptions& o) {
   } catch (const std::invalid_argument& e) {
     throw InputError(std::string("--skin-model: ") + e.what());
   }
-  if (o.chart_in_frame && o.profile.empty() && mo.skin_model == calib::Model::kSpectral) s.training = DefaultTrainingSet();
+  try {
+    mo.chart_model = calib::ModelFromString(o.chart_model);
+  } catch (const std::invalid_argument& e) {
+    throw InputError(std::string("--chart-model: ") + e.what());
+  }
+  if (o.chart_in_frame && o.profile.empty() &&
+      (mo.skin_model == calib::Model::kSpectral || mo.chart_model == calib::Model::kSpectral))
+    s.training = DefaultTrainingSet();
   if (!o.roi.empty()) {
     const auto v = ParseNumberList(o.roi, "--roi", 4);
     for (double x : v)

@@ -17,7 +17,8 @@ namespace shadecast::cli {
 struct MeasureCliOptions {
   std::string image, images, profile, chart = "colorchecker24_nano", corners, reference, target = "follicles";
   std::string roi, overlay, csv, thresholds;
-  std::string skin_model = "spectral";  // colour model of the skin with the chart in the frame
+  std::string skin_model = "spectral";   // colour model of the skin with the chart in the frame
+  std::string chart_model = "spectral";  // ... and of the follicle and dot cores
   bool chart_in_frame = false, json = false, no_blur_correction = false;
   double px_per_mm = 0;
   int jobs = 2;

@@ -1082,9 +1082,9 @@ MeasureResult Measure(const synth::ImageF& rgb, const ColorSource& src, const Un
     in.patches = chart.patches;
     in.training = src.training;
     calib::CalibrationOptions co;
-    co.model = o.chart_model;
-    if (o.chart_model == calib::Model::kSpectral && !src.training)
-      throw MeasureError("the spectral chart model needs a training set (none was given)");
+    // The spectral model trains on the training set's spectra too: without one, rootpoly2 (said in
+    // Measurement.color_model).
+    co.model = o.chart_model == calib::Model::kSpectral && !src.training ? calib::Model::kRootPoly2 : o.chart_model;
     co.leave_one_out = false;
     co.linearization = src.linear_input ? calib::Linearization::kNone : calib::Linearization::kSrgb;
     try {
@@ -1094,8 +1094,11 @@ MeasureResult Measure(const synth::ImageF& rgb, const ColorSource& src, const Un
     }
     profile = &fitted;
     m.set_color_source("chart_in_frame");
-    m.set_skin_color_model(calib::ModelToString(o.chart_model));
-    if (o.skin_model != o.chart_model && (o.skin_model != calib::Model::kSpectral || src.training)) {
+    m.set_color_model(calib::ModelToString(co.model));
+    m.set_skin_color_model(calib::ModelToString(co.model));
+    const bool same = o.skin_model == co.model &&
+                      (co.model != calib::Model::kSpectral || o.skin_training_share == co.training_share);
+    if (!same && (o.skin_model != calib::Model::kSpectral || src.training)) {
       calib::CalibrationOptions sco = co;
       sco.model = o.skin_model;
       sco.training_share = o.skin_training_share;

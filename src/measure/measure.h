@@ -72,13 +72,20 @@ struct MeasureOptions {
   // Skin pixels sampled on a regular grid, at most. The mean of 100,000 pixels leaves a noise of
   // ~0.01 L*; more only cost time (12 MP: 0.11 s at ~330,000).
   int max_skin_samples = 100'000;
-  // Chart in frame (colour from the chart or drift check against a profile).
-  calib::Model chart_model = calib::Model::kRootPoly2;
+  // Chart in frame: the model fitted to it converts follicles and dots (and, without a separate skin
+  // model, skin). Spectral: camera sensitivities fitted to the chart and the training set's spectra
+  // (needs ColorSource::training; without one rootpoly2 is used and Measurement.color_model says so).
+  // With JPEGs decoded in floating point it beat rootpoly2 on follicles: tuning seeds mean 1.58 ->
+  // 1.20 dE00, max 3.38 -> 2.23 (median 1.23 / 1.25); rootpoly2's error for dark hair under
+  // illuminant A was 1.9-2.3 dE00 from the model alone, spectral's 0.4-0.7 (docs/benchmarks.md,
+  // "sixth session"). Before that, JPEG's chroma offsets hid the difference (2.68 -> 3.07).
+  calib::Model chart_model = calib::Model::kSpectral;
   // The skin's colour, with the chart in the frame and a training set given, comes from a second
-  // model fitted to the same chart: the spectral one, trained on the optics model's skins too (on
-  // the bench's 24 photos: median skin error 1.54 -> 0.64 dE00, undertone class 12 -> 24 of 24, with
-  // skin_training_share 16). Follicles and dots keep chart_model (spectral for everything made the
-  // follicles worse, 2.68 -> 3.07). Set equal to chart_model to use one model for everything.
+  // model fitted to the same chart: the spectral one with the optics model's skins weighted
+  // skin_training_share (on the bench's 24 photos: median skin error 1.54 -> 0.64 dE00, undertone class
+  // 12 -> 24 of 24, share 16, with 8-bit JPEG decoding). Fitted separately whenever it differs from
+  // chart_model in model or training share; set skin_model = chart_model and skin_training_share = 1
+  // for one model for everything.
   calib::Model skin_model = calib::Model::kSpectral;
   // The skin model is for skin only, so its training set (the optics model's skins and dots) weighs 16x
   // the chart: held-out skins (other optics parameters; calibration_bench --training-share) improve
