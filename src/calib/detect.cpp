@@ -121,6 +121,108 @@ cv::Matx33d Refine(const cv::Mat& full, const synth::ChartLayout& l, const cv::M
   return hn;
 }
 
+
+// Refinement repeated while it moves the card and does not lose corners.
+cv::Matx33d RefineIterated(const cv::Mat& full, const synth::ChartLayout& l, cv::Matx33d h, ChartLocation* loc) {
+  for (int pass = 0; pass < 5; ++pass) {
+    ChartLocation trial = *loc;
+    const cv::Matx33d hn = Refine(full, l, h, &trial);
+    if (!trial.refined || trial.refined_corners < loc->refined_corners) break;
+    double moved = 0;
+    const Corners before = CornersFrom(h, l), after = CornersFrom(hn, l);
+    for (size_t k = 0; k < before.size(); ++k)
+      moved = std::max(moved, std::hypot(after[k].x - before[k].x, after[k].y - before[k].y));
+    h = hn;
+    *loc = trial;
+    if (moved < 0.05) break;
+  }
+  return h;
+}
+
+// How well the patch grid mapped by `h` lies on the photo's edges: the mean gradient magnitude at
+// points along every patch's four edges.
+struct EdgeScore {
+  cv::Mat mag;  // gradient magnitude of the smoothed grey image, over `roi`
+  cv::Rect roi;
+  std::vector<cv::Point2d> pts_mm;
+  EdgeScore(const cv::Mat& full, const synth::ChartLayout& l, const cv::Matx33d& h) {
+    std::vector<cv::Point2f> c;
+    for (const auto& p : CornersFrom(h, l)) c.emplace_back(static_cast<float>(p.x), static_cast<float>(p.y));
+    cv::Rect r = cv::boundingRect(c);
+    const int grow = std::max(r.width, r.height) / 4;
+    roi = (r + cv::Size(2 * grow, 2 * grow) - cv::Point(grow, grow)) & cv::Rect(0, 0, full.cols, full.rows);
+    if (roi.area() <= 0) return;
+    cv::Mat grey, gx, gy;
+    cv::cvtColor(full(roi), grey, cv::COLOR_RGB2GRAY);
+    cv::GaussianBlur(grey, grey, cv::Size(), 1.5);
+    cv::Sobel(grey, gx, CV_32F, 1, 0);
+    cv::Sobel(grey, gy, CV_32F, 0, 1);
+    cv::magnitude(gx, gy, mag);
+    for (const auto& ctr : l.centers_mm)
+      for (int i = 1; i <= 8; ++i) {
+        const double f = (i - 0.5) / 8 - 0.5;
+        const double hw = l.patch_w_mm / 2, hh = l.patch_h_mm / 2;
+        pts_mm.emplace_back(ctr.x + f * l.patch_w_mm, ctr.y - hh);
+        pts_mm.emplace_back(ctr.x + f * l.patch_w_mm, ctr.y + hh);
+        pts_mm.emplace_back(ctr.x - hw, ctr.y + f * l.patch_h_mm);
+        pts_mm.emplace_back(ctr.x + hw, ctr.y + f * l.patch_h_mm);
+      }
+  }
+  double operator()(const cv::Matx33d& h) const {
+    if (mag.empty()) return 0;
+    double s = 0;
+    for (const auto& q : pts_mm) {
+      const cv::Point2d p = Map(h, q.x, q.y);
+      const int x = static_cast<int>(std::lround(p.x)) - roi.x, y = static_cast<int>(std::lround(p.y)) - roi.y;
+      if (x >= 0 && y >= 0 && x < mag.cols && y < mag.rows) s += mag.at<float>(y, x);
+    }
+    return s / pts_mm.size();
+  }
+};
+
+// mcc's box for the Nano can be off by more than the refinement's window (seen: 40-47 px, an 11 %
+// short grid in y, on a 4000 x 3000 scalp frame; ~30 px at 2048 x 1536): the corners then lock onto
+// the corners across the gaps, consistently (35 of 96, rms 0.2 px) but on the wrong grid, and px/mm
+// came out 4.5 % low. So the grid is first aligned to the photo's edges: the box's mapping corrected
+// by a scale about the grid's centre (0.8-1.2 per axis) and a shift (up to one gap), coarse to fine,
+// for the most gradient along the patches' edges; refinement starts from there and from the box, and
+// the start that refines more corners wins.
+cv::Matx33d RefineFromBox(const cv::Mat& full, const synth::ChartLayout& l, const cv::Matx33d& h0, ChartLocation* loc) {
+  const EdgeScore score(full, l, h0);
+  double cx = 0, cy = 0;
+  for (const auto& c : l.centers_mm) cx += c.x / l.centers_mm.size(), cy += c.y / l.centers_mm.size();
+  const double gx = l.pitch_x_mm - l.patch_w_mm, gy = l.pitch_y_mm - l.patch_h_mm;
+  auto corrected = [&](double kx, double ky, double tx, double ty) {
+    return h0 * cv::Matx33d(kx, 0, cx * (1 - kx) + tx, 0, ky, cy * (1 - ky) + ty, 0, 0, 1);
+  };
+  double kx = 1, ky = 1, tx = 0, ty = 0, best = score(h0);
+  auto search = [&](double k_half, double k_step, double t_half_x, double t_half_y, int t_steps) {
+    const double kx0 = kx, ky0 = ky;
+    for (double a = kx0 - k_half; a <= kx0 + k_half + 1e-9; a += k_step)
+      for (double b = ky0 - k_half; b <= ky0 + k_half + 1e-9; b += k_step) {
+        const double v = score(corrected(a, b, tx, ty));
+        if (v > best) best = v, kx = a, ky = b;
+      }
+    const double tx0 = tx, ty0 = ty;
+    for (int i = -t_steps; i <= t_steps; ++i)
+      for (int j = -t_steps; j <= t_steps; ++j) {
+        const double a = tx0 + t_half_x * i / t_steps, b = ty0 + t_half_y * j / t_steps;
+        const double v = score(corrected(kx, ky, a, b));
+        if (v > best) best = v, tx = a, ty = b;
+      }
+  };
+  search(0.2, 0.01, gx, gy, 8);
+  search(0.01, 0.0025, gx / 8, gy / 8, 4);
+  ChartLocation from_box = *loc, from_edges = *loc;
+  const cv::Matx33d hb = RefineIterated(full, l, h0, &from_box);
+  const cv::Matx33d he = RefineIterated(full, l, corrected(kx, ky, tx, ty), &from_edges);
+  const bool edges = from_edges.refined && (!from_box.refined || from_edges.refined_corners > from_box.refined_corners ||
+                                            (from_edges.refined_corners == from_box.refined_corners &&
+                                             from_edges.refine_rms_px < from_box.refine_rms_px));
+  *loc = edges ? from_edges : from_box;
+  return edges ? he : hb;
+}
+
 }  // namespace
 
 bool SampleOptions::IsValid(std::string* m) const {
@@ -228,24 +330,7 @@ ChartLocation DetectChart(const synth::ImageF& rgb, const pb::ChartDefinition& c
   const double s = 1.0 / loc.downscale;
   const cv::Matx33d up(s, 0, (s - 1) * 0.5, 0, s, (s - 1) * 0.5, 0, 0, 1);  // pixel centres
   cv::Matx33d h = up * best_h;
-  // Refinement from mcc's box, repeated while it moves the card and does not lose corners: mcc's box
-  // can be off by more than the refinement window (seen: 30 px on a Nano in a 2048 x 1536 scalp frame,
-  // where one pass kept it and px/mm came out 4 % low); the second pass, from corners that are mostly
-  // right, found 42 -> 78 of the 96 and the card to 0.3 px.
-  if (o.refine) {
-    for (int pass = 0; pass < 5; ++pass) {
-      ChartLocation trial = loc;
-      const cv::Matx33d hn = Refine(full, l, h, &trial);
-      if (!trial.refined || trial.refined_corners < loc.refined_corners) break;
-      double moved = 0;
-      const Corners before = CornersFrom(h, l), after = CornersFrom(hn, l);
-      for (size_t k = 0; k < before.size(); ++k)
-        moved = std::max(moved, std::hypot(after[k].x - before[k].x, after[k].y - before[k].y));
-      h = hn;
-      loc = trial;
-      if (moved < 0.05) break;
-    }
-  }
+  if (o.refine) h = RefineFromBox(full, l, h, &loc);
   loc.found = true;
   loc.corners = CornersFrom(h, l);
   loc.message = "found by mcc";
