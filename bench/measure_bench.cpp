@@ -91,6 +91,8 @@ Scene Make(const ss::CameraResponse& resp, const shadecast::pb::ChartDefinition&
   o.seed = seed;
   ss::CaptureOptions cap;
   cap.blur_px = 1.5;
+  // SHADECAST_BENCH_CAPTURE_BLUR=PX: the render's optical blur sigma (a diagnostic; default 1.5).
+  if (const char* b = std::getenv("SHADECAST_BENCH_CAPTURE_BLUR")) cap.blur_px = std::atof(b);
   // SHADECAST_BENCH_NOISE=none|realistic|SIGMA: the capture's noise (a diagnostic; default realistic).
   if (const char* nz = std::getenv("SHADECAST_BENCH_NOISE")) cap.noise = ss::NoiseModel::FromString(nz);
   Scene s;

@@ -50,16 +50,10 @@ int RunConsult(const ConsultOptions& o) {
 
   // 1. Measure.
   const MeasureSetup setup = LoadMeasureSetup(o.measure);
-  synth::ImageF img;
-  int bits = 8;
-  std::string photo_bytes;
-  try {
-    photo_bytes = store::ReadFile(o.measure.image);
-    img = store::DecodeImage(photo_bytes, o.measure.image, &bits);
-  } catch (const std::exception& e) {
-    throw InputError(e.what());
-  }
-  const measure::MeasureResult mr = MeasureOne(setup, img, bits);
+  const Photo photo = ReadPhoto(o.measure.image);
+  const synth::ImageF& img = photo.image;
+  const std::string& photo_bytes = photo.bytes;
+  const measure::MeasureResult mr = MeasureOne(setup, photo);
   pb::Measurement m = mr.measurement;
   m.set_image_sha256(store::Sha256Hex(photo_bytes));
   m.set_date(today);

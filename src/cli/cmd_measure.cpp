@@ -89,14 +89,9 @@ void WriteOverlay(const std::string& path, const synth::ImageF& img, const measu
 
 int RunSingle(const MeasureCliOptions& o) {
   const MeasureSetup s = LoadMeasureSetup(o);
-  synth::ImageF img;
-  int bits = 8;
-  try {
-    img = store::ReadImage(o.image, &bits);
-  } catch (const std::exception& e) {
-    throw InputError(e.what());
-  }
-  const measure::MeasureResult r = MeasureOne(s, img, bits);
+  const Photo photo = ReadPhoto(o.image);
+  const synth::ImageF& img = photo.image;
+  const measure::MeasureResult r = MeasureOne(s, photo);
   const bool dots = s.options.target == measure::Target::kDots;
   if (!o.overlay.empty()) WriteOverlay(o.overlay, img, r);
   if (o.json) PrintJson(ResultJson(r, o.image, dots));
@@ -149,9 +144,7 @@ int RunBatch(const MeasureCliOptions& o) {
       std::string row = CsvField(files[i].filename().string());
       char buf[512];
       try {
-        int bits = 8;
-        const synth::ImageF img = store::ReadImage(files[i], &bits);
-        const auto r = MeasureOne(s, img, bits);
+        const auto r = MeasureOne(s, ReadPhoto(files[i].string()));
         const auto& m = r.measurement;
         const auto& b = dots ? m.dots() : m.follicle();
         const auto& u = m.undertone();

@@ -162,16 +162,9 @@ int RunVisitAdd(const VisitOptions& o) {
     MeasureCliOptions mo = o.measure;
     mo.target = "dots";
     setup = LoadMeasureSetup(mo);
-    std::string bytes;
-    synth::ImageF img;
-    int bits = 8;
-    try {
-      bytes = store::ReadFile(mo.image);
-      img = store::DecodeImage(bytes, mo.image, &bits);
-    } catch (const std::exception& e) {
-      throw InputError(e.what());
-    }
-    measured = MeasureOne(*setup, img, bits).measurement;
+    const Photo photo = ReadPhoto(mo.image);
+    const std::string& bytes = photo.bytes;
+    measured = MeasureOne(*setup, photo).measurement;
     if (measured->dots().count() == 0)
       throw InputError(mo.image + ": no pigment dots found; is this a treated area, in focus and in frame?");
     *v.mutable_dot_lab() = measured->dots().lab();

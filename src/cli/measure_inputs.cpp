@@ -7,6 +7,9 @@
 
 #include "cli/calib_inputs.h"
 #include "store/data_paths.h"
+#include "store/files.h"
+#include "store/image_io.h"
+#include "store/jpeg_float.h"
 #include "store/message_io.h"
 #include "store/synth_data.h"
 
@@ -76,7 +79,21 @@ MeasureSetup LoadMeasureSetup(const MeasureCliOptions& o) {
   return s;
 }
 
-measure::MeasureResult MeasureOne(const MeasureSetup& s, const synth::ImageF& img, int bits) {
+Photo ReadPhoto(const std::string& path) {
+  Photo p;
+  try {
+    p.bytes = store::ReadFile(path);
+    p.image = store::DecodeImage(p.bytes, path, &p.bits);
+    p.jpeg_quality = store::JpegChromaQuality(p.bytes).value_or(0);
+  } catch (const std::exception& e) {
+    throw InputError(e.what());
+  }
+  return p;
+}
+
+measure::MeasureResult MeasureOne(const MeasureSetup& s, const Photo& photo) {
+  const synth::ImageF& img = photo.image;
+  const int bits = photo.bits, jpeg_quality = photo.jpeg_quality;
   measure::ColorSource src;
   if (s.has_profile) src.profile = &s.profile;
   if (s.has_chart) src.chart = &s.chart;
@@ -84,6 +101,7 @@ measure::MeasureResult MeasureOne(const MeasureSetup& s, const synth::ImageF& im
   src.chart_corners = s.corners;
   src.training = s.training.get();
   src.input_levels = bits == 16 ? 65535 : 255;
+  src.jpeg_quality = jpeg_quality;
   src.linear_input = s.has_profile && s.profile.linearization() == pb::NONE;
   try {
     return measure::Measure(img, src, s.thresholds, s.options);

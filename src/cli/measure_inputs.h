@@ -39,8 +39,17 @@ struct MeasureSetup {
 
 // Throws InputError naming the flag at fault.
 MeasureSetup LoadMeasureSetup(const MeasureCliOptions& o);
+// A photo as read for measuring: its bytes, pixels, bit depth and, for a JPEG, the quality of its
+// chroma tables (0 otherwise). Throws InputError naming the file.
+struct Photo {
+  std::string bytes;
+  synth::ImageF image;
+  int bits = 8;
+  int jpeg_quality = 0;
+};
+Photo ReadPhoto(const std::string& path);
 // ChartNotFoundError (exit 3) when the chart was needed and not found; InputError for unusable data.
-measure::MeasureResult MeasureOne(const MeasureSetup& s, const synth::ImageF& img, int bits);
+measure::MeasureResult MeasureOne(const MeasureSetup& s, const Photo& photo);
 // The photo with accepted blobs (green), rejected ones (red: elongated, yellow: glare), the skin
 // sample (orange) and the chart outline, scaled so its longer side is at most `max_side` pixels.
 synth::ImageF DrawOverlay(const synth::ImageF& img, const measure::MeasureResult& r, int max_side = 0);

@@ -33,6 +33,7 @@ bool MeasureOptions::IsValid(std::string* message) const {
   if (!(glare_l_above_skin > 0) || !(glare_clip_level > 0 && glare_clip_level <= 1))
     return fail("glare_l_above_skin > 0 and 0 < glare_clip_level <= 1");
   if (min_blobs < 0) return fail("min_blobs must be >= 0");
+  if (min_jpeg_quality < 0 || min_jpeg_quality > 100) return fail("min_jpeg_quality must be 0-100");
   if (!(clip_share_flag > 0 && clip_share_flag <= clip_share_fail && clip_share_fail <= 1))
     return fail("0 < clip_share_flag <= clip_share_fail <= 1");
   if (!(skin_trim_mad > 0)) return fail("skin_trim_mad must be > 0");
@@ -1520,6 +1521,14 @@ MeasureResult Measure(const synth::ImageF& rgb, const ColorSource& src, const Un
   if (blur > o.blur_flag_px) {
     std::snprintf(buf, sizeof buf, "the photo looks blurred (sigma about %.1f px): small %s read too light", blur, what);
     flag("blur", buf);
+  }
+  if (!dots && src.jpeg_quality > 0 && src.jpeg_quality < o.min_jpeg_quality) {
+    std::snprintf(buf, sizeof buf,
+                  "the photo is a JPEG saved at about quality %d: it keeps too little colour detail for follicles, "
+                  "whose colour reads towards the skin's (about 2 dE00 off at 92, 7 at 85); save at quality %d or "
+                  "more, or as PNG or TIFF",
+                  src.jpeg_quality, o.min_jpeg_quality);
+    flag("jpeg_compression", buf);
   }
   res.times.cores_s = Since(t0);
 

@@ -79,6 +79,49 @@ void InverseDct(const JCOEF* coef, const UINT16* quant, const Basis& B, float* o
 
 }  // namespace
 
+std::optional<int> JpegChromaQuality(const std::string& bytes) {
+  if (bytes.size() < 4 || static_cast<unsigned char>(bytes[0]) != 0xFF || static_cast<unsigned char>(bytes[1]) != 0xD8)
+    return std::nullopt;
+  // ITU-T T.81 Annex K, table K.2 (chrominance), natural order: what libjpeg scales by quality.
+  static constexpr int kStd[64] = {17, 18, 24, 47, 99, 99, 99, 99, 18, 21, 26, 66, 99, 99, 99, 99,
+                                   24, 26, 56, 99, 99, 99, 99, 99, 47, 66, 99, 99, 99, 99, 99, 99,
+                                   99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99,
+                                   99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99};
+  jpeg_decompress_struct cinfo;
+  ErrorManager err;
+  cinfo.err = jpeg_std_error(&err.pub);
+  err.pub.error_exit = OnError;
+  err.pub.emit_message = OnMessage;
+  int table[64];
+  volatile bool ok = false;
+  if (setjmp(err.jump) == 0) {
+    jpeg_create_decompress(&cinfo);
+    jpeg_mem_src(&cinfo, reinterpret_cast<const unsigned char*>(bytes.data()), static_cast<unsigned long>(bytes.size()));
+    jpeg_read_header(&cinfo, TRUE);
+    if (cinfo.num_components == 3 && cinfo.jpeg_color_space == JCS_YCbCr) {
+      const JQUANT_TBL* q = cinfo.quant_tbl_ptrs[cinfo.comp_info[1].quant_tbl_no];
+      if (q) {
+        for (int k = 0; k < 64; ++k) table[k] = q->quantval[k];
+        ok = true;
+      }
+    }
+  }
+  jpeg_destroy_decompress(&cinfo);
+  if (!ok) return std::nullopt;
+  int best_q = 0;
+  double best = 1e300;
+  for (int quality = 1; quality <= 100; ++quality) {
+    const int scale = quality < 50 ? 5000 / quality : 200 - 2 * quality;  // libjpeg's jpeg_quality_scaling
+    double e = 0;
+    for (int k = 0; k < 64; ++k) {
+      const int v = std::clamp((kStd[k] * scale + 50) / 100, 1, 255);
+      e += static_cast<double>(v - table[k]) * (v - table[k]);
+    }
+    if (e < best) best = e, best_q = quality;
+  }
+  return best_q;
+}
+
 std::optional<synth::ImageF> DecodeJpegFloat(const std::string& bytes) {
   if (bytes.size() < 4 || static_cast<unsigned char>(bytes[0]) != 0xFF || static_cast<unsigned char>(bytes[1]) != 0xD8)
     return std::nullopt;

@@ -24,4 +24,9 @@ namespace shadecast::store {
 // truncated file), where a standard decoder would fill the missing part with grey.
 std::optional<synth::ImageF> DecodeJpegFloat(const std::string& bytes);
 
+// The quality (1-100) whose libjpeg-scaled standard chroma table is nearest (least squares) to the
+// JPEG's own chroma quantisation table: how coarsely the file keeps colour detail, whatever encoder
+// wrote it. nullopt when the bytes are not a 3-component Y'CbCr JPEG or cannot be read.
+std::optional<int> JpegChromaQuality(const std::string& bytes);
+
 }  // namespace shadecast::store
