@@ -591,6 +591,13 @@ constexpr double kMinCentreFraction = 0.35;
 // (100 s + 7, held out) 2.68 -> 1.80.
 constexpr double kShadeShare = 0.10;
 constexpr double kShadeMinF0 = 0.8;
+// The JPEG-aware refit (RefitEncoded) reads a window this much wider than the disc fit's: JPEG's
+// chroma quantisation spreads a core's colour difference over its 16 x 16-pixel MCU, past the disc
+// fit's window, where the window's edge pixels then lent it to the skin. Chosen among 0 / 2 / 4 / 6 /
+// 8 px on the tuning seeds (2 per condition; median follicle dE00 at q95, at q92, with 1.0 px blur):
+// 0: 1.21 / 2.18 / 2.45; 2: 0.75 / 1.83 / 1.80; 4: 1.01 / 1.63 / 1.49; 6: 1.13 / 1.56 / 1.37;
+// 8: 1.07 / 1.56 / 1.38 (docs/benchmarks.md, "sixth session").
+constexpr double kRefitWindowExtraPx = 4.0;
 
 // ---- follicle cores by inverting the forward model ----------------------------------------------------
 // A follicle is drawn (docs/synth.md) as a disc of hair colour over the skin whose coverage is flat in
@@ -1375,7 +1382,7 @@ MeasureResult Measure(const synth::ImageF& rgb, const ColorSource& src, const Un
       DiscFit& f = fits[i];
       if (!f.ok) continue;
       if (encoded_fit && in_shade[i]) {
-        window(i, &buf);
+        WindowPixels(rgb, roi, P, stats[i].x, stats[i].y, window_radius(i) + kRefitWindowExtraPx, &buf);
         std::vector<calib::Rgb> dev;
         dev.reserve(buf.size());
         for (const auto& q : buf) {
@@ -1525,7 +1532,7 @@ MeasureResult Measure(const synth::ImageF& rgb, const ColorSource& src, const Un
   if (!dots && src.jpeg_quality > 0 && src.jpeg_quality < o.min_jpeg_quality) {
     std::snprintf(buf, sizeof buf,
                   "the photo is a JPEG saved at about quality %d: it keeps too little colour detail for follicles, "
-                  "whose colour reads towards the skin's (about 2 dE00 off at 92, 7 at 85); save at quality %d or "
+                  "whose colour reads towards the skin's (about 3 dE00 off at 90, 6 at 85); save at quality %d or "
                   "more, or as PNG or TIFF",
                   src.jpeg_quality, o.min_jpeg_quality);
     flag("jpeg_compression", buf);

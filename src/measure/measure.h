@@ -68,11 +68,11 @@ struct MeasureOptions {
   double clip_share_fail = 0.95;    // ... and that makes the photo unusable
   double uneven_light_flag_l = 8.0; // range of the skin L* over a 3x3 grid that raises `uneven_light`
   double blur_flag_px = 2.5;        // estimated blur above this raises `blur`
-  // A JPEG whose chroma tables are coarser than quality 95 raises `jpeg_compression` for follicles:
+  // A JPEG whose chroma tables are coarser than this quality raises `jpeg_compression` for follicles:
   // a follicle core is a few pixels, and coarser chroma quantisation moves its colour towards the
-  // skin's (bench, 24 photos, median follicle dE00: 1.13 at q95, 2.05 at q92, 6.75 at q85; dots 0.74 /
-  // 0.89 / 1.43). 0 turns the flag off.
-  int min_jpeg_quality = 95;
+  // skin's (bench, 24 photos, median follicle dE00 at q95 / 92 / 90 / 88 / 85: 0.80 / 1.27 / 2.84 /
+  // 3.66 / 6.33; dots 0.74 / 0.89 / 1.00 / 1.14 / 1.43). 0 turns the flag off.
+  int min_jpeg_quality = 92;
   double skin_trim_mad = 3.0;       // skin pixels further than this many robust sigmas in L* are dropped
   // Skin pixels sampled on a regular grid, at most. The mean of 100,000 pixels leaves a noise of
   // ~0.01 L*; more only cost time (12 MP: 0.11 s at ~330,000).

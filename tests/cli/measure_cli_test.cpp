@@ -72,3 +72,30 @@ TEST_CASE("measure: bad input exits 2 (3 without a chart) with a message", "[cli
   CHECK(nc.exit_code == 3);
   CHECK_THAT(nc.err, Catch::Contains("no colorchecker24_nano chart found"));
 }
+
+TEST_CASE("measure flags a JPEG saved below quality 92 for follicles", "[cli][measure]") {
+  // Bench (docs/benchmarks.md, sixth session): median follicle dE00 0.80 at q95, 1.27 at q92, 2.84 at
+  // q90, 6.33 at q85; the flag names the quality and what to do.
+  TempDir dir;
+  for (int q : {85, 95}) {
+    const auto img = dir / ("q" + std::to_string(q) + ".jpg"), truth = dir / "truth.json";
+    REQUIRE(RunShadecast("synth scalp --camera canon_eos_5d_mark_ii --illuminant D65 --with-chart --blur-px 1.5 "
+                         "--jpeg " + std::to_string(q) + " --seed 3 --out " + img.string() +
+                         " --truth " + truth.string())
+                .exit_code == 0);
+    const auto r = RunShadecast("measure --image " + img.string() + " --chart-in-frame --json");
+    REQUIRE(r.exit_code == 0);
+    const auto j = nlohmann::json::parse(r.out);
+    bool flagged = false;
+    for (const auto& f : j["quality"]["flags"]) flagged = flagged || f == "jpeg_compression";
+    INFO("quality " << q << ": " << r.out.substr(0, 400));
+    CHECK(flagged == (q < 92));
+    if (flagged) {
+      bool says = false;
+      for (const auto& m : j["quality"]["messages"])
+        says = says || (m.get<std::string>().find("quality 85") != std::string::npos &&
+                        m.get<std::string>().find("PNG") != std::string::npos);
+      CHECK(says);
+    }
+  }
+}

@@ -107,3 +107,15 @@ TEST_CASE("Float JPEG decoding leaves other files to OpenCV and rejects corrupt 
     CHECK_THROWS_AS(st::DecodeJpegFloat("\xFF\xD8\xFF\xE0garbage"), std::runtime_error);
   }
 }
+
+TEST_CASE("A JPEG's chroma quality is read from its tables", "[store][jpeg]") {
+  // Reference: libjpeg (behind OpenCV) scales the standard chroma table by the quality it is given,
+  // so the estimate is exact for its files.
+  const double rgb[3] = {120, 70, 50};
+  const ImageF im = NoisyFlat(32, 32, rgb, 2.0, 5);
+  for (int q : {50, 85, 90, 92, 95, 98}) {
+    INFO("quality " << q);
+    CHECK(st::JpegChromaQuality(st::EncodeImage(im, st::ImageFormat::kJpeg, {8, q})) == q);
+  }
+  CHECK_FALSE(st::JpegChromaQuality(st::EncodeImage(im, st::ImageFormat::kPng, {})));
+}
