@@ -214,8 +214,12 @@ cv::Matx33d RefineFromBox(const cv::Mat& full, const synth::ChartLayout& l, cons
   search(0.2, 0.01, gx, gy, 8);
   search(0.01, 0.0025, gx / 8, gy / 8, 4);
   ChartLocation from_box = *loc, from_edges = *loc;
-  const cv::Matx33d hb = RefineIterated(full, l, h0, &from_box);
   const cv::Matx33d he = RefineIterated(full, l, corrected(kx, ky, tx, ty), &from_edges);
+  if (kx == 1 && ky == 1 && tx == 0 && ty == 0) {  // the box itself aligned best: one refinement
+    *loc = from_edges;
+    return he;
+  }
+  const cv::Matx33d hb = RefineIterated(full, l, h0, &from_box);
   const bool edges = from_edges.refined && (!from_box.refined || from_edges.refined_corners > from_box.refined_corners ||
                                             (from_edges.refined_corners == from_box.refined_corners &&
                                              from_edges.refine_rms_px < from_box.refine_rms_px));
