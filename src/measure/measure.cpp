@@ -272,8 +272,10 @@ void LevelMaxima(const cv::Mat& d, int row0, int rows, int octave, int j, int y0
             v >= r2[x] && v >= r2[x + 1]))
         continue;
       // Sub-pixel peak by a parabola in x and y.
-      const double dx = 0.5 * (r1[x - 1] - r1[x + 1]) / std::max(1e-6f, r1[x - 1] - 2 * v + r1[x + 1]);
-      const double dy = 0.5 * (r0[x] - r2[x]) / std::max(1e-6f, r0[x] - 2 * v + r2[x]);
+      // The second differences are negative at a maximum (a guard of max(1e-6, ...) here, until the
+      // sixth session, turned every offset into +-0.5 px).
+      const double dx = 0.5 * (r1[x - 1] - r1[x + 1]) / std::min(-1e-6f, r1[x - 1] - 2 * v + r1[x + 1]);
+      const double dy = 0.5 * (r0[x] - r2[x]) / std::min(-1e-6f, r0[x] - 2 * v + r2[x]);
       const double fx = (x + std::clamp(dx, -0.5, 0.5) + 0.5) * f - 0.5;
       const double fy = (y + std::clamp(dy, -0.5, 0.5) + 0.5) * f - 0.5;
       if (keep(fx, fy, v)) out->push_back({fx, fy, v, j});
