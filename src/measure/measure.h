@@ -70,8 +70,8 @@ struct MeasureOptions {
   double blur_flag_px = 2.5;        // estimated blur above this raises `blur`
   // A JPEG whose chroma tables are coarser than this quality raises `jpeg_compression` for follicles:
   // a follicle core is a few pixels, and coarser chroma quantisation moves its colour towards the
-  // skin's (bench, 24 photos, median follicle dE00 at q95 / 92 / 90 / 88 / 85: 0.80 / 1.27 / 2.84 /
-  // 3.66 / 6.33; dots 0.74 / 0.89 / 1.00 / 1.14 / 1.43). 0 turns the flag off.
+  // skin's (bench, 24 photos, median follicle dE00 at q95 / 92 / 90: 0.88 / 1.42 / 2.95; at 88 / 85,
+  // before the sixth session's sub-pixel fix, 3.66 / 6.33). 0 turns the flag off.
   int min_jpeg_quality = 92;
   double skin_trim_mad = 3.0;       // skin pixels further than this many robust sigmas in L* are dropped
   // Skin pixels sampled on a regular grid, at most. The mean of 100,000 pixels leaves a noise of
