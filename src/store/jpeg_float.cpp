@@ -13,8 +13,9 @@ namespace shadecast::store {
 
 namespace {
 
-// libjpeg reports errors through error_exit, which must not return: it jumps back to the setjmp in
-// DecodeJpegFloat (no C++ object with a destructor is created between the two).
+// libjpeg reports errors through error_exit, which must not return: it jumps back to the caller's
+// setjmp (DecodeJpegFloat, JpegChromaQuality; no C++ object with a destructor is created between the
+// two, and after the jump only the message is read).
 struct ErrorManager {
   jpeg_error_mgr pub;
   std::jmp_buf jump;
