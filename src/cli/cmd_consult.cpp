@@ -52,10 +52,9 @@ int RunConsult(const ConsultOptions& o) {
   const MeasureSetup setup = LoadMeasureSetup(o.measure);
   const Photo photo = ReadPhoto(o.measure.image);
   const synth::ImageF& img = photo.image;
-  const std::string& photo_bytes = photo.bytes;
   const measure::MeasureResult mr = MeasureOne(setup, photo);
   pb::Measurement m = mr.measurement;
-  m.set_image_sha256(store::Sha256Hex(photo_bytes));
+  m.set_image_sha256(store::Sha256Hex(photo.bytes));
   m.set_date(today);
   m.set_profile(o.measure.profile.empty() ? "chart in frame" : o.measure.profile);
   if (m.follicle().count() == 0)
@@ -241,11 +240,9 @@ void RegisterConsult(CLI::App& app, Action& action) {
   c->add_option("--image", o->measure.image, "scalp photo")->required();
   auto* prof = c->add_option("--profile", o->measure.profile, "camera profile from `shadecast calibrate`");
   auto* cif = c->add_flag("--chart-in-frame", o->measure.chart_in_frame, "take colour from the ColorChecker Nano in the photo");
-  c->add_option("--skin-model", o->measure.skin_model,
-                 "colour model of the skin with --chart-in-frame: spectral (default; the optics model's skins weigh 16x the chart), rootpoly2, linear or auto")
+  c->add_option("--skin-model", o->measure.skin_model, kSkinModelHelp)
       ->capture_default_str();
-  c->add_option("--chart-model", o->measure.chart_model,
-                 "colour model of the follicle and dot cores with --chart-in-frame: spectral (default; camera sensitivities fitted to the chart and the optics model's spectra), rootpoly2, linear or auto")
+  c->add_option("--chart-model", o->measure.chart_model, kChartModelHelp)
       ->capture_default_str();
   prof->excludes(cif);
   c->add_option("--report", o->report, "write the consultation report (self-contained HTML)");

@@ -206,11 +206,9 @@ void RegisterMeasure(CLI::App& app, Action& action) {
   c->add_option("--images", o->images, "folder of photos (batch; needs --csv)");
   c->add_option("--profile", o->profile, "CameraProfile (.pb, .textproto, .json); a chart in the frame is then checked for drift");
   c->add_flag("--chart-in-frame", o->chart_in_frame, "colour and scale from the chart in the photo");
-  c->add_option("--skin-model", o->skin_model,
-                 "colour model of the skin with --chart-in-frame: spectral (default; the optics model's skins weigh 16x the chart), rootpoly2, linear or auto")
+  c->add_option("--skin-model", o->skin_model, kSkinModelHelp)
       ->capture_default_str();
-  c->add_option("--chart-model", o->chart_model,
-                 "colour model of the follicle and dot cores with --chart-in-frame: spectral (default; camera sensitivities fitted to the chart and the optics model's spectra), rootpoly2, linear or auto")
+  c->add_option("--chart-model", o->chart_model, kChartModelHelp)
       ->capture_default_str();
   c->add_option("--chart", o->chart, "chart in the frame (id or path)")->capture_default_str();
   c->add_option("--corners", o->corners, "card corners x1,y1,...,x4,y4 when detection fails");

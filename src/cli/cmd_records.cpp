@@ -163,13 +163,12 @@ int RunVisitAdd(const VisitOptions& o) {
     mo.target = "dots";
     setup = LoadMeasureSetup(mo);
     const Photo photo = ReadPhoto(mo.image);
-    const std::string& bytes = photo.bytes;
     measured = MeasureOne(*setup, photo).measurement;
     if (measured->dots().count() == 0)
       throw InputError(mo.image + ": no pigment dots found; is this a treated area, in focus and in frame?");
     *v.mutable_dot_lab() = measured->dots().lab();
     *v.mutable_skin_lab() = measured->skin();
-    v.set_photo_sha256(store::Sha256Hex(bytes));
+    v.set_photo_sha256(store::Sha256Hex(photo.bytes));
     v.set_profile(mo.profile.empty() ? "chart in frame" : fs::path(mo.profile).filename().string());
     measured->set_image_sha256(v.photo_sha256());
     measured->set_date(date);

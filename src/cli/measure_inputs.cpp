@@ -54,16 +54,15 @@ MeasureSetup LoadMeasureSetup(const MeasureCliOptions& o) {
   }
   mo.px_per_mm = o.px_per_mm;
   mo.blur_correction = !o.no_blur_correction;
-  try {
-    mo.skin_model = calib::ModelFromString(o.skin_model);
-  } catch (const std::invalid_argument& e) {
-    throw InputError(std::string("--skin-model: ") + e.what());
-  }
-  try {
-    mo.chart_model = calib::ModelFromString(o.chart_model);
-  } catch (const std::invalid_argument& e) {
-    throw InputError(std::string("--chart-model: ") + e.what());
-  }
+  auto model = [](const std::string& flag, const std::string& value) {
+    try {
+      return calib::ModelFromString(value);
+    } catch (const std::invalid_argument& e) {
+      throw InputError(flag + ": " + e.what());
+    }
+  };
+  mo.skin_model = model("--skin-model", o.skin_model);
+  mo.chart_model = model("--chart-model", o.chart_model);
   if (o.chart_in_frame && o.profile.empty() &&
       (mo.skin_model == calib::Model::kSpectral || mo.chart_model == calib::Model::kSpectral))
     s.training = DefaultTrainingSet();

@@ -14,6 +14,14 @@
 
 namespace shadecast::cli {
 
+// Help texts of the colour-model flags (measure and consult).
+inline constexpr const char* kSkinModelHelp =
+    "colour model of the skin with --chart-in-frame: spectral (default; the optics model's skins weigh 16x the "
+    "chart), rootpoly2, linear or auto";
+inline constexpr const char* kChartModelHelp =
+    "colour model of the follicle and dot cores with --chart-in-frame: spectral (default; camera sensitivities "
+    "fitted to the chart and the optics model's spectra), rootpoly2, linear or auto";
+
 struct MeasureCliOptions {
   std::string image, images, profile, chart = "colorchecker24_nano", corners, reference, target = "follicles";
   std::string roi, overlay, csv, thresholds;

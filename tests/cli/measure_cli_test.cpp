@@ -37,6 +37,15 @@ TEST_CASE("measure --chart-in-frame --json on a synthetic scalp photo", "[cli][m
   REQUIRE(one.exit_code == 0);
   CHECK(nlohmann::json::parse(one.out)["skin_color_model"] == "rootpoly2");
   CHECK(RunShadecast("measure --image " + img.string() + " --chart-in-frame --skin-model bogus").exit_code == 2);
+  // Follicle and dot cores through the spectral chart model by default (docs/measure.md, step 2),
+  // rootpoly2 when asked; a bad name is a usage error.
+  CHECK(j["color_model"] == "spectral");
+  const auto rp = RunShadecast("measure --image " + img.string() + " --chart-in-frame --chart-model rootpoly2 --json");
+  REQUIRE(rp.exit_code == 0);
+  CHECK(nlohmann::json::parse(rp.out)["color_model"] == "rootpoly2");
+  const auto bad = RunShadecast("measure --image " + img.string() + " --chart-in-frame --chart-model bogus");
+  CHECK(bad.exit_code == 2);
+  CHECK(bad.err.find("--chart-model") != std::string::npos);
   // px/mm from the Nano's patch pitch vs the truth's exact 30 px/mm: within 1 % (detection refined to
   // ~0.5 px over a ~1000 px card).
   CHECK(j["px_per_mm"].get<double>() == Approx(30.0).epsilon(0.01));

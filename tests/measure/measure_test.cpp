@@ -402,6 +402,9 @@ TEST_CASE("dots: camera blur from the chart's edges, cores corrected to the opti
   ms::MeasureOptions o;
   o.target = ms::Target::kDots;
   const auto r = ms::Measure(render.image, src, Shipped(), o);
+  // No training set given: the spectral chart model (the default) cannot be fitted, rootpoly2 is, and
+  // the measurement says so.
+  CHECK(r.measurement.color_model() == "rootpoly2");
   const double blur = r.measurement.dots().blur_sigma_px();
   CHECK(blur == Approx(1.5).margin(0.3));
   const auto lab = [](const shadecast::pb::Lab& l) { return sc::Lab{l.l(), l.a(), l.b()}; };
