@@ -120,14 +120,19 @@ def ks_from_measured_percent(rpct):
     return out
 
 
-def pigment(pid, name, ci, role, k, s, source, assumptions, proxy=False):
+def pigment(pid, name, ci, role, k, s, source, assumptions, proxy=False, cluster_absorptance=None,
+            sieve_k=None, characterisation_only=True):
     # Rounded to the 6 significant digits written, so the sanity checks test the file's numbers.
     k = [float(f"{v:.6g}") for v in k]
     s = [float(f"{v:.6g}") for v in s]
     for arr in (k, s):
         assert len(arr) == 36 and all(v >= 0 and math.isfinite(v) for v in arr), pid
+    if cluster_absorptance is not None:
+        cluster_absorptance = [float(f"{v:.4g}") for v in cluster_absorptance]
+        assert len(cluster_absorptance) == 36 and all(0 <= v <= 1 for v in cluster_absorptance), pid
     return dict(id=pid, name=name, colour_index=ci, role=role, k=k, s=s, source=source,
-                assumptions=assumptions, proxy=proxy)
+                assumptions=assumptions, proxy=proxy, cluster_absorptance=cluster_absorptance,
+                sieve_k=sieve_k, characterisation_only=characterisation_only)
 
 
 def build(cols):
@@ -219,7 +224,76 @@ def build(cols):
         f"there is likely underestimated. S is ASSUMED flat at {S_IRON_OXIDE_TRANSPARENT} (relative to "
         f"S(TiO2) = 1; lower than the opaque synthetic oxides); K = (K/S) * S." + filled_note(filled),
         proxy=True))
-    return pigs
+    return smp_inks(cols, pigs) + pigs
+
+
+# SMP inks in skin are clusters (docs/optics.md): areal fill f = 1 - exp(-SIEVE_K c) at concentration c
+# relative to undiluted ink. Default from the deposited mass and a cluster size: Engel et al. 2008
+# (Contact Dermatitis 58:228) measured 2.53 mg/cm2 (0.60-9.42) of tattoo pigment; packed at ~0.9 g/cm3
+# in ~5 um clumps inside dermal cells that is ~8 projected cluster areas per unit skin area (f = 1 - e^-8,
+# opaque undiluted; f = 0.32 at 1 ml ink + 20 ml water). The cluster size is not known for SMP, so
+# `optics calibrate` refits it (sieve_scale, per-ink scales).
+SIEVE_K = 8.0
+
+
+def body_absorptance(rpct):
+    """Share of light an opaque clump of the material absorbs: 1 - its body (internal) reflectance."""
+    out = []
+    for v in rpct:
+        ri = min(max(saunderson_inverse(v / 100.0), 0.0), 1.0)
+        out.append(1.0 - ri)
+    return out
+
+
+def smp_inks(cols, paints):
+    """The SMP ink library: what `match` recommends (docs/pigments.md)."""
+    by_id = {p["id"]: p for p in paints}
+    g = lambda name: cols[name]
+    inks = []
+    cb_r, _ = hold_ends(g("PBk7_CarbonBlack_Rpct_okumura"), "PBk7_CarbonBlack_Rpct_okumura")
+    cb = by_id["carbon_black"]
+    inks.append(pigment(
+        "smp_carbon_black", "SMP ink, carbon black", "PBk7", "BLACK", cb["k"], cb["s"],
+        "Carbon black PBk7 (the pigment of SMP inks; diluted with distilled water, 0-20+ ml per ml ink). "
+        "Cluster absorptance from the carbon black masstone of Okumura 2005 (RIT MS thesis; "
+        "public_pigment_spectra.csv column PBk7_CarbonBlack_Rpct_okumura) after inverse Saunderson "
+        "(k1 = 0.03, k2 = 0.65): 1 - body reflectance. K and S as the carbon_black drawdown.",
+        "An opaque black clump absorbs what its body does not return (>= 0.99 here); a fill of "
+        f"1 - exp(-{SIEVE_K:g} c) (SIEVE_K in tools/make_pigment_library.py: from Engel et al. 2008's deposited "
+        "mass and a ~5 um cluster; to be refitted by optics calibrate). Carbon nanoparticles absorb 7.5-7.9 "
+        "m2/g at 550 nm (Bond & Bergstrom 2006; You et al. 2016), so a clump of them is black.",
+        cluster_absorptance=body_absorptance(cb_r), sieve_k=SIEVE_K, characterisation_only=False))
+    red_r, _ = hold_ends(g("PR101_RedOxide_Rpct_okumura"), "PR101_RedOxide_Rpct_okumura")
+    yel_r, _ = hold_ends(g("PY42_YellowOxide1410_Rpct_goldenHB"), "PY42_YellowOxide1410_Rpct_goldenHB")
+    red, yel = by_id["iron_oxide_red"], by_id["iron_oxide_yellow"]
+    warm_abs = [0.5 * (a + b) for a, b in zip(body_absorptance(red_r), body_absorptance(yel_r))]
+    inks.append(pigment(
+        "smp_warm_neutralizer", "SMP warm neutralizer, iron oxide red + yellow", "PR101/PY42",
+        "WARM_NEUTRALIZER", [0.5 * (a + b) for a, b in zip(red["k"], yel["k"])],
+        [0.5 * (a + b) for a, b in zip(red["s"], yel["s"])],
+        "Iron oxides PR101 (red) and PY42 (yellow), the warm neutralizers of SMP and cosmetic tattoo inks. "
+        "Cluster absorptance: mean of 1 - body reflectance of the red oxide masstone (Okumura 2005, column "
+        "PR101_RedOxide_Rpct_okumura) and the yellow oxide drawdown (Golden #1410, column "
+        "PY42_YellowOxide1410_Rpct_goldenHB), inverse Saunderson k1 = 0.03, k2 = 0.65.",
+        "A 1:1 red/yellow oxide blend. The model treats a cluster as absorbing only: the light an iron-oxide "
+        "clump scatters back (it is a strong scatterer) is not added, so the predicted warming is a lower "
+        f"bound; scattering clusters need direct Monte Carlo runs (docs/optics.md). Sieve constant {SIEVE_K:g} "
+        "assumed as for carbon.",
+        cluster_absorptance=warm_abs, sieve_k=SIEVE_K, characterisation_only=False))
+    cool_abs = []
+    for w in GRID:
+        t = min(max((w - 520.0) / 130.0, 0.0), 1.0)
+        cool_abs.append(0.35 + 0.55 * t * t * (3 - 2 * t))
+    inks.append(pigment(
+        "smp_cool_neutralizer", "SMP cool neutralizer (proxy)", "-", "COOL_NEUTRALIZER",
+        [0.5] * 36, [0.2] * 36,
+        "PROXY: no public optical data for an SMP cool neutralizer exist (practitioners describe blue-green "
+        "or grey-blue additives). A smooth synthetic absorptance: 0.35 below 520 nm rising to 0.90 above "
+        "650 nm, i.e. it takes more red than blue from the light that meets it.",
+        "Synthetic; replace with a characterised ink (shadecast pigment characterize). K and S are "
+        "placeholders for drawdown use only.",
+        proxy=True, cluster_absorptance=cool_abs, sieve_k=SIEVE_K, characterisation_only=False))
+    return inks
 
 
 def sanity_checks(cols, pigs, out=sys.stdout):
@@ -276,21 +350,23 @@ def write_textproto(pigs, comments):
         "# GENERATED by tools/make_pigment_library.py from data/pigments/public_pigment_spectra.csv -- do not edit by",
         "# hand; edit the script and re-run it. What each pigment is and what is assumed: docs/pigments.md.",
         "#",
-        "# These are drawdown measurements of ARTISTS' PAINTS (Golden acrylics), standing in until a clinic",
-        "# characterises its own SMP pigments with `shadecast pigment characterize`.",
-        "# Units: two-constant Kubelka-Munk K and S on one relative scale, S(titanium white PW6) = 1 per unit film",
-        "# thickness (Berns); the optics model multiplies by pigment_unit_per_mm, a per-pigment scale and the load.",
+        "# The SMP inks (smp_*) come first: what `match` recommends. The ARTISTS' PAINTS after them (Golden",
+        "# acrylics; characterisation_only) are characterisation examples and are never recommended.",
+        "# In skin an ink is clusters: fill 1 - exp(-sieve_k c) at concentration c, each cluster absorbing",
+        "# cluster_absorptance of the light meeting it (docs/optics.md). K and S: two-constant Kubelka-Munk of a",
+        "# drawdown on one relative scale, S(titanium white PW6) = 1 per unit film thickness (Berns).",
         "#",
         "# Source file header:",
     ]
     lines += ["#   " + c for c in comments]
     lines += [
         "",
-        'name: "shadecast default (public artists\' paint data)"',
+        'name: "shadecast default (SMP inks from public pigment data)"',
         "description: " + quote(
-            "Default pigments from public measurements of artists' acrylic paints (Berns/RIT two-constant K,S; "
-            "Okumura 2005 masstones; Golden drawdowns). Relative units, S(TiO2) = 1. Placeholders until a clinic "
-            "characterises its own SMP pigments (shadecast pigment characterize). See docs/pigments.md."),
+            "SMP inks (carbon black PBk7, an iron-oxide warm neutralizer, a proxy cool neutralizer) with cluster "
+            "absorptance and sieve constants from public pigment measurements, then artists' acrylic paints "
+            "(Berns/RIT K,S; Okumura 2005 masstones; Golden drawdowns) kept as characterisation examples. "
+            "See docs/pigments.md and docs/optics.md."),
     ]
     for p in pigs:
         lines.append("pigments {")
@@ -305,6 +381,12 @@ def write_textproto(pigs, comments):
         lines.append(f"  assumptions: {quote(p['assumptions'])}")
         if p["proxy"]:
             lines.append("  proxy: true")
+        if p["cluster_absorptance"] is not None:
+            lines.append(f"  cluster_absorptance: {fmt_list(p['cluster_absorptance'])}")
+        if p["sieve_k"] is not None:
+            lines.append(f"  sieve_k: {p['sieve_k']:g}")
+        if p["characterisation_only"]:
+            lines.append("  characterisation_only: true")
         lines.append("}")
     return "\n".join(lines) + "\n"
 

@@ -1,11 +1,13 @@
-// shadecast optics render | fit-skin | calibrate
+// shadecast optics render | fit-skin | calibrate | tabulate
 #include <cstdio>
+#include <unistd.h>
 #include <memory>
 
 #include "cli/commands.h"
 #include "cli/inputs.h"
 #include "color/csv.h"
 #include "optics/calibrate.h"
+#include "optics/mc_tables.h"
 #include "optics/model.h"
 #include "optics/skin_fit.h"
 #include "shadecast/optics.pb.h"
@@ -159,6 +161,52 @@ int RunCalibrate(const CalibrateCliOptions& o) {
   return kExitOk;
 }
 
+// ---- tabulate -----------------------------------------------------------------------------------
+struct TabulateCliOptions {
+  std::string out;
+  int64_t photons = optics::TabulateOptions{}.photons;
+  uint64_t seed = optics::TabulateOptions{}.seed;
+  int threads = 0;
+  bool json = false;
+};
+
+int RunTabulate(const TabulateCliOptions& o) {
+  optics::TabulateOptions t;
+  t.photons = o.photons;
+  t.seed = o.seed;
+  t.threads = o.threads;
+  std::string why;
+  if (!t.IsValid(&why)) throw InputError("optics tabulate: " + why);
+  if (store::MessageFormatFromPath(o.out) != store::MessageFormat::kBinary)
+    throw InputError("--out: expected a binary .pb file (the tables are ~9 MB of numbers)");
+  const bool tty = isatty(fileno(stderr));
+  t.progress = [tty](int done, int total) {
+    if (tty)
+      std::fprintf(stderr, "\rtabulating: %d of %d photon streams", done, total);
+    else if (done == total || done % 4 == 0)
+      std::fprintf(stderr, "tabulating: %d of %d photon streams\n", done, total);
+    if (tty && done == total) std::fprintf(stderr, "\n");
+  };
+  const optics::McTables tables = optics::Tabulate(t);
+  pb::McTables msg;
+  optics::ToProto(tables, &msg);
+  store::WriteMessageAtomic(o.out, msg);
+  if (o.json) {
+    PrintJson({{"out", o.out},
+               {"photons", tables.photons},
+               {"seed", tables.seed},
+               {"seconds", tables.seconds},
+               {"capped_fraction", tables.capped_fraction},
+               {"bytes", msg.ByteSizeLong()},
+               {"source", tables.source}});
+    return kExitOk;
+  }
+  std::printf("wrote %s: %.1f MB, %lld photons, seed %llu, %.0f s (%s)\n", o.out.c_str(), msg.ByteSizeLong() / 1e6,
+              static_cast<long long>(tables.photons), static_cast<unsigned long long>(tables.seed), tables.seconds,
+              tables.source.c_str());
+  return kExitOk;
+}
+
 void RegisterOptics(CLI::App& app, Action& action) {
   CLI::App* cmd = app.add_subcommand("optics", "The skin-pigment optics model: render, invert skin, calibrate");
   cmd->require_subcommand(1);
@@ -194,6 +242,16 @@ void RegisterOptics(CLI::App& app, Action& action) {
   cal->add_option("--params", c->params, "starting parameters (default: the documented defaults)");
   cal->add_flag("--json", c->json, "JSON summary");
   cal->callback([&action, c] { action = [c] { return RunCalibrate(*c); }; });
+
+  auto t = std::make_shared<TabulateCliOptions>();
+  CLI::App* tab = cmd->add_subcommand(
+      "tabulate", "Regenerate the Monte Carlo tables of the forward model (minutes; docs/optics.md)");
+  tab->add_option("--out", t->out, "tables to write (.pb), e.g. data/optics/mc_tables.pb")->required();
+  tab->add_option("--photons", t->photons, "photon paths in the white run")->capture_default_str();
+  tab->add_option("--seed", t->seed, "random seed")->capture_default_str();
+  tab->add_option("--threads", t->threads, "threads (0 = all cores; results do not depend on it)");
+  tab->add_flag("--json", t->json, "JSON summary: out, photons, seed, seconds, capped_fraction, bytes");
+  tab->callback([&action, t] { action = [t] { return RunTabulate(*t); }; });
 }
 
 }  // namespace

@@ -81,7 +81,7 @@ std::vector<blend::Candidate> RecipeCandidates(const Library& lib) {
   std::vector<blend::Candidate> candidates;
   for (int i = 0; i < lib.proto.pigments_size(); ++i) {
     const auto role = lib.proto.pigments(i).role();
-    if (role == pb::REFERENCE || role == pb::ROLE_UNSPECIFIED) continue;
+    if (role == pb::REFERENCE || role == pb::ROLE_UNSPECIFIED || lib.proto.pigments(i).characterisation_only()) continue;
     candidates.push_back({&lib.pigments[static_cast<size_t>(i)], role == pb::BLACK});
   }
   if (std::none_of(candidates.begin(), candidates.end(), [](const blend::Candidate& c) { return c.black; }))

@@ -2,6 +2,7 @@
 
 #include <ceres/dynamic_autodiff_cost_function.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "optics/model_impl.h"
@@ -11,18 +12,18 @@ namespace shadecast::optics::internal {
 void GlobalsFromParams(const ModelParams& p, double* g) {
   g[0] = std::log(p.scattering_a_per_cm / 10.0);
   g[1] = p.scattering_b;
-  g[2] = p.saunderson_k2;
-  g[3] = std::log(std::max(p.depth_mm - p.epidermis_mm, 1e-4));
-  g[4] = std::log(p.pigment_unit_per_mm);
-  g[5] = std::log(p.transport_mfp_mm);
+  g[2] = p.saunderson_k2;       // unused by the Monte Carlo model (kept so the layout stays)
+  g[3] = std::log(p.depth_mm);
+  g[4] = std::log(p.sieve_scale);
+  g[5] = std::log(p.transport_mfp_mm);  // unused by the Monte Carlo model
 }
 
 void ParamsFromGlobals(const double* g, ModelParams* p) {
   p->scattering_a_per_cm = std::exp(g[0]) * 10.0;
   p->scattering_b = g[1];
   p->saunderson_k2 = g[2];
-  p->depth_mm = p->epidermis_mm + std::exp(g[3]);
-  p->pigment_unit_per_mm = std::exp(g[4]);
+  p->depth_mm = std::exp(g[3]);
+  p->sieve_scale = std::exp(g[4]);
   p->transport_mfp_mm = std::exp(g[5]);
 }
 
@@ -42,24 +43,23 @@ struct OutcomeCost {
     m.scat_a_per_mm = exp(g[0]);
     m.scat_b = g[1];
     m.k2 = g[2];
-    m.depth_mm = outcome.depth_mm > 0 ? T(outcome.depth_mm) : m.epidermis_mm + exp(g[3]);
-    m.unit_per_mm = exp(g[4]);
-    m.mfp_mm = exp(g[5]);
+    m.depth_mm = outcome.depth_mm > 0 ? T(outcome.depth_mm) : exp(g[3]);
+    m.sieve_scale = exp(g[4]);
     if (outcome.dot_diameter_mm > 0) m.dot_diameter_mm = T(outcome.dot_diameter_mm);
     const impl::SkinT<T> skin{exp(s[0]), exp(s[1]), exp(s[2])};
-    T k[color::kBands], sc[color::kBands], rs[color::kBands], rd[color::kBands];
-    for (int b = 0; b < color::kBands; ++b) {
-      k[b] = T(0.0);
-      sc[b] = T(0.0);
+    T rs[color::kBands], rd[color::kBands], weighted[color::kBands];
+    const PigmentKS* pigments[8];
+    T amounts[8];
+    double scales[8];
+    const int n = static_cast<int>(std::min<size_t>(outcome.blend.size(), 8));
+    for (int i = 0; i < n; ++i) {
+      pigments[i] = outcome.blend[i].pigment;
+      amounts[i] = T(outcome.load * outcome.blend[i].fraction) * exp(blocks[2 + i][0]);
+      scales[i] = 1.0;
     }
-    for (size_t i = 0; i < outcome.blend.size(); ++i) {
-      const T w = T(outcome.blend[i].fraction) * exp(blocks[2 + i][0]);
-      for (int b = 0; b < color::kBands; ++b) {
-        k[b] += w * outcome.blend[i].pigment->k[b];
-        sc[b] += w * outcome.blend[i].pigment->s[b];
-      }
-    }
-    impl::Reflectances(skin, m, k, sc, T(outcome.load), rs, rd);
+    T sieve;
+    impl::InkTerms(pigments, amounts, scales, n, m, &sieve, weighted);
+    impl::Reflectances(skin, m, sieve, weighted, rs, rd);
     const auto skin_lab = impl::LabD50(rs);
     const auto dot_lab = impl::LabD50(rd);
     for (int i = 0; i < 3; ++i) {

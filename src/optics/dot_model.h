@@ -1,11 +1,13 @@
 #pragma once
-// A dot on one fixed skin, precomputed for fast repeated evaluation (recipe search, fade tables):
-// everything above and below the pigment layer is evaluated once per band in double precision, so a
-// call costs one pigment-layer solve per band. Templated on the scalar for Ceres; internal header
+// A dot on one fixed skin, depth and diameter, precomputed for fast repeated evaluation (recipe
+// search, fade tables): the Monte Carlo crossing classes are interpolated once per band, so a call
+// costs one polynomial in the ink's per-crossing survival per band. Templated on the scalar for Ceres; internal header
 // (include only from .cpp files).
 #include <array>
 #include <cmath>
 #include <stdexcept>
+#include <string>
+#include <vector>
 
 #include "color/colorimetry.h"
 #include "optics/model_impl.h"
@@ -16,41 +18,42 @@ class DotModel {
  public:
   static constexpr int kMaxPigments = 8;
 
+  // Precomputes, per band, the dot-centre crossing classes of the Monte Carlo tables for this skin,
+  // depth and diameter: afterwards a dot is a polynomial in the per-crossing survival per band.
   DotModel(const SkinParams& skin, const ModelParams& params) : params_(params) {
+    std::string why;
+    if (!params.IsValid(&why)) throw std::invalid_argument("optics parameters: " + why);
     const auto m = impl::ModelT<double>::From(params);
     const auto s = impl::SkinT<double>::From(skin);
-    coverage_ = impl::Coverage(m);
+    const TableModel& tm = TableModel::Shipped();
+    bins_ = tm.bins();
+    h_.resize(static_cast<size_t>(color::kBands) * (bins_ + 1));
     for (int band = 0; band < color::kBands; ++band) {
-      const auto b = impl::Coefficients(s, m, band);
-      const auto epi = km::Layer(b.k_epi, b.s_epi, m.epidermis_mm);
-      top_[band] = km::Stack(epi, km::Layer(b.k_derm, b.s_derm, m.depth_mm - m.epidermis_mm));
-      deep_r_[band] = km::RInfinity(b.k_derm, b.s_derm);
-      k_derm_[band] = b.k_derm;
-      s_derm_[band] = b.s_derm;
-      skin_r_[band] = km::Saunderson(impl::SkinInternal(b, m), m.k1, m.k2);
+      const auto b = impl::Band(s, m, band);
+      double* h = &h_[static_cast<size_t>(band) * (bins_ + 1)];
+      tm.Classes(b.mus, b.mua_e, b.mua_d, params.depth_mm, params.dot_diameter_mm, h);
+      double total = 0;
+      for (int n = 0; n <= bins_; ++n) total += h[n];
+      skin_r_[band] = total;
     }
   }
 
-  // Dot-core reflectance for pigment amounts a_i (load x share) of pigments k_i, s_i (library units).
+  // Dot-core reflectance for pigment amounts a_i (load x share) of pigments (library).
   template <typename T>
   void Reflectance(const T* amounts, const PigmentKS* const* pigments, int n, T* out) const {
-    // Amount in mm^-1 per library unit, the per-pigment scale looked up once per call.
     if (n > kMaxPigments) throw std::invalid_argument("DotModel: at most 8 pigments in one dot");
-    T phi[kMaxPigments];
-    for (int i = 0; i < n; ++i)
-      phi[i] = amounts[i] * (params_.pigment_unit_per_mm * params_.PigmentScale(pigments[i]->id));
+    double scales[kMaxPigments];
+    for (int i = 0; i < n; ++i) scales[i] = params_.PigmentScale(pigments[i]->id);
+    const auto m = impl::ModelT<T>::From(params_);
+    T sieve;
+    T weighted[color::kBands];
+    impl::InkTerms(pigments, amounts, scales, n, m, &sieve, weighted);
     for (int band = 0; band < color::kBands; ++band) {
-      T k(k_derm_[band]), s(s_derm_[band]);
-      for (int i = 0; i < n; ++i) {
-        k += phi[i] * pigments[i]->k[band];
-        s += phi[i] * pigments[i]->s[band];
-      }
-      const km::Slab<T> pig = km::Layer(k, s, T(params_.pigment_layer_mm));
-      const km::Slab<T> deep{T(deep_r_[band]), T(deep_r_[band]), T(0.0)};
-      const km::Slab<T> top{T(top_[band].r_top), T(top_[band].r_bottom), T(top_[band].t)};
-      const T internal = km::Stack(top, km::Stack(pig, deep)).r_top;
-      const T sheet = km::Saunderson(internal, T(params_.saunderson_k1), T(params_.saunderson_k2));
-      out[band] = impl::MixDot(T(skin_r_[band]), sheet, T(coverage_), T(params_.yule_nielsen_n));
+      const T surv = impl::Survival(sieve, weighted[band]);
+      const double* h = &h_[static_cast<size_t>(band) * (bins_ + 1)];
+      T r(h[bins_]);
+      for (int k = bins_ - 1; k >= 0; --k) r = r * surv + h[k];
+      out[band] = r;
     }
   }
 
@@ -77,9 +80,9 @@ class DotModel {
 
  private:
   ModelParams params_;
-  double coverage_ = 0;
-  std::array<km::Slab<double>, color::kBands> top_{};
-  color::Spectral36 deep_r_{}, k_derm_{}, s_derm_{}, skin_r_{};
+  int bins_ = 0;
+  std::vector<double> h_;  // [band][n]
+  color::Spectral36 skin_r_{};
 };
 
 }  // namespace shadecast::optics

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <mutex>
 #include <numbers>
 #include <stdexcept>
 #include <thread>
@@ -210,17 +211,24 @@ void TracePhoton(const Geometry& g, const std::optional<InkDisc>& ink, const Bea
 
 // Runs `per_chunk(chunk, stream)` for every chunk, streams spread over the threads.
 template <typename F>
-void ForEachChunk(int64_t photons, int threads, F per_stream) {
-  const int n = threads > 0 ? threads : std::max(1u, std::thread::hardware_concurrency());
+void ForEachChunk(const Options& o, F per_stream) {
+  const int n = o.threads > 0 ? o.threads : std::max(1u, std::thread::hardware_concurrency());
   std::atomic<int> next{0};
+  std::mutex mu;
+  int done = 0;
   auto worker = [&] {
-    for (int s = next++; s < kStreams; s = next++) per_stream(s);
+    for (int s = next++; s < kStreams; s = next++) {
+      per_stream(s);
+      if (o.progress) {
+        std::lock_guard<std::mutex> lock(mu);
+        o.progress(++done, kStreams);
+      }
+    }
   };
   std::vector<std::thread> pool;
   for (int i = 1; i < std::min(n, kStreams); ++i) pool.emplace_back(worker);
   worker();
   for (std::thread& th : pool) th.join();
-  (void)photons;
 }
 
 int64_t ChunkCount(int64_t photons) { return (photons + kChunk - 1) / kChunk; }
@@ -287,7 +295,7 @@ Result Run(const std::vector<Layer>& layers, const std::optional<InkDisc>& ink, 
   const Geometry g = MakeGeometry(layers);
   std::vector<Tally> streams(kStreams);
   const int64_t chunks = ChunkCount(options.photons);
-  ForEachChunk(options.photons, options.threads, [&](int s) {
+  ForEachChunk(options, [&](int s) {
     for (int64_t c = s; c < chunks; c += kStreams) {
       Xoshiro rng(options.seed, static_cast<uint64_t>(c));
       const int64_t n = ChunkSize(options.photons, c);
@@ -394,7 +402,7 @@ WhiteStats RunWhite(const std::vector<Layer>& layers, const Beam& beam, const Op
   for (auto& c : consumers) c = make();
   std::vector<WhiteTally> tallies(kStreams);
   const int64_t chunks = ChunkCount(options.photons);
-  ForEachChunk(options.photons, options.threads, [&](int s) {
+  ForEachChunk(options, [&](int s) {
     WhitePath path;
     for (int64_t c = s; c < chunks; c += kStreams) {
       Xoshiro rng(options.seed, static_cast<uint64_t>(c));

@@ -75,6 +75,8 @@ struct Options {
   double roulette_weight = 1e-4;  // direct mode: weights below this play roulette (1 in 10 survive)
   // White mode: a path still inside after this many scattering lengths is dropped (and counted).
   double max_path_mfp = 20000;
+  // Called (serialised) after each of the fixed streams of photons is done: (done, total).
+  std::function<void(int, int)> progress;
 
   // Empty `why` when valid; otherwise says which field is wrong and why.
   bool IsValid(std::string* why) const;

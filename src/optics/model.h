@@ -13,10 +13,14 @@ class Colorimeter;
 
 namespace shadecast::optics {
 
-// The blend's K and S at load 1 in library units: sum_i fraction_i * scale_i * (K_i, S_i).
+// A blend at load 1: the drawdown K and S in library units, sum_i fraction_i scale_i (K_i, S_i), and
+// its ink-cluster terms (optics/model_impl.h): sieve = sum_i fraction_i scale_i k_i and
+// weighted = sum_i fraction_i scale_i k_i alpha_i(lambda).
 struct BlendKS {
   color::Spectral36 k{};
   color::Spectral36 s{};
+  double sieve = 0;
+  color::Spectral36 weighted{};
 };
 BlendKS MixBlend(const Blend& blend, const ModelParams& params);
 
@@ -26,26 +30,24 @@ struct RenderResult {
   color::Lab skin_lab{};                 // D50
   color::Lab dot_lab{};
   double contrast_de00 = 0;              // dot vs skin
-  double coverage = 0;                   // effective coverage of the dot core (0-1)
+  double coverage = 0;                   // areal fill of the ink clusters (0-1)
+  bool in_range = true;                  // every band's skin optics inside the tables
 };
 
 // Bare skin and a dot of `blend` at `load` (relative; params.load is the undiluted default).
 RenderResult Render(const SkinParams& skin, const BlendKS& blend, double load, const ModelParams& params);
 // Bare skin only.
 color::Spectral36 SkinReflectance(const SkinParams& skin, const ModelParams& params);
-// A laterally infinite pigment sheet (no finite-dot lightening): for tests and diagnostics.
-color::Spectral36 SheetReflectance(const SkinParams& skin, const BlendKS& blend, double load,
-                                   const ModelParams& params);
-// The finite-dot lateral spread (see model_impl.h Coverage): standard deviation of the Gaussian
-// point-spread in mm, sigma^2 = (l*^2 + z^2) / 4.
-double LateralSigmaMm(const ModelParams& params);
-// Share of the sheet's darkening seen at distance rho_mm from the dot's centre: the dot's disk
-// (diameter params.dot_diameter_mm) convolved with that Gaussian. DotProfile(0) equals the
-// coverage of the dot core (RenderResult::coverage). A scene renderer draws a dot as
-// R(rho) = mix(R_skin, R_sheet, DotProfile(rho)) (Yule-Nielsen mixing as the core).
-double DotProfile(double rho_mm, const ModelParams& params);
-// The mixing rule of the dot core applied at any coverage (Yule-Nielsen n of params).
-double MixReflectance(double r_skin, double r_sheet, double coverage, const ModelParams& params);
+// Areal fill of the ink clusters of `blend` at `load` (1 - exp(-load sieve_scale sieve)).
+double InkFill(const BlendKS& blend, double load, const ModelParams& params);
+// The skin's optics at each band as the Monte Carlo tables see them (mus, mua of epidermis and
+// dermis, per mm): for the synthesiser's own Monte Carlo runs and diagnostics.
+struct BandInputs {
+  color::Spectral36 mus{}, mua_epidermis{}, mua_dermis{};
+};
+BandInputs SkinBandInputs(const SkinParams& skin, const ModelParams& params);
+// Per-crossing survival of light at each band for `blend` at `load` (1 = no ink, 0 = opaque).
+color::Spectral36 InkSurvival(const BlendKS& blend, double load, const ModelParams& params);
 
 // L*a*b* D50 of a 36-band reflectance (computed D50 white).
 color::Lab ReflectanceToLab(const color::Spectral36& r);

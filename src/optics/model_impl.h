@@ -1,37 +1,39 @@
 #pragma once
-// The layered skin-pigment model, templated on the scalar so Ceres can differentiate it.
+// The skin and ink-dot forward model, templated on the scalar so Ceres can differentiate it.
 // Included by the optics .cpp files and the autodiff cost functions only (not a public header).
 //
-// Layers, top to bottom (design.md section 5):
-//   epidermis (epidermis_mm): melanin + baseline absorption, dermal-like scattering;
-//   upper dermis (depth_mm - epidermis_mm): blood + baseline, reduced scattering a (lambda/500)^-b;
-//   pigment layer (pigment_layer_mm): the dermis plus load * unit * sum_i c_i (K_i, S_i);
-//   deep dermis: semi-infinite.
-// K = 2 mu_a and S = 0.75 mu_s' (diffuse light, mu_a << mu_s'; Thennadil 2008): effective
-// quantities, inaccurate in the Soret band and in dark epidermis. Saunderson turns the internal
-// reflectance into what the camera sees. The dot's finite size mixes the sheet's reflectance with
-// the skin's by an effective coverage (see Coverage).
+// Light transport is the Monte Carlo's (optics/mc.h), through its tables (optics/mc_tables.h) and
+// their interpolant (optics/table_model.h); docs/optics.md. Per band:
+//   mus    = scattering_scale x a (lambda / 500 nm)^-b / (1 - g)      (Jacques 2013; g from the tables)
+//   mua_e  = f_mel [(1 - beta) mu_eu + beta mu_pheo] + (1 - f_mel) baseline      (epidermis)
+//   mua_d  = f_blood [S mu_HbO2 + (1 - S) mu_Hb] + (1 - f_blood) baseline        (dermis)
+// The ink is a disc of clusters at depth_mm, diameter dot_diameter_mm. Its areal fill follows a
+// Poisson sieve of the pigment amounts a_i (load x share): X = sieve_scale sum_i k_i a_i,
+// f = 1 - exp(-X); a crossing of the disc survives with s = 1 - f sum_i (k_i a_i / X) alpha_i(lambda),
+// alpha_i the cluster absorptance of pigment i (1 for an opaque black). The dot centre is
+// R = sum_n H_n s^n over the crossing classes of the tables.
 #include <cmath>
 
 #include "color/colorimetry.h"
 #include "color/lab.h"
 #include "optics/chromophores.h"
-#include "optics/km.h"
 #include "optics/params.h"
+#include "optics/table_model.h"
 
 namespace shadecast::optics::impl {
 
 template <typename T>
 struct ModelT {
-  T epidermis_mm, scat_a_per_mm, scat_b, epi_scat, epi_abs, k1, k2, depth_mm, layer_mm, unit_per_mm, mfp_mm, dot_diameter_mm,
-      yule_nielsen_n, oxygen_saturation, pheomelanin_fraction;
+  T scat_a_per_mm, scat_b, depth_mm, dot_diameter_mm, oxygen_saturation, pheomelanin_fraction, sieve_scale;
+  // Kept from the two-flux model so old parameter files and fits still carry them; unused.
+  T k2, unit_per_mm, mfp_mm;
+  double epidermis_mm;
 
   static ModelT From(const ModelParams& m) {
-    return {T(m.epidermis_mm),         T(m.scattering_a_per_cm / 10.0), T(m.scattering_b), T(m.epidermis_scattering_factor), T(m.epidermis_absorption_factor),
-            T(m.saunderson_k1),        T(m.saunderson_k2),              T(m.depth_mm),
-            T(m.pigment_layer_mm),     T(m.pigment_unit_per_mm),        T(m.transport_mfp_mm),
-            T(m.dot_diameter_mm),      T(m.yule_nielsen_n),             T(m.oxygen_saturation),
-            T(m.pheomelanin_fraction)};
+    return {T(m.scattering_a_per_cm / 10.0), T(m.scattering_b),       T(m.depth_mm),
+            T(m.dot_diameter_mm),           T(m.oxygen_saturation),  T(m.pheomelanin_fraction),
+            T(m.sieve_scale),               T(m.saunderson_k2),      T(m.pigment_unit_per_mm),
+            T(m.transport_mfp_mm),          m.epidermis_mm};
   }
 };
 
@@ -41,79 +43,79 @@ struct SkinT {
   static SkinT From(const SkinParams& s) { return {T(s.melanin), T(s.blood), T(s.scattering_scale)}; }
 };
 
-// Per-band KM coefficients of the epidermis and the dermis (mm^-1).
+// The Monte Carlo inputs of one band (per mm).
 template <typename T>
-struct BandCoefficients {
-  T k_epi, s_epi, k_derm, s_derm;
+struct BandOptics {
+  T mus, mua_e, mua_d;
 };
 
 template <typename T>
-BandCoefficients<T> Coefficients(const SkinT<T>& skin, const ModelT<T>& m, int band) {
+BandOptics<T> Band(const SkinT<T>& skin, const ModelT<T>& m, int band) {
   using std::pow;
   const Chromophores& c = GetChromophores();
   const T mel = (T(1.0) - m.pheomelanin_fraction) * c.eumelanin[band] + m.pheomelanin_fraction * c.pheomelanin[band];
-  const T mua_epi = skin.melanin * mel + (T(1.0) - skin.melanin) * c.baseline[band];
+  const T mua_e = skin.melanin * mel + (T(1.0) - skin.melanin) * c.baseline[band];
   const T hb = m.oxygen_saturation * c.blood_oxy[band] + (T(1.0) - m.oxygen_saturation) * c.blood_deoxy[band];
-  const T mua_derm = skin.blood * hb + (T(1.0) - skin.blood) * c.baseline[band];
+  const T mua_d = skin.blood * hb + (T(1.0) - skin.blood) * c.baseline[band];
   const T mus_prime = skin.scattering_scale * m.scat_a_per_mm * pow(T(color::BandNm(band) / 500.0), -m.scat_b);
-  const T s = T(0.75) * mus_prime;
-  return {m.epi_abs * mua_epi, m.epi_scat * s, T(2.0) * mua_derm, s};
+  return {mus_prime / T(1.0 - TableModel::Shipped().g()), mua_e, mua_d};
 }
 
-// Internal reflectance of bare skin at one band (epidermis over semi-infinite dermis).
+// The blend's ink terms: sieve = sieve_scale sum_i k_i a_i and weighted[band] = sieve_scale sum_i
+// k_i a_i alpha_i(band), for amounts a_i of pigments (k_i includes the per-pigment scale).
 template <typename T>
-T SkinInternal(const BandCoefficients<T>& b, const ModelT<T>& m) {
-  return km::Stack(km::Layer(b.k_epi, b.s_epi, m.epidermis_mm), km::SemiInfinite(b.k_derm, b.s_derm)).r_top;
+void InkTerms(const PigmentKS* const* pigments, const T* amounts, const double* scales, int n, const ModelT<T>& m,
+              T* sieve, T* weighted) {
+  *sieve = T(0.0);
+  for (int b = 0; b < color::kBands; ++b) weighted[b] = T(0.0);
+  for (int i = 0; i < n; ++i) {
+    const T x = m.sieve_scale * amounts[i] * T(pigments[i]->sieve_k * scales[i]);
+    *sieve += x;
+    for (int b = 0; b < color::kBands; ++b) weighted[b] += x * T(pigments[i]->cluster_absorptance[b]);
+  }
 }
 
-// Internal reflectance with a laterally infinite pigment sheet; pig_k, pig_s are the blend's K, S
-// in library units at load 1, `load` the relative load.
+// Areal fill of the sieve for X = sieve (1 - exp(-X)) and the per-crossing survival of one band.
 template <typename T>
-T SheetInternal(const BandCoefficients<T>& b, const ModelT<T>& m, const T& pig_k, const T& pig_s, const T& load) {
-  const km::Slab<T> epi = km::Layer(b.k_epi, b.s_epi, m.epidermis_mm);
-  const km::Slab<T> upper = km::Layer(b.k_derm, b.s_derm, m.depth_mm - m.epidermis_mm);
-  const T phi = load * m.unit_per_mm;
-  const km::Slab<T> pig = km::Layer(b.k_derm + phi * pig_k, b.s_derm + phi * pig_s, m.layer_mm);
-  const km::Slab<T> deep = km::SemiInfinite(b.k_derm, b.s_derm);
-  return km::Stack(epi, km::Stack(upper, km::Stack(pig, deep))).r_top;
-}
-
-// Effective coverage of a dot of diameter D whose pigment centre lies at depth z: light that meets
-// the pigment spreads sideways on its way in and out, which a Gaussian point-spread of
-// sigma^2 = (l*^2 + z^2) / 4 approximates (l* the transport mean free path); the fraction of the
-// spread that falls on the dot at its centre is 1 - exp(-r^2 / (2 sigma^2)), r = D / 2. An
-// effective model (fitted through transport_mfp_mm), not a diffusion solution.
-template <typename T>
-T Coverage(const ModelT<T>& m) {
+T Fill(const T& sieve) {
   using std::exp;
-  const T z = m.depth_mm + T(0.5) * m.layer_mm;
-  const T sigma2 = (m.mfp_mm * m.mfp_mm + z * z) / T(4.0);
-  const T r = T(0.5) * m.dot_diameter_mm;
-  return T(1.0) - exp(-r * r / (T(2.0) * sigma2));
+  return T(1.0) - exp(-sieve);
+}
+template <typename T>
+T Survival(const T& sieve, const T& weighted) {
+  using std::exp;
+  // (1 - exp(-X)) / X -> 1 as X -> 0.
+  const T g = sieve > T(1e-8) ? (T(1.0) - exp(-sieve)) / sieve : T(1.0) - T(0.5) * sieve;
+  const T s = T(1.0) - g * weighted;
+  return s < T(0.0) ? T(0.0) : s;
 }
 
-// Mixes the dot core with the surrounding skin (Yule-Nielsen with factor n; n = 1 is linear).
+// sum_n h[n] s^n (Horner).
 template <typename T>
-T MixDot(const T& r_skin, const T& r_sheet, const T& coverage, const T& n) {
-  using std::pow;
-  if (n == T(1.0)) return (T(1.0) - coverage) * r_skin + coverage * r_sheet;
-  const T inv = T(1.0) / n;
-  return pow((T(1.0) - coverage) * pow(r_skin, inv) + coverage * pow(r_sheet, inv), n);
+T Polynomial(const T* h, int bins, const T& s) {
+  T r = h[bins];
+  for (int n = bins - 1; n >= 0; --n) r = r * s + h[n];
+  return r;
 }
 
-// Measured (camera-side) reflectance spectra of the bare skin and the dot core.
+// Camera-side (specular excluded) reflectance of bare skin and, if dot_out, of the dot's centre for
+// ink terms (sieve, weighted) from InkTerms.
 template <typename T>
-void Reflectances(const SkinT<T>& skin, const ModelT<T>& m, const T* pig_k, const T* pig_s, const T& load,
-                  T* skin_out, T* dot_out) {
-  const T cov = Coverage(m);
+void Reflectances(const SkinT<T>& skin, const ModelT<T>& m, const T& sieve, const T* weighted, T* skin_out,
+                  T* dot_out) {
+  const TableModel& tm = TableModel::Shipped();
+  T h[65];
   for (int band = 0; band < color::kBands; ++band) {
-    const BandCoefficients<T> b = Coefficients(skin, m, band);
-    const T rs = km::Saunderson(SkinInternal(b, m), m.k1, m.k2);
-    skin_out[band] = rs;
-    if (dot_out) {
-      const T rd = km::Saunderson(SheetInternal(b, m, pig_k[band], pig_s[band], load), m.k1, m.k2);
-      dot_out[band] = MixDot(rs, rd, cov, m.yule_nielsen_n);
+    const BandOptics<T> o = Band(skin, m, band);
+    if (!dot_out) {
+      skin_out[band] = tm.Skin(o.mus, o.mua_e, o.mua_d);
+      continue;
     }
+    tm.Classes(o.mus, o.mua_e, o.mua_d, m.depth_mm, m.dot_diameter_mm, h);
+    T total(0.0);
+    for (int n = 0; n <= tm.bins(); ++n) total += h[n];
+    skin_out[band] = total;
+    dot_out[band] = Polynomial(h, tm.bins(), Survival(sieve, weighted[band]));
   }
 }
 

@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "optics/mc_tables.h"
 #include "shadecast/optics.pb.h"
 
 namespace shadecast::optics {
@@ -15,22 +16,23 @@ bool Check(bool ok, const char* field, const char* rule, double v, std::string* 
 
 bool ModelParams::IsValid(std::string* why) const {
   auto finite = [](double v) { return std::isfinite(v); };
-  return Check(finite(epidermis_mm) && epidermis_mm > 0 && epidermis_mm < 1, "epidermis_mm", "must be in (0, 1)", epidermis_mm, why) &&
-         Check(finite(scattering_a_per_cm) && scattering_a_per_cm > 0, "scattering_a_per_cm", "must be > 0", scattering_a_per_cm, why) &&
+  const McTables& t = ShippedTables();
+  const double zlo = t.axes.depth_mm.front(), zhi = t.axes.depth_mm.back();
+  const double dlo = t.axes.diameter_mm.front(), dhi = t.axes.diameter_mm.back();
+  if (!(std::abs(epidermis_mm - t.epidermis_mm) < 1e-9)) {
+    if (why)
+      *why = "epidermis_mm = " + std::to_string(epidermis_mm) + ": the Monte Carlo tables are made for " +
+             std::to_string(t.epidermis_mm) + " mm (regenerate them with `shadecast optics tabulate` for another)";
+    return false;
+  }
+  return Check(finite(scattering_a_per_cm) && scattering_a_per_cm > 0, "scattering_a_per_cm", "must be > 0", scattering_a_per_cm, why) &&
          Check(finite(scattering_b) && scattering_b >= 0 && scattering_b < 5, "scattering_b", "must be in [0, 5)", scattering_b, why) &&
-         Check(finite(epidermis_scattering_factor) && epidermis_scattering_factor > 0 && epidermis_scattering_factor <= 3, "epidermis_scattering_factor", "must be in (0, 3]", epidermis_scattering_factor, why) &&
-         Check(finite(epidermis_absorption_factor) && epidermis_absorption_factor > 0 && epidermis_absorption_factor <= 3, "epidermis_absorption_factor", "must be in (0, 3]", epidermis_absorption_factor, why) &&
-         Check(saunderson_k1 >= 0 && saunderson_k1 < 1, "saunderson_k1", "must be in [0, 1)", saunderson_k1, why) &&
-         Check(saunderson_k2 >= 0 && saunderson_k2 < 1, "saunderson_k2", "must be in [0, 1)", saunderson_k2, why) &&
-         Check(finite(depth_mm) && depth_mm >= epidermis_mm && depth_mm < 5, "depth_mm", "must be at least the epidermis thickness and < 5 mm", depth_mm, why) &&
-         Check(finite(pigment_layer_mm) && pigment_layer_mm > 0 && pigment_layer_mm < 2, "pigment_layer_mm", "must be in (0, 2)", pigment_layer_mm, why) &&
+         Check(finite(depth_mm) && depth_mm >= zlo * 0.999 && depth_mm <= zhi * 1.001, "depth_mm", "must be within the tabulated 0.04-0.32 mm", depth_mm, why) &&
          Check(finite(load) && load >= 0, "load", "must be >= 0", load, why) &&
-         Check(finite(pigment_unit_per_mm) && pigment_unit_per_mm > 0, "pigment_unit_per_mm", "must be > 0", pigment_unit_per_mm, why) &&
-         Check(finite(transport_mfp_mm) && transport_mfp_mm > 0, "transport_mfp_mm", "must be > 0", transport_mfp_mm, why) &&
-         Check(finite(dot_diameter_mm) && dot_diameter_mm > 0, "dot_diameter_mm", "must be > 0", dot_diameter_mm, why) &&
-         Check(finite(yule_nielsen_n) && yule_nielsen_n >= 1 && yule_nielsen_n <= 10, "yule_nielsen_n", "must be in [1, 10]", yule_nielsen_n, why) &&
+         Check(finite(dot_diameter_mm) && dot_diameter_mm >= dlo * 0.999 && dot_diameter_mm <= dhi * 1.001, "dot_diameter_mm", "must be within the tabulated 0.15-1.3 mm", dot_diameter_mm, why) &&
          Check(oxygen_saturation >= 0 && oxygen_saturation <= 1, "oxygen_saturation", "must be in [0, 1]", oxygen_saturation, why) &&
-         Check(pheomelanin_fraction >= 0 && pheomelanin_fraction <= 1, "pheomelanin_fraction", "must be in [0, 1]", pheomelanin_fraction, why);
+         Check(pheomelanin_fraction >= 0 && pheomelanin_fraction <= 1, "pheomelanin_fraction", "must be in [0, 1]", pheomelanin_fraction, why) &&
+         Check(finite(sieve_scale) && sieve_scale > 0 && sieve_scale < 100, "sieve_scale", "must be in (0, 100)", sieve_scale, why);
 }
 
 double ModelParams::PigmentScale(const std::string& id) const {
@@ -56,6 +58,7 @@ ModelParams FromProto(const pb::OpticsParams& p) {
   if (p.has_yule_nielsen_n()) m.yule_nielsen_n = p.yule_nielsen_n();
   if (p.has_oxygen_saturation()) m.oxygen_saturation = p.oxygen_saturation();
   if (p.has_pheomelanin_fraction()) m.pheomelanin_fraction = p.pheomelanin_fraction();
+  if (p.has_sieve_scale()) m.sieve_scale = p.sieve_scale();
   for (const auto& s : p.pigment_scale()) m.pigment_scale[s.pigment()] = s.scale();
   return m;
 }
@@ -77,6 +80,7 @@ void ToProto(const ModelParams& m, pb::OpticsParams* p) {
   p->set_yule_nielsen_n(m.yule_nielsen_n);
   p->set_oxygen_saturation(m.oxygen_saturation);
   p->set_pheomelanin_fraction(m.pheomelanin_fraction);
+  p->set_sieve_scale(m.sieve_scale);
   p->clear_pigment_scale();
   for (const auto& [id, s] : m.pigment_scale) {
     auto* e = p->add_pigment_scale();

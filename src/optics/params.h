@@ -1,8 +1,7 @@
 #pragma once
-// Parameters of the skin-pigment optics model. Every field has a documented default and its source.
-// Defaults marked "effective" are fitted quantities, not anatomy: the model's depth and scattering are
-// chosen so healed dots read as clinics see them (design.md section 5), and `optics calibrate` refits
-// them from a clinic's outcomes.
+// Parameters of the skin-pigment optics model (Monte Carlo tables, docs/optics.md). Every field has a
+// documented default and its source; `optics calibrate` refits scattering, depth and the inks' sieve
+// constants from a clinic's outcomes.
 #include <map>
 #include <string>
 #include <vector>
@@ -28,49 +27,44 @@ struct SkinParams {
 };
 
 struct ModelParams {
-  // Epidermis thickness. Scalp epidermis is ~0.05-0.1 mm; 0.08 mm (Jacques 2013 uses 0.06-0.1).
-  double epidermis_mm = 0.08;
+  // Epidermis thickness: the Monte Carlo tables are made for one value (McTables::epidermis_mm,
+  // 0.06 mm: Jacques 2013's 60 um; scalp epidermis 0.05-0.1 mm). Another value is refused.
+  double epidermis_mm = 0.06;
   // Dermal reduced scattering mu_s' = a (lambda/500 nm)^-b. Jacques 2013 skin average:
-  // a = 46 cm^-1, b = 1.42.
+  // a = 46 cm^-1, b = 1.42 (the phase function's g = 0.8 is the tables').
   double scattering_a_per_cm = 46.0;
   double scattering_b = 1.42;
-  // K of the epidermis = this x mu_a. Two-flux theory says 2 (diffuse light), but the thin, weakly
-  // scattering epidermis is crossed nearly straight, once down and once up; with 2 the model makes
-  // dark skin far darker and more saturated than measured skin (L* 18 at melanin 0.3). Effective.
-  double epidermis_absorption_factor = 1.0;
-  // Multiplies the scattering of the epidermis (1 = the dermis's). Less epidermal scattering makes
-  // dots darker but skin too saturated: at 0.5 typical measured skins (e.g. L*a*b* 52, 12, 20 or
-  // 45, 11, 19) fall outside the model. Kept as a calibratable knob.
-  double epidermis_scattering_factor = 1.0;
-  // Saunderson surface terms. k1: external (specular) reflectance for n = 1.4, ((n-1)/(n+1))^2 =
-  // 0.028; the photo geometry (45/0 or cross-polarised) excludes the specular part, so only the
-  // (1 - k1) entrance loss is applied. k2: internal diffuse reflectance, 0.4-0.6 (design.md); 0.4
-  // puts light skin (melanin 0.03) at L* ~62.
-  double saunderson_k1 = 0.028;
-  double saunderson_k2 = 0.4;
-  // Effective depth of the top of the pigment layer below the surface (>= epidermis_mm). Effective:
-  // healed SMP pigment sits in dense aggregates in the papillary dermis and a textbook-scattering
-  // sheet 0.3 mm down is only ~6 L* darker than skin, so the default is shallow.
+  // Depth of the healed ink below the skin surface. Anatomical: SMP places pigment in the upper
+  // (papillary) dermis just under the epidermis (Rassman et al. 2015, J Clin Aesthet Dermatol 8(3):35,
+  // limit needle depth to the upper dermis); 0.1 mm is 40 um below a 60 um epidermis. Tabulated
+  // range 0.04-0.32 mm.
   double depth_mm = 0.10;
-  // Thickness of the pigment-bearing layer. Effective.
-  double pigment_layer_mm = 0.05;
-  // Pigment load of undiluted ink (multiplies every component's K and S). 1 = the ink as shipped.
+  // Pigment load of undiluted ink: the concentration of ink relative to undiluted (1 = as shipped,
+  // 1/21 = 1 ml ink + 20 ml water).
   double load = 1.0;
-  // Converts the library's relative K, S (Berns units, S of TiO2 = 1) to mm^-1 at load 1. Effective.
-  double pigment_unit_per_mm = 300.0;
-  // Transport mean free path 1/mu_s' of dermis, 0.2-0.5 mm (design.md); sets the lateral spread.
-  double transport_mfp_mm = 0.2;
-  // Diameter of one healed dot (SMP impressions are 0.3-1 mm).
+  // Diameter of one healed dot (SMP impressions are 0.3-1 mm; tabulated 0.15-1.3 mm).
   double dot_diameter_mm = 0.5;
-  // Yule-Nielsen n for mixing the dot core with the surrounding skin (1 = linear mixing).
-  double yule_nielsen_n = 1.0;
   // Dermal blood oxygen saturation (Jacques 2013: ~0.75 for skin).
   double oxygen_saturation = 0.75;
-  // Share of pheomelanin in epidermal melanin (Donner & Jensen 2006 blend). 0.1: more makes the
-  // model's skins yellower than measured skins of the same lightness.
+  // Share of pheomelanin in epidermal melanin (Donner & Jensen 2006 blend).
   double pheomelanin_fraction = 0.1;
-  // Per-pigment strength multipliers (id -> scale), fitted by `optics calibrate`; absent = 1.
+  // Multiplies every ink's sieve constant (how much areal fill a unit of ink makes); fitted by
+  // `optics calibrate` from a clinic's healed outcomes. 1 = the library's defaults.
+  double sieve_scale = 1.0;
+  // Per-pigment strength multipliers (id -> scale on its sieve constant), fitted by `optics
+  // calibrate`; absent = 1.
   std::map<std::string, double> pigment_scale;
+
+  // Fields of the retired two-flux model: still read from and written to parameter files so old
+  // files load, but the Monte Carlo model does not use them (docs/optics.md).
+  double epidermis_absorption_factor = 1.0;
+  double epidermis_scattering_factor = 1.0;
+  double saunderson_k1 = 0.028;
+  double saunderson_k2 = 0.4;
+  double pigment_layer_mm = 0.05;
+  double pigment_unit_per_mm = 300.0;
+  double transport_mfp_mm = 0.2;
+  double yule_nielsen_n = 1.0;
 
   // Empty when valid; otherwise says which field is wrong and why.
   bool IsValid(std::string* why) const;
@@ -81,11 +75,23 @@ struct ModelParams {
 ModelParams FromProto(const pb::OpticsParams& p);
 void ToProto(const ModelParams& m, pb::OpticsParams* p);
 
-// Spectral K and S of one pigment per unit load, on the 36-band grid, in library units.
+// One pigment as the optics sees it, on the 36-band grid. In skin an ink is clusters (docs/optics.md):
+// `sieve_k` is how much areal fill a unit of it makes (f = 1 - exp(-sieve_k c) at concentration c
+// relative to undiluted), `cluster_absorptance` the share of the light meeting a cluster that the
+// cluster absorbs (1 = opaque black). k and s are the Kubelka-Munk constants of a drawdown (library
+// units) from characterisation; where a pigment has no cluster data its absorptance is derived from
+// them (1 - R_infinity).
 struct PigmentKS {
   std::string id;
   color::Spectral36 k{};
   color::Spectral36 s{};
+  color::Spectral36 cluster_absorptance = UnitSpectrum();
+  double sieve_k = 8.0;
+  static color::Spectral36 UnitSpectrum() {
+    color::Spectral36 u{};
+    u.fill(1.0);
+    return u;
+  }
 };
 
 // One component of a blend: a pigment and its share of the mix (shares sum to 1).

@@ -18,8 +18,7 @@ struct SkinColourCost {
     const impl::SkinT<T> skin{exp(log_skin[0]), exp(log_skin[1]), exp(log_skin[2])};
     const auto m = impl::ModelT<T>::From(params);
     T r[color::kBands];
-    impl::Reflectances(skin, m, static_cast<const T*>(nullptr), static_cast<const T*>(nullptr), T(0.0), r,
-                       static_cast<T*>(nullptr));
+    impl::Reflectances(skin, m, T(0.0), static_cast<const T*>(nullptr), r, static_cast<T*>(nullptr));
     const color::Triple<T> lab = impl::LabD50(r);
     for (int i = 0; i < 3; ++i) residuals[i] = (lab[i] - T(measured[i])) / T(sigma);
     return true;

@@ -73,6 +73,18 @@ void CheckPigment(const pb::Pigment& p, const std::string& source, int index) {
       }
     }
   }
+  if (p.cluster_absorptance_size() != 0 && p.cluster_absorptance_size() != n)
+    throw std::runtime_error(where + "has " + std::to_string(n) + " wavelengths_nm but " +
+                             std::to_string(p.cluster_absorptance_size()) +
+                             " cluster_absorptance values (expected none or one per wavelength)");
+  for (int i = 0; i < p.cluster_absorptance_size(); ++i) {
+    const double v = p.cluster_absorptance(i);
+    if (!(std::isfinite(v) && v >= 0 && v <= 1))
+      throw std::runtime_error(where + "cluster_absorptance at " + std::to_string(p.wavelengths_nm(i)) + " nm is " +
+                               std::to_string(v) + " (expected a fraction in [0, 1])");
+  }
+  if (p.has_sieve_k() && !(std::isfinite(p.sieve_k()) && p.sieve_k() > 0 && p.sieve_k() < 1000))
+    throw std::runtime_error(where + "sieve_k is " + std::to_string(p.sieve_k()) + " (expected a number in (0, 1000))");
 }
 
 }  // namespace

@@ -4,8 +4,15 @@
 #include <cmath>
 #include <stdexcept>
 
+#include <map>
+#include <mutex>
+#include <sstream>
+
+#include "color/ciede2000.h"
+#include "color/colorimetry.h"
 #include "optics/chromophores.h"
 #include "optics/km.h"
+#include "synth/dot_mc.h"
 #include "synth/random.h"
 
 namespace shadecast::synth {
@@ -257,6 +264,30 @@ color::Spectral36 Mix(const color::Spectral36& under, const color::Spectral36& o
 }
 
 // Composites a flat sensor colour over the image with coverage `a` at pixel (x, y).
+// The Monte Carlo dot of a skin and recipe, computed once per process (a render of many frames of
+// one client reuses it).
+DotProfileMc CachedDotMc(const optics::SkinParams& skin, const optics::BlendKS& blend, double load,
+                         const optics::ModelParams& params, const DotMcOptions& mc) {
+  std::ostringstream key;
+  key.precision(17);
+  key << skin.melanin << ' ' << skin.blood << ' ' << skin.scattering_scale << ' ' << load << ' ' << params.depth_mm
+      << ' ' << params.dot_diameter_mm << ' ' << params.sieve_scale << ' ' << params.scattering_a_per_cm << ' '
+      << params.scattering_b << ' ' << blend.sieve << ' ' << mc.photons << ' ' << mc.seed << ' ' << mc.step_mm;
+  for (double w : blend.weighted) key << ' ' << w;
+  static std::mutex mu;
+  static std::map<std::string, DotProfileMc> cache;
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    auto it = cache.find(key.str());
+    if (it != cache.end()) return it->second;
+  }
+  DotProfileMc r = RenderDotMc(skin, blend, load, params, mc);
+  std::lock_guard<std::mutex> lock(mu);
+  if (cache.size() > 64) cache.clear();
+  cache.emplace(key.str(), r);
+  return r;
+}
+
 inline void Over(ImageF* img, int x, int y, const float rgb[3], float a) {
   float* p = &img->data[(static_cast<size_t>(y) * img->width + x) * 3];
   p[0] += a * (rgb[0] - p[0]);
@@ -387,26 +418,32 @@ ScalpRender RenderScalp(const ScalpOptions& o, const CameraResponse& response, c
     return !out.has_chart || !chart.Near(p.x, p.y, chart_margin_mm + extra_mm);
   };
 
-  // ---- Dot profile (the optics model's DotProfile, tabulated) ----
+  // ---- Dot profile: the photon-transport Monte Carlo at the nominal skin (synth/dot_mc.h) ----
   const double dot_r_mm = 0.5 * o.params.dot_diameter_mm;
-  const double sigma_mm = optics::LateralSigmaMm(o.params);
-  const double table_step_mm = std::min(0.0025, 0.25 / ppm);
-  std::vector<double> profile;
-  double tail_mm = dot_r_mm, extent_mm = dot_r_mm;  // profile <= 1e-3 beyond tail, <= 1e-5 beyond extent
-  if (o.dots > 0) {
-    const double rho_end = dot_r_mm + 8.0 * sigma_mm;
-    for (double rho = 0; rho <= rho_end + table_step_mm; rho += table_step_mm) {
-      const double p = optics::DotProfile(rho, o.params);
-      profile.push_back(p);
-      if (p > 1e-3) tail_mm = rho + table_step_mm;
-      if (p > 1e-5) extent_mm = rho + table_step_mm;
+  optics::BlendKS blend_ks;
+  DotProfileMc dot_mc;
+  std::vector<color::Spectral36> dot_ratio;  // R_dot(rho) / R_skin per band
+  double tail_mm = dot_r_mm, extent_mm = dot_r_mm;  // darkening <= 1 % beyond tail, <= 0.2 % beyond extent
+  if (o.dots > 0 && !o.dot_blend.empty()) {
+    blend_ks = optics::MixBlend(o.dot_blend, o.params);
+    dot_mc = CachedDotMc(o.skin, blend_ks, o.dot_load, o.params, o.dot_mc);
+    const color::Colorimeter& d50 = color::D50Colorimeter();
+    const double y_skin = d50.Xyz36(dot_mc.skin.data())[1];
+    for (size_t j = 0; j < dot_mc.profile.size(); ++j) {
+      color::Spectral36 q;
+      for (int k = 0; k < color::kBands; ++k) q[k] = dot_mc.skin[k] > 0 ? dot_mc.profile[j][k] / dot_mc.skin[k] : 1.0;
+      dot_ratio.push_back(q);
+      const double darkening = 1.0 - d50.Xyz36(dot_mc.profile[j].data())[1] / y_skin;
+      const double rho = static_cast<double>(j + 1) * dot_mc.step_mm;
+      if (darkening > 0.01) tail_mm = std::max(tail_mm, rho);
+      if (darkening > 0.002) extent_mm = std::max(extent_mm, rho);
     }
   }
-  auto profile_at = [&](double rho_mm) {
-    const double f = rho_mm / table_step_mm;
+  auto ratio_at = [&](double rho_mm, int k) {
+    const double f = rho_mm / dot_mc.step_mm;
     const size_t i = static_cast<size_t>(f);
-    if (i + 1 >= profile.size()) return 0.0;
-    return profile[i] + (f - i) * (profile[i + 1] - profile[i]);
+    if (i + 1 >= dot_ratio.size()) return 1.0;
+    return dot_ratio[i][k] + (f - static_cast<double>(i)) * (dot_ratio[i + 1][k] - dot_ratio[i][k]);
   };
 
   // ---- Placement: dots, then follicles, then hairs ----
@@ -519,28 +556,28 @@ ScalpRender RenderScalp(const ScalpOptions& o, const CameraResponse& response, c
   out.follicle_lab = LabD50(out.follicle_core);
   out.follicle_camera_rgb = DevelopedLinear(response.Raw36(out.follicle_core), out.exposure);
 
-  optics::BlendKS blend_ks;
-  if (!o.dot_blend.empty()) {
-    blend_ks = optics::MixBlend(o.dot_blend, o.params);
-    out.dot_model = optics::Render(o.skin, blend_ks, o.dot_load, o.params);
-    out.dot_camera_rgb = DevelopedLinear(response.Raw36(out.dot_model.dot_reflectance), out.exposure);
+  if (!dot_ratio.empty()) {
+    // The truth's dot: the Monte Carlo's, not the engine's model.
+    optics::RenderResult& dm = out.dot_model;
+    dm.skin_reflectance = dot_mc.skin;
+    dm.dot_reflectance = dot_mc.profile.front();
+    dm.skin_lab = LabD50(dm.skin_reflectance);
+    dm.dot_lab = LabD50(dm.dot_reflectance);
+    dm.contrast_de00 = color::DeltaE00(dm.dot_lab, dm.skin_lab);
+    dm.coverage = optics::InkFill(blend_ks, o.dot_load, o.params);
+    out.dot_camera_rgb = DevelopedLinear(response.Raw36(dm.dot_reflectance), out.exposure);
   }
 
   // ---- Drawing: skin, dots (beneath the surface), follicles, hairs (on it), the chart (on top) ----
   out.image = ImageF(W, H, 3);
   skin.Fill(&out.image);
 
-  const bool linear_mix = o.params.yule_nielsen_n == 1.0;
-  const double core_cov = o.dots > 0 ? profile.front() : 0.0;
   for (ScalpBlob& b : out.dots) {
-    const optics::SkinParams local = skin.ParamsAt(b.center.x, b.center.y);
-    const color::Spectral36 sheet = optics::SheetReflectance(local, blend_ks, o.dot_load, o.params);
+    if (dot_ratio.empty()) break;
     color::Spectral36 core;
     const color::Spectral36 skin_c = skin.SpectrumAt(b.center.x, b.center.y);
-    for (int k = 0; k < color::kBands; ++k) core[k] = optics::MixReflectance(skin_c[k], sheet[k], core_cov, o.params);
+    for (int k = 0; k < color::kBands; ++k) core[k] = skin_c[k] * dot_ratio.front()[k];
     b.lab = LabD50(core);
-    float sheet_rgb[3];
-    sensor(sheet, sheet_rgb);
     const double ext_px = extent_mm * ppm;
     const int x0 = std::max(0, static_cast<int>(std::floor(b.center.x - ext_px)));
     const int x1 = std::min(W - 1, static_cast<int>(std::ceil(b.center.x + ext_px)));
@@ -550,18 +587,13 @@ ScalpRender RenderScalp(const ScalpOptions& o, const CameraResponse& response, c
       for (int x = x0; x <= x1; ++x) {
         const double rho_mm = std::hypot(x - b.center.x, y - b.center.y) / ppm;
         if (rho_mm > extent_mm) continue;
-        const double c = profile_at(rho_mm);
-        if (linear_mix) {
-          Over(&out.image, x, y, sheet_rgb, static_cast<float>(c));
-        } else {
-          // Yule-Nielsen mixing is not linear in the reflectance: mix the spectra, then integrate.
-          const color::Spectral36 s = skin.SpectrumAt(x, y);
-          color::Spectral36 m;
-          for (int k = 0; k < color::kBands; ++k) m[k] = optics::MixReflectance(s[k], sheet[k], c, o.params);
-          float rgb[3];
-          sensor(m, rgb);
-          Over(&out.image, x, y, rgb, 1.0f);
-        }
+        // The local skin times the Monte Carlo's darkening at this radius, band by band.
+        const color::Spectral36 sk = skin.SpectrumAt(x, y);
+        color::Spectral36 m;
+        for (int k = 0; k < color::kBands; ++k) m[k] = sk[k] * ratio_at(rho_mm, k);
+        float rgb[3];
+        sensor(m, rgb);
+        Over(&out.image, x, y, rgb, 1.0f);
       }
     }
   }

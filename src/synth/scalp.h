@@ -13,6 +13,7 @@
 #include "color/triple.h"
 #include "optics/model.h"
 #include "optics/params.h"
+#include "synth/dot_mc.h"
 #include "shadecast/chart.pb.h"
 #include "synth/camera.h"
 #include "synth/chart.h"
@@ -55,6 +56,7 @@ struct ScalpOptions {
   double dot_load = 1.0;         // pigment load relative to undiluted ink
   // Dot depth and diameter are params.depth_mm and params.dot_diameter_mm.
   optics::ModelParams params;
+  DotMcOptions dot_mc;           // the Monte Carlo that renders the dot (synth/dot_mc.h)
 
   int hairs = 20;                // hair shafts lying on the skin
   double hair_length_min_mm = 3.0, hair_length_max_mm = 10.0;

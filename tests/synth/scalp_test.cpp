@@ -27,7 +27,7 @@ namespace {
 
 const so::PigmentKS& CarbonBlack() {
   static const so::PigmentKS ks = shadecast::blend::PigmentKsFromProto(
-      st::FindPigment(st::LoadDefaultPigmentLibrary(), "carbon_black", "test"));
+      st::FindPigment(st::LoadDefaultPigmentLibrary(), "smp_carbon_black", "test"));
   return ks;
 }
 
@@ -44,7 +44,7 @@ ss::ScalpOptions Small(uint64_t seed = 3) {
   o.follicles = 120;
   o.dots = 30;
   o.dot_blend = {{&CarbonBlack(), 1.0}};
-  o.dot_recipe = "carbon_black:1";
+  o.dot_recipe = "smp_carbon_black:1";
   o.hairs = 10;
   o.seed = seed;
   return o;
@@ -78,20 +78,30 @@ double SegmentDistance(const ss::Point& p, const ss::Point& a, const ss::Point& 
 
 }  // namespace
 
-TEST_CASE("scalp truth: skin and dot L*a*b* are the optics model's") {
-  // Reference: optics::Render for the nominal skin and the same recipe, load, depth, diameter.
+TEST_CASE("scalp truth: the skin is the optics model's, the dot the Monte Carlo's") {
+  // Reference: optics::Render for the nominal skin (the skin field is the model's), the synthesiser's
+  // own Monte Carlo (RenderDotMc, same options and seed) for the dot; and, independently, the engine's
+  // table interpolant agrees with that Monte Carlo dot within 1.5 dE00 (the issue's worst case).
   ss::ScalpOptions o = Small();
   o.params.depth_mm = 0.15;
   o.params.dot_diameter_mm = 0.6;
-  const so::RenderResult ref =
+  const so::RenderResult model =
       so::Render(o.skin, so::MixBlend(o.dot_blend, o.params), o.dot_load, o.params);
+  const ss::DotProfileMc mcdot =
+      ss::RenderDotMc(o.skin, so::MixBlend(o.dot_blend, o.params), o.dot_load, o.params, o.dot_mc);
+  so::RenderResult ref = model;
+  ref.dot_lab = so::ReflectanceToLab(mcdot.profile.front());
+  INFO("engine dot " << model.dot_lab[0] << "," << model.dot_lab[1] << "," << model.dot_lab[2] << " Monte Carlo "
+                     << ref.dot_lab[0] << "," << ref.dot_lab[1] << "," << ref.dot_lab[2]);
+  CHECK(sc::DeltaE00(model.dot_lab, ref.dot_lab) < 1.5);
+  CHECK(sc::DeltaE00(so::ReflectanceToLab(mcdot.skin), model.skin_lab) < 0.5);
 
   SECTION("without spatial variation the skin is the model's skin (node spectra stored as float: 1e-3 dE00)") {
     o.skin_variation = 0;
     const ss::ScalpRender r = ss::RenderScalp(o, Canon(), Clean());
     CHECK(sc::DeltaE00(r.skin_lab, ref.skin_lab) < 1e-3);
     CHECK(sc::DeltaE00(r.dot_model.dot_lab, ref.dot_lab) < 1e-9);
-    CHECK(r.dot_model.coverage == Approx(so::DotProfile(0, o.params)).epsilon(1e-6));  // Simpson vs closed form
+    CHECK(r.dot_model.coverage == Approx(model.coverage).epsilon(1e-12));
     for (const auto& d : r.dots) CHECK(sc::DeltaE00(d.lab, ref.dot_lab) < 1e-3);
   }
   SECTION("with the default mild variation the mean skin stays within 1 dE00 of the nominal skin") {
@@ -133,26 +143,29 @@ TEST_CASE("scalp noise-free linear render: skin pixels match the camera applied 
   CHECK(MaxRelDiff(r.skin_camera_rgb, ref) < 1e-12);
 }
 
-TEST_CASE("scalp core pixels: dots are the optics model's dot core, follicles the truth's core") {
-  // Reference: the optics model's sheet over its skin, mixed by DotProfile at the pixel's own
-  // distance from the dot centre (the tabulated profile: 1e-4), which at distance 0 is
-  // optics::Render's dot core (1e-6); the nearest pixel to a centre (<= 0.71 px off) is within 1 %
-  // of that core at the default 0.5 mm dot and 30 px/mm. Follicle cores are flat inside
-  // (1 - edge/2) of the radius: float precision (1e-5).
+TEST_CASE("scalp core pixels: dots are the Monte Carlo's dot, follicles the truth's core") {
+  // Reference: the synthesiser's Monte Carlo profile (RenderDotMc) as a ratio to its skin, times the
+  // model skin, at the pixel's own distance from the dot centre (linear in the 0.02 mm profile
+  // steps: 1e-4); the nearest pixel to a centre (<= 0.71 px off) is within 1.5 % of the core at the
+  // default 0.5 mm dot and 30 px/mm. Follicle cores are flat inside (1 - edge/2) of the radius: float
+  // precision (1e-5).
   ss::ScalpOptions o = Small(7);
   o.skin_variation = 0;
   const ss::ScalpRender r = ss::RenderScalp(o, Canon(), Clean());
   const so::BlendKS ks = so::MixBlend(o.dot_blend, o.params);
   const so::RenderResult ref = so::Render(o.skin, ks, o.dot_load, o.params);
-  const sc::Spectral36 sheet = so::SheetReflectance(o.skin, ks, o.dot_load, o.params);
+  const ss::DotProfileMc mcdot = ss::RenderDotMc(o.skin, ks, o.dot_load, o.params, o.dot_mc);
   auto expected = [&](double rho_mm) {
     sc::Spectral36 m;
-    const double c = so::DotProfile(rho_mm, o.params);
-    for (int k = 0; k < sc::kBands; ++k) m[k] = so::MixReflectance(ref.skin_reflectance[k], sheet[k], c, o.params);
+    const double f = rho_mm / mcdot.step_mm;
+    const size_t i = static_cast<size_t>(f);
+    for (int k = 0; k < sc::kBands; ++k) {
+      const double q0 = mcdot.profile[i][k] / mcdot.skin[k], q1 = mcdot.profile[i + 1][k] / mcdot.skin[k];
+      m[k] = ref.skin_reflectance[k] * (q0 + (f - static_cast<double>(i)) * (q1 - q0));
+    }
     return ss::DevelopedLinear(Canon().Raw36(m), r.exposure);
   };
-  const ss::Rgb dot_ref = ss::DevelopedLinear(Canon().Raw36(ref.dot_reflectance), r.exposure);
-  CHECK(MaxRelDiff(expected(0), dot_ref) < 1e-6);
+  const ss::Rgb dot_ref = expected(0);
   int checked = 0;
   for (const auto& d : r.dots) {
     if (d.occluded) continue;
@@ -160,7 +173,7 @@ TEST_CASE("scalp core pixels: dots are the optics model's dot core, follicles th
     const double x = std::lround(d.center.x), y = std::lround(d.center.y);
     const double rho_mm = std::hypot(x - d.center.x, y - d.center.y) / o.px_per_mm;
     CHECK(MaxRelDiff(PixelAt(r.image, d.center), expected(rho_mm)) < 1e-4);
-    CHECK(MaxRelDiff(PixelAt(r.image, d.center), dot_ref) < 0.01);
+    CHECK(MaxRelDiff(PixelAt(r.image, d.center), dot_ref) < 0.015);
     ++checked;
   }
   CHECK(checked >= 20);

@@ -1,0 +1,187 @@
+#pragma once
+// The smooth interpolant of the Monte Carlo tables (optics/mc_tables.h), templated on the scalar so
+// Ceres can differentiate through it. Internal header: include from optics .cpp files and autodiff
+// cost functions only.
+//
+// Along every axis a cubic Hermite (Catmull-Rom slopes on the non-uniform nodes, C1) in a transformed
+// coordinate: log(mus), sqrt(mua_e), sqrt(mua_d), depth, diameter. The bare skin's reflectance is
+// interpolated as log R; the crossing-class shares as values (they are fractions, 0-1). Outside the
+// tabulated range the coordinate is clamped to the end node (TableModel::InRange says when).
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <vector>
+
+#include "optics/mc_tables.h"
+
+namespace shadecast::optics {
+
+namespace table_detail {
+
+inline double Value(double x) { return x; }
+template <typename J>
+double Value(const J& x) {
+  return x.a;
+}
+
+// Up to 4 nodes and their weights for a coordinate x on increasing nodes t.
+template <typename T>
+struct Stencil {
+  int first = 0;
+  int count = 0;
+  std::array<T, 4> w{};
+};
+
+template <typename T>
+Stencil<T> Cubic(const std::vector<double>& t, T x) {
+  const int n = static_cast<int>(t.size());
+  Stencil<T> s;
+  if (Value(x) <= t.front()) x = T(t.front());
+  if (Value(x) >= t.back()) x = T(t.back());
+  int i = static_cast<int>(std::upper_bound(t.begin(), t.end(), Value(x)) - t.begin()) - 1;
+  i = std::clamp(i, 0, n - 2);
+  const double h = t[i + 1] - t[i];
+  const T u = (x - T(t[i])) / T(h);
+  const T u2 = u * u, u3 = u2 * u;
+  const T h00 = T(2.0) * u3 - T(3.0) * u2 + T(1.0);
+  const T h10 = u3 - T(2.0) * u2 + u;
+  const T h01 = T(-2.0) * u3 + T(3.0) * u2;
+  const T h11 = u3 - u2;
+  // Weights on y[i-1], y[i], y[i+1], y[i+2]; slopes m_i = (y[i+1] - y[i-1]) / (t[i+1] - t[i-1]),
+  // one-sided at the ends.
+  std::array<T, 4> w{T(0.0), h00, h01, T(0.0)};
+  if (i > 0) {
+    const double d = t[i + 1] - t[i - 1];
+    w[0] = w[0] - T(h / d) * h10;
+    w[2] = w[2] + T(h / d) * h10;
+  } else {
+    w[1] = w[1] - h10;
+    w[2] = w[2] + h10;
+  }
+  if (i + 2 < n) {
+    const double d = t[i + 2] - t[i];
+    w[1] = w[1] - T(h / d) * h11;
+    w[3] = w[3] + T(h / d) * h11;
+  } else {
+    w[1] = w[1] - h11;
+    w[2] = w[2] + h11;
+  }
+  s.first = i - 1;
+  s.count = 4;
+  s.w = w;
+  return s;
+}
+
+}  // namespace table_detail
+
+class TableModel {
+ public:
+  // Borrows `t`, which must outlive the model.
+  explicit TableModel(const McTables& t) : t_(t) {
+    for (double v : t.axes.mus_per_mm) log_mus_.push_back(std::log(v));
+    for (double v : t.axes.mua_epidermis_per_mm) sqrt_e_.push_back(std::sqrt(v));
+    for (double v : t.axes.mua_dermis_per_mm) sqrt_d_.push_back(std::sqrt(v));
+    log_skin_.resize(t.skin.size());
+    for (size_t i = 0; i < t.skin.size(); ++i) log_skin_[i] = std::log(std::max(1e-30, static_cast<double>(t.skin[i])));
+  }
+  // The model of the shipped tables.
+  static const TableModel& Shipped();
+
+  const McTables& tables() const { return t_; }
+  int bins() const { return t_.axes.crossing_bins; }
+  double epidermis_mm() const { return t_.epidermis_mm; }
+  double g() const { return t_.g; }
+
+  // True when every input lies inside the tabulated range (with a 0.1 % margin).
+  bool InRange(double mus, double mua_e, double mua_d) const {
+    const auto& a = t_.axes;
+    return mus >= a.mus_per_mm.front() * 0.999 && mus <= a.mus_per_mm.back() * 1.001 &&
+           mua_e <= a.mua_epidermis_per_mm.back() * 1.001 && mua_d <= a.mua_dermis_per_mm.back() * 1.001 &&
+           mua_e >= 0 && mua_d >= 0;
+  }
+  bool DotInRange(double depth_mm, double diameter_mm) const {
+    const auto& a = t_.axes;
+    return depth_mm >= a.depth_mm.front() * 0.999 && depth_mm <= a.depth_mm.back() * 1.001 &&
+           diameter_mm >= a.diameter_mm.front() * 0.999 && diameter_mm <= a.diameter_mm.back() * 1.001;
+  }
+
+  // Diffuse reflectance of bare skin (camera side: specular excluded).
+  template <typename T>
+  T Skin(const T& mus, const T& mua_e, const T& mua_d) const {
+    using std::exp;
+    using std::log;
+    using std::sqrt;
+    const auto ss = table_detail::Cubic(log_mus_, log(mus));
+    const auto se = table_detail::Cubic(sqrt_e_, sqrt(mua_e + T(1e-12)));
+    const auto sd = table_detail::Cubic(sqrt_d_, sqrt(mua_d + T(1e-12)));
+    T acc(0.0);
+    for (int a = 0; a < 4; ++a) {
+      const int s = Clamp(ss.first + a, log_mus_.size());
+      for (int b = 0; b < 4; ++b) {
+        const int e = Clamp(se.first + b, sqrt_e_.size());
+        const T wab = ss.w[a] * se.w[b];
+        for (int c = 0; c < 4; ++c) {
+          const int d = Clamp(sd.first + c, sqrt_d_.size());
+          acc += wab * sd.w[c] * T(log_skin_[t_.SkinIndex(s, e, d)]);
+        }
+      }
+    }
+    return exp(acc);
+  }
+
+  // Dot-centre crossing classes h[0..bins]: the skin's remitted light split by how many times its
+  // path crossed the disc (h[bins] lumps n >= bins). sum h = Skin(). R_dot = sum_n h[n] s^n for a
+  // per-crossing survival s.
+  template <typename T>
+  void Classes(const T& mus, const T& mua_e, const T& mua_d, const T& depth_mm, const T& diameter_mm, T* h) const {
+    using std::log;
+    using std::sqrt;
+    const int nb = bins();
+    const auto ss = table_detail::Cubic(log_mus_, log(mus));
+    const auto se = table_detail::Cubic(sqrt_e_, sqrt(mua_e + T(1e-12)));
+    const auto sd = table_detail::Cubic(sqrt_d_, sqrt(mua_d + T(1e-12)));
+    const auto sz = table_detail::Cubic(t_.axes.depth_mm, depth_mm);
+    const auto sD = table_detail::Cubic(t_.axes.diameter_mm, diameter_mm);
+    for (int n = 0; n < nb; ++n) h[n + 1] = T(0.0);
+    for (int a = 0; a < 4; ++a) {
+      const int s = Clamp(ss.first + a, log_mus_.size());
+      for (int zi = 0; zi < 4; ++zi) {
+        const int z = Clamp(sz.first + zi, t_.axes.depth_mm.size());
+        for (int Di = 0; Di < 4; ++Di) {
+          const int D = Clamp(sD.first + Di, t_.axes.diameter_mm.size());
+          const T wsz = ss.w[a] * sz.w[zi] * sD.w[Di];
+          for (int b = 0; b < 4; ++b) {
+            const int e = Clamp(se.first + b, sqrt_e_.size());
+            for (int c = 0; c < 4; ++c) {
+              const int d = Clamp(sd.first + c, sqrt_d_.size());
+              const T w = wsz * se.w[b] * sd.w[c];
+              const float* share = &t_.share[t_.ShareIndex(s, z, D, 0, e, d)];
+              const size_t stride = t_.axes.mua_epidermis_per_mm.size() * t_.axes.mua_dermis_per_mm.size();
+              for (int n = 0; n < nb; ++n) h[n + 1] += w * T(share[n * stride]);
+            }
+          }
+        }
+      }
+    }
+    const T skin = Skin(mus, mua_e, mua_d);
+    T total(0.0);
+    for (int n = 1; n <= nb; ++n) {
+      if (h[n] < T(0.0)) h[n] = T(0.0);
+      total += h[n];
+    }
+    if (total > T(1.0)) {
+      for (int n = 1; n <= nb; ++n) h[n] /= total;
+      total = T(1.0);
+    }
+    h[0] = skin * (T(1.0) - total);
+    for (int n = 1; n <= nb; ++n) h[n] *= skin;
+  }
+
+ private:
+  static int Clamp(int i, size_t n) { return std::clamp(i, 0, static_cast<int>(n) - 1); }
+
+  const McTables& t_;
+  std::vector<double> log_mus_, sqrt_e_, sqrt_d_, log_skin_;
+};
+
+}  // namespace shadecast::optics
