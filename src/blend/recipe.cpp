@@ -332,18 +332,31 @@ Recipe PourableNear(Evaluator& ev, const Subset& s, internal::LinearXyz m, const
       m.xyz0 = best.xyz;
     }
   }
-  // Along the load the score can be nearly flat (saturated dots on dark skin), where the model's
-  // load windows fall short: walk the best mix's load exactly, one step at a time, while it improves.
-  for (int dir : {-1, 1}) {
-    for (;;) {
-      Point p = best.point;
-      p.load += dir;
-      if (p.load < 1 || p.load > load_steps) break;
-      const Exact e = evaluate(p);
-      if (!(e.recipe.score < best.recipe.score)) break;
-      best = e;
+  // Along the load the score can be nearly flat (saturated dots: the ink's fill 1 - exp(-k c) levels
+  // off), where the linear model's load windows fall short: walk the load exactly, one step at a time
+  // while it improves, for the best mix and its neighbours one share step away.
+  const Point found = best.point;
+  const int r1 = n > 1 ? 1 : 0, r2 = n > 2 ? 1 : 0;
+  for (int d1 = -r1; d1 <= r1; ++d1)
+    for (int d2 = -r2; d2 <= r2; ++d2) {
+      Point start = found;
+      if (n > 1) start.parts[1] += d1;
+      if (n > 2) start.parts[2] += d2;
+      start.parts[0] = whole - (n > 1 ? start.parts[1] : 0) - (n > 2 ? start.parts[2] : 0);
+      if (start.parts[0] < 1 || (n > 1 && start.parts[1] < 0) || (n > 2 && start.parts[2] < 0)) continue;
+      Exact local = evaluate(start);
+      for (int dir : {-1, 1}) {
+        for (;;) {
+          Point p = local.point;
+          p.load += dir;
+          if (p.load < 1 || p.load > load_steps) break;
+          const Exact e = evaluate(p);
+          if (!(e.recipe.score < local.recipe.score)) break;
+          local = e;
+        }
+      }
+      if (local.recipe.score < best.recipe.score) best = local;
     }
-  }
   return best.recipe;
 }
 

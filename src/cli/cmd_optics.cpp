@@ -23,7 +23,7 @@ struct RenderOptions {
   double melanin = optics::SkinParams{}.melanin;
   double blood = optics::SkinParams{}.blood;
   double scattering_scale = 1.0;
-  double depth_mm = 0, dot_diameter_mm = 0, load = -1;
+  double depth_mm = 0, dot_diameter_mm = 0, load = -1, water = -1;
   std::string pigment, library, params;
   bool spectra = false, json = false;
 };
@@ -39,14 +39,19 @@ int RunRender(const RenderOptions& o) {
   if (!(o.scattering_scale > 0)) throw InputError("--scattering-scale: expected a positive number");
   const auto lib = LoadLibrary(o.library);
   const optics::Blend blend = ParseBlend(o.pigment, *lib, "--pigment");
-  const double load = o.load >= 0 ? o.load : params.load;
+  if (o.water >= 0 && o.load >= 0) throw InputError("--water-ml-per-ml and --load: give one of them");
+  if (o.water > 200) throw InputError("--water-ml-per-ml: expected 0-200 ml of water per ml of ink");
+  const double load = o.water >= 0 ? 1.0 / (1.0 + o.water) : o.load >= 0 ? o.load : params.load;
   const optics::SkinParams skin{o.melanin, o.blood, o.scattering_scale};
   const auto r = optics::Render(skin, optics::MixBlend(blend, params), load, params);
   if (o.json) {
     nlohmann::json j = {{"dot_lab", LabJson(r.dot_lab)},
                         {"skin_lab", LabJson(r.skin_lab)},
                         {"contrast_de00", r.contrast_de00},
-                        {"coverage", r.coverage},
+                        {"coverage", r.coverage},  // kept: now the ink's areal fill, as "fill"
+                        {"fill", r.coverage},
+                        {"in_range", r.in_range},
+                        {"water_ml_per_ml", load > 0 ? nlohmann::json(1.0 / load - 1.0) : nlohmann::json(nullptr)},
                         {"load", load},
                         {"depth_mm", params.depth_mm},
                         {"dot_diameter_mm", params.dot_diameter_mm}};
@@ -61,7 +66,8 @@ int RunRender(const RenderOptions& o) {
   std::printf("skin  L*a*b* D50  %6.2f %6.2f %6.2f\n", r.skin_lab[0], r.skin_lab[1], r.skin_lab[2]);
   std::printf("dot   L*a*b* D50  %6.2f %6.2f %6.2f   (load %.2f, depth %.2f mm, dot %.2f mm)\n", r.dot_lab[0],
               r.dot_lab[1], r.dot_lab[2], load, params.depth_mm, params.dot_diameter_mm);
-  std::printf("contrast          %6.2f dE00\n", r.contrast_de00);
+  std::printf("contrast          %6.2f dE00   (ink fill %.0f %% of the dot's area%s)\n", r.contrast_de00,
+              100 * r.coverage, r.in_range ? "" : "; WARNING: skin optics outside the Monte Carlo tables");
   if (o.spectra) {
     std::printf("wavelength_nm,skin_reflectance,dot_reflectance\n");
     for (int k = 0; k < color::kBands; ++k)
@@ -219,12 +225,14 @@ void RegisterOptics(CLI::App& app, Action& action) {
   render->add_option("--pigment", r->pigment, "PIGMENT[:SHARE,...], e.g. carbon_black:0.9,iron_oxide_red:0.1")
       ->required();
   render->add_option("--load", r->load, "pigment load relative to undiluted ink (default: the parameters' load)");
-  render->add_option("--depth-mm", r->depth_mm, "effective pigment depth (default: the parameters')");
+  render->add_option("--water-ml-per-ml", r->water, "ml of distilled water per ml of ink (load = 1 / (1 + water))")
+      ->check(CLI::NonNegativeNumber);
+  render->add_option("--depth-mm", r->depth_mm, "ink depth below the surface, 0.04-0.32 mm (default: the parameters')");
   render->add_option("--dot-diameter-mm", r->dot_diameter_mm, "healed dot diameter (default: the parameters')");
   render->add_option("--library", r->library, "pigment library (default data/pigments/default.textproto)");
   render->add_option("--params", r->params, "optics parameters file (from `optics calibrate`)");
   render->add_flag("--spectra", r->spectra, "also print the reflectance spectra");
-  render->add_flag("--json", r->json, "JSON: dot_lab, skin_lab, contrast_de00 (+ spectra)");
+  render->add_flag("--json", r->json, "JSON: dot_lab, skin_lab, contrast_de00, fill, in_range, load, water_ml_per_ml (+ spectra)");
   render->callback([&action, r] { action = [r] { return RunRender(*r); }; });
 
   auto f = std::make_shared<FitSkinOptions>();

@@ -173,6 +173,8 @@ int RunList(const ListOptions& o) {
                      {"colour_index", p.colour_index()},
                      {"role", RoleName(p.role())},
                      {"proxy", p.proxy()},
+                     {"characterisation_only", p.characterisation_only()},
+                     {"sieve_k", p.has_sieve_k() ? p.sieve_k() : optics::PigmentKS{}.sieve_k},
                      {"bands", p.wavelengths_nm_size()}});
     }
     PrintJson({{"library", source}, {"name", lib.name()}, {"pigments", all}});
@@ -180,8 +182,9 @@ int RunList(const ListOptions& o) {
   }
   std::printf("%s (%s)\n", lib.name().c_str(), source.c_str());
   for (const pb::Pigment& p : lib.pigments()) {
-    std::printf("  %-20s %-6s %-18s %s%s\n", p.id().c_str(), p.colour_index().c_str(),
-                RoleName(p.role()).c_str(), p.name().c_str(), p.proxy() ? " [proxy]" : "");
+    std::printf("  %-22s %-10s %-18s %s%s%s\n", p.id().c_str(), p.colour_index().c_str(),
+                RoleName(p.role()).c_str(), p.name().c_str(), p.proxy() ? " [proxy]" : "",
+                p.characterisation_only() ? " [characterisation only: never recommended]" : "");
   }
   return kExitOk;
 }

@@ -1411,7 +1411,7 @@ MeasureResult Measure(const synth::ImageF& rgb, const ColorSource& src, const Un
   // cores stay as seen.
   std::vector<color::Xyz> dot_core(stats.size());
   std::vector<bool> dot_ok(stats.size(), false);
-  if (dots && o.blur_correction && chart.found && stats.size() >= 3) {
+  if (dots && o.blur_correction && o.dot_disc_fit && chart.found && stats.size() >= 3) {
     const calib::ProfileTransform pt(*profile);
     const double cam = calib::EstimateBlurFromChart(rgb, *src.chart, chart.corners, pt);
     if (std::isfinite(cam)) {

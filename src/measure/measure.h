@@ -58,6 +58,10 @@ struct MeasureOptions {
   double glare_l_above_skin = 12.0; // pixels this much lighter than the skin's median L* are glare
   double glare_clip_level = 0.99;   // ... and so are device values at or above this
   bool blur_correction = true;      // undo the optical blur's lightening of small cores
+  // Dots: fit a disc whose edge is a Gaussian lateral spread (the retired two-flux model's dot) and
+  // report its centre. Off: healed dots rendered by photon transport have no such edge and the fit
+  // over-corrects them (8.8 dE00 vs 0.8 as seen on the test's photo); the cores are reported as seen.
+  bool dot_disc_fit = false;
   // Follicles: the cores are recovered by fitting the blurred soft-disc model (docs/measure.md).
   // Dots: empirical factor on the blur in the centre-fraction correction, fitted on synthetic photos
   // whose truth is known (seeds apart from the bench's).

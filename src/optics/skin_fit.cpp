@@ -28,9 +28,11 @@ ceres::CostFunction* NewPrior(int index, double median, double log_sd) {
   return new ceres::AutoDiffCostFunction<LogPrior, 1, 3>(new LogPrior{index, std::log(median), log_sd});
 }
 
-// Bounds of the search (natural logs): melanin 0.1 %-60 %, blood 0.05 %-20 %, scattering 0.3-3.
-constexpr double kLower[3] = {-6.9, -7.6, -1.2};
-constexpr double kUpper[3] = {-0.51, -1.61, 1.1};
+// Bounds of the search (natural logs), inside the Monte Carlo tables at every band: melanin 0.1 %-55 %
+// (mua of the epidermis <= 100 /mm), blood 0.05 %-7 % (dermis <= 20 /mm in the Soret band), scattering
+// 0.46-2.2 x textbook (mus 6-76 /mm over 380-730 nm).
+constexpr double kLower[3] = {-6.9, -7.6, -0.77};
+constexpr double kUpper[3] = {-0.6, -2.66, 0.78};
 
 }  // namespace
 

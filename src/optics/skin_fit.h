@@ -15,9 +15,8 @@ struct SkinFitOptions {
   double melanin_log_sd = 1.2;
   double blood_median = 0.01;
   double blood_log_sd = 0.8;
-  // Scattering: measured skins from very light to dark (L*a*b* 65,13,17 ... 30,8,12) invert to
-  // scales of 0.9-1.8 with the default parameters; median 1.4.
-  double scattering_median = 1.4;
+  // Scattering scale on Jacques 2013's textbook skin average: median 1 (person to person ~0.6-1.6).
+  double scattering_median = 1.0;
   double scattering_log_sd = 0.35;
   // Colour residual scale (L*a*b* units). Small: the measured colour is matched nearly exactly,
   // the priors only choose among skins of that colour.

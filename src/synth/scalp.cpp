@@ -558,9 +558,10 @@ ScalpRender RenderScalp(const ScalpOptions& o, const CameraResponse& response, c
 
   if (!dot_ratio.empty()) {
     // The truth's dot: the Monte Carlo's, not the engine's model.
+    // The nominal skin is the model's (the skin field is); the dot darkens it by the Monte Carlo's ratio.
     optics::RenderResult& dm = out.dot_model;
-    dm.skin_reflectance = dot_mc.skin;
-    dm.dot_reflectance = dot_mc.profile.front();
+    dm.skin_reflectance = optics::SkinReflectance(o.skin, o.params);
+    for (int k = 0; k < color::kBands; ++k) dm.dot_reflectance[k] = dm.skin_reflectance[k] * dot_ratio.front()[k];
     dm.skin_lab = LabD50(dm.skin_reflectance);
     dm.dot_lab = LabD50(dm.dot_reflectance);
     dm.contrast_de00 = color::DeltaE00(dm.dot_lab, dm.skin_lab);

@@ -26,7 +26,7 @@ const Lib& ShippedLibrary() {
         std::string(SHADECAST_REPO_DIR) + "/data/pigments/default.textproto");
     std::vector<shadecast::pb::PigmentRole> roles;
     for (const auto& p : proto.pigments()) {
-      if (p.role() == shadecast::pb::REFERENCE) continue;
+      if (p.role() == shadecast::pb::REFERENCE || p.characterisation_only()) continue;  // the SMP inks
       l.pigments.push_back(bl::PigmentKsFromProto(p));
       roles.push_back(p.role());
     }
@@ -116,11 +116,17 @@ TEST_CASE("Warmer targets get more warm neutralizer; darker targets a higher loa
   auto warm_share = [&](const bl::MatchResult& m) {
     double s = 0;
     for (const auto& c : m.continuous.components)
-      if (c.pigment.rfind("iron_oxide", 0) == 0) s += c.fraction;
+      if (c.pigment == "smp_warm_neutralizer") s += c.fraction;
     return s;
   };
-  const auto cool = bl::Match({48, 1, 1}, skin, lib.candidates, params, o);
-  const auto warm = bl::Match({48, 4, 8}, skin, lib.candidates, params, o);
+  // Targets either side of what the black alone makes at load 0.15 on this skin: one warmer (a*, b*
+  // raised), one cooler.
+  const op::PigmentKS* black = nullptr;
+  for (const auto& c : lib.candidates)
+    if (c.black) black = c.pigment;
+  const auto plain = bl::PredictDot(skin, {black}, {0.15}, params);
+  const auto cool = bl::Match({plain[0], plain[1] - 2, plain[2] - 4}, skin, lib.candidates, params, o);
+  const auto warm = bl::Match({plain[0], plain[1] + 2, plain[2] + 4}, skin, lib.candidates, params, o);
   INFO("cool share " << warm_share(cool) << " warm share " << warm_share(warm));
   CHECK(warm_share(warm) > warm_share(cool));
   const auto light = bl::Match({55, 2, 4}, skin, lib.candidates, params, o);
@@ -145,7 +151,7 @@ TEST_CASE("Session plan: lighter first session, target at session 2, water per m
   // A target the shipped carbon black makes at load 0.2 (a light shade, diluted at every session).
   const op::PigmentKS* carbon = nullptr;
   for (const auto& c : lib.candidates)
-    if (c.pigment->id == "carbon_black") carbon = c.pigment;
+    if (c.pigment->id == "smp_carbon_black") carbon = c.pigment;
   REQUIRE(carbon);
   const auto target = bl::PredictDot(skin, {carbon}, {0.2}, op::ModelParams{});
   const auto m = bl::Match(target, skin, lib.candidates, op::ModelParams{}, o);
@@ -155,7 +161,9 @@ TEST_CASE("Session plan: lighter first session, target at session 2, water per m
   // Session 1 aims first_session_lightness_offset (6) L* lighter, to 0.05 L* (bisection).
   CHECK(m.sessions[0].predicted_lab[0] == Approx(m.recipe.predicted_lab[0] + o.first_session_lightness_offset).margin(0.05));
   CHECK(m.sessions[1].load == Approx(m.recipe.load).margin(1e-12));
-  CHECK(m.sessions[0].water_ml_per_ml > m.sessions[1].water_ml_per_ml);
+  // Not checked any more: session 1 more dilute than session 2. With ink as a saturating sieve
+  // (fill 1 - exp(-k c)) a first session only 6 L* lighter than the target needs more than half its
+  // ink, so session 2 may pour the more dilute mix (here ~5.3 vs ~6.1 ml water per ml).
   for (const auto& s : m.sessions) CHECK(s.water_ml_per_ml >= 0);
   // Water arithmetic: deposit = healed load / retention; concentration = 1 / (1 + water).
   CHECK(1.0 / (1.0 + m.sessions[1].water_ml_per_ml) ==

@@ -12,18 +12,20 @@ namespace {
 std::array<double, 3> Lab(const nlohmann::json& j) { return {j[0].get<double>(), j[1].get<double>(), j[2].get<double>()}; }
 }  // namespace
 
-TEST_CASE("optics render: shipped carbon black on light skin is >= 15 L* darker and cooler") {
-  // Acceptance (issue 3): melanin ~0.03, bare skin L* 60-72; carbon black at the default depth and
-  // load at least 15 L* darker, hue cooler: the dot-minus-skin difference points into the
-  // green-blue half of the a*b* plane (hue 150-300 deg).
-  auto r = RunShadecast("optics render --melanin 0.03 --pigment carbon_black --json --spectra");
+TEST_CASE("optics render: shipped SMP carbon black on light skin is >= 25 L* darker and cooler") {
+  // Light skin (melanin 0.01): bare skin L* 60-72; the SMP carbon-black ink undiluted at the default
+  // depth (0.1 mm) and dot (0.5 mm) at least 25 L* darker (Monte Carlo: ~31), hue cooler: the
+  // dot-minus-skin difference points into the green-blue half of the a*b* plane (hue 150-300 deg).
+  auto r = RunShadecast("optics render --melanin 0.01 --pigment smp_carbon_black --json --spectra");
   REQUIRE(r.exit_code == 0);
   auto j = nlohmann::json::parse(r.out);
   const auto skin = Lab(j["skin_lab"]), dot = Lab(j["dot_lab"]);
   INFO(r.out);
   CHECK(skin[0] >= 60);
   CHECK(skin[0] <= 72);
-  CHECK(skin[0] - dot[0] >= 15);
+  CHECK(skin[0] - dot[0] >= 25);
+  CHECK(j["fill"].get<double>() > 0.99);
+  CHECK(j["in_range"].get<bool>());
   const double hue = std::atan2(dot[2] - skin[2], dot[1] - skin[1]) * 180 / M_PI + 360;
   CHECK(std::fmod(hue, 360.0) > 150);
   CHECK(std::fmod(hue, 360.0) < 300);
@@ -34,11 +36,28 @@ TEST_CASE("optics render: shipped carbon black on light skin is >= 15 L* darker 
 }
 
 TEST_CASE("optics render: a warm neutralizer raises b*, deeper pigment lowers contrast") {
-  auto pure = nlohmann::json::parse(RunShadecast("optics render --pigment carbon_black --json").out);
-  auto warm = nlohmann::json::parse(RunShadecast("optics render --pigment carbon_black:0.8,iron_oxide_red:0.2 --json").out);
+  auto pure = nlohmann::json::parse(RunShadecast("optics render --pigment smp_carbon_black --json").out);
+  auto warm = nlohmann::json::parse(
+      RunShadecast("optics render --pigment smp_carbon_black:0.8,smp_warm_neutralizer:0.2 --json").out);
   CHECK(warm["dot_lab"][2].get<double>() > pure["dot_lab"][2].get<double>());
-  auto deep = nlohmann::json::parse(RunShadecast("optics render --pigment carbon_black --depth-mm 0.4 --json").out);
+  auto deep = nlohmann::json::parse(RunShadecast("optics render --pigment smp_carbon_black --depth-mm 0.3 --json").out);
   CHECK(deep["contrast_de00"].get<double>() < pure["contrast_de00"].get<double>());
+}
+
+TEST_CASE("optics render: water per ml of ink dilutes, and out-of-table depths are refused") {
+  auto neat = nlohmann::json::parse(RunShadecast("optics render --pigment smp_carbon_black --json").out);
+  auto r20 = RunShadecast("optics render --pigment smp_carbon_black --water-ml-per-ml 20 --json");
+  REQUIRE(r20.exit_code == 0);
+  auto shade20 = nlohmann::json::parse(r20.out);
+  CHECK(shade20["load"].get<double>() == Approx(1.0 / 21.0));
+  CHECK(shade20["water_ml_per_ml"].get<double>() == 20.0);
+  CHECK(shade20["dot_lab"][0].get<double>() > neat["dot_lab"][0].get<double>() + 10);
+  auto both = RunShadecast("optics render --pigment smp_carbon_black --water-ml-per-ml 2 --load 0.5");
+  CHECK(both.exit_code != 0);
+  CHECK_THAT(both.err, Catch::Contains("--water-ml-per-ml"));
+  auto deep = RunShadecast("optics render --pigment smp_carbon_black --depth-mm 1.5");
+  CHECK(deep.exit_code != 0);
+  CHECK_THAT(deep.err, Catch::Contains("depth_mm"));
 }
 
 TEST_CASE("optics fit-skin reports the inversion with the contracted keys") {

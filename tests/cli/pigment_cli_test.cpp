@@ -144,11 +144,17 @@ TEST_CASE("pigment list shows the shipped library's ids, names and roles") {
   CHECK(roles["carbon_black"] == "BLACK");
   CHECK(roles["iron_oxide_red"] == "WARM_NEUTRALIZER");
   CHECK(roles["titanium_white"] == "REFERENCE");
-  CHECK(roles.size() == 6);
+  CHECK(roles["smp_carbon_black"] == "BLACK");
+  CHECK(roles["smp_warm_neutralizer"] == "WARM_NEUTRALIZER");
+  CHECK(roles["smp_cool_neutralizer"] == "COOL_NEUTRALIZER");
+  CHECK(roles.size() == 9);
+  for (const auto& p : j["pigments"])  // artists' paints are characterisation examples only
+    CHECK(p["characterisation_only"].get<bool>() == (p["id"].get<std::string>().rfind("smp_", 0) != 0));
 
   r = RunShadecast("pigment list");
   CHECK(r.exit_code == 0);
-  CHECK_THAT(r.out, Catch::Contains("iron_oxide_brown") && Catch::Contains("proxy"));
+  CHECK_THAT(r.out, Catch::Contains("iron_oxide_brown") && Catch::Contains("proxy") &&
+                        Catch::Contains("characterisation only"));
 
   TempDir dir;
   {

@@ -5,8 +5,11 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "color/ciede2000.h"
 #include "store/image_io.h"
 #include "support/test_support.h"
+
+namespace sc = shadecast::color;
 
 using shadecast::test::ReadText;
 using shadecast::test::RunShadecast;
@@ -165,13 +168,15 @@ TEST_CASE("synth scalp writes an image and a JSON truth with the checked keys") 
   CHECK(j["dots"]["lab"][0].get<double>() < j["skin"]["lab"][0].get<double>() - 10);
 }
 
-TEST_CASE("synth scalp truth dot and skin L*a*b* equal optics render's") {
+TEST_CASE("synth scalp truth: skin equals optics render's, the dot its own Monte Carlo within 1.5 dE00 of it") {
   // Reference: `shadecast optics render --json` with the same recipe, load, depth and diameter;
   // --skin-variation 0 makes the frame's mean skin the nominal skin (node spectra are floats: 1e-3).
+  // The truth's dot comes from the synthesiser's own photon-transport Monte Carlo, not the engine's
+  // table interpolant: the two agree within 1.5 dE00 (the interpolant's worst case, bench).
   TempDir dir;
   const std::string dot = "--melanin 0.08 --blood 0.02 --dot-depth-mm 0.2 --dot-diameter-mm 0.7";
   const auto r = RunShadecast("synth scalp --camera gauss_broad --illuminant D50 --size 320x240 --follicles 10 "
-                              "--hairs 0 --dots 2 --dots-recipe carbon_black:9,iron_oxide_red:1 --dots-load 0.8 "
+                              "--hairs 0 --dots 2 --dots-recipe smp_carbon_black:9,smp_warm_neutralizer:1 --dots-load 0.8 "
                               "--skin-variation 0 " +
                                   dot + " --out s.png --truth t.textproto",
                               dir.path());
@@ -179,21 +184,27 @@ TEST_CASE("synth scalp truth dot and skin L*a*b* equal optics render's") {
   REQUIRE(r.exit_code == 0);
   CHECK_THAT(ReadText(dir / "t.textproto"), Catch::Contains("dots {") && Catch::Contains("skin {"));
   REQUIRE(RunShadecast("synth scalp --camera gauss_broad --illuminant D50 --size 320x240 --follicles 10 --hairs 0 "
-                       "--dots 2 --dots-recipe carbon_black:9,iron_oxide_red:1 --dots-load 0.8 --skin-variation 0 " +
+                       "--dots 2 --dots-recipe smp_carbon_black:9,smp_warm_neutralizer:1 --dots-load 0.8 --skin-variation 0 " +
                            dot + " --out s.png --truth t.json",
                        dir.path())
               .exit_code == 0);
-  const auto optics = RunShadecast("optics render --pigment carbon_black:9,iron_oxide_red:1 --load 0.8 "
+  const auto optics = RunShadecast("optics render --pigment smp_carbon_black:9,smp_warm_neutralizer:1 --load 0.8 "
                                    "--melanin 0.08 --blood 0.02 --depth-mm 0.2 --dot-diameter-mm 0.7 --json",
                                    dir.path());
   INFO(optics.err);
   REQUIRE(optics.exit_code == 0);
   const auto o = nlohmann::json::parse(optics.out);
   const auto t = nlohmann::json::parse(ReadText(dir / "t.json"));
+  sc::Lab truth_dot, model_dot;
   for (int c = 0; c < 3; ++c) {
-    CHECK(t["dots"]["lab"][c].get<double>() == Approx(o["dot_lab"][c].get<double>()).margin(1e-9));
+    truth_dot[c] = t["dots"]["lab"][c].get<double>();
+    model_dot[c] = o["dot_lab"][c].get<double>();
     CHECK(t["skin"]["lab"][c].get<double>() == Approx(o["skin_lab"][c].get<double>()).margin(1e-3));
   }
+  INFO("truth dot " << truth_dot[0] << "," << truth_dot[1] << "," << truth_dot[2] << " model " << model_dot[0] << ","
+                    << model_dot[1] << "," << model_dot[2]);
+  CHECK(sc::DeltaE00(truth_dot, model_dot) < 1.5);
+  CHECK(sc::DeltaE00(truth_dot, model_dot) > 0.0);  // not the same computation
 }
 
 TEST_CASE("synth scalp: same flags, same bytes; another seed differs; --with-chart puts the Nano in frame") {

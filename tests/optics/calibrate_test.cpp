@@ -24,17 +24,16 @@ op::PigmentKS Flat(const char* id, double k, double s) {
 TEST_CASE("optics calibrate fits global parameters that reproduce synthetic outcomes") {
   const op::PigmentKS black = Flat("test_black", 0.2, 0.02);
   op::PigmentKS warm = Flat("test_warm", 0.05, 0.3);
-  for (int k = 0; k < sc::kBands; ++k) warm.k[k] = sc::BandNm(k) < 580 ? 0.2 : 0.01;
+  for (int k = 0; k < sc::kBands; ++k) warm.cluster_absorptance[k] = sc::BandNm(k) < 580 ? 0.9 : 0.2;
 
+  // The Monte Carlo model's global parameters: scattering, depth, the inks' sieve.
   op::ModelParams truth;
   truth.scattering_a_per_cm = 38;
-  truth.saunderson_k2 = 0.47;
-  truth.pigment_unit_per_mm = 200;
-  truth.transport_mfp_mm = 0.3;
+  truth.depth_mm = 0.14;
+  truth.sieve_scale = 0.5;
   truth.pigment_scale["test_black"] = 1.4;
 
   op::ModelParams start;
-  start.pigment_unit_per_mm = 300;
 
   std::mt19937_64 rng(7);
   std::uniform_real_distribution<double> u(0, 1);
@@ -44,7 +43,7 @@ TEST_CASE("optics calibrate fits global parameters that reproduce synthetic outc
     const double w = (i % 3 == 0) ? 0.0 : 0.1 + 0.2 * u(rng);
     o.blend = {{&black, 1 - w}};
     if (w > 0) o.blend.push_back({&warm, w});
-    o.load = 0.2 + 0.8 * u(rng);
+    o.load = 0.03 + 0.3 * u(rng);
     o.dot_diameter_mm = 0.4 + 0.4 * u(rng);
     const op::SkinParams skin{std::exp(std::log(0.01) + u(rng) * std::log(30.0)), 0.005 + 0.02 * u(rng),
                               0.8 + 0.4 * u(rng)};
