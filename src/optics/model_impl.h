@@ -24,7 +24,8 @@ namespace shadecast::optics::impl {
 
 template <typename T>
 struct ModelT {
-  T scat_a_per_mm, scat_b, depth_mm, dot_diameter_mm, oxygen_saturation, pheomelanin_fraction, sieve_scale;
+  T scat_a_per_mm, scat_b, depth_mm, dot_diameter_mm, oxygen_saturation, pheomelanin_fraction, sieve_scale,
+      dermal_melanin_ratio;
   // Kept from the two-flux model so old parameter files and fits still carry them; unused.
   T k2, unit_per_mm, mfp_mm;
   double epidermis_mm;
@@ -32,7 +33,7 @@ struct ModelT {
   static ModelT From(const ModelParams& m) {
     return {T(m.scattering_a_per_cm / 10.0), T(m.scattering_b),       T(m.depth_mm),
             T(m.dot_diameter_mm),           T(m.oxygen_saturation),  T(m.pheomelanin_fraction),
-            T(m.sieve_scale),               T(m.saunderson_k2),      T(m.pigment_unit_per_mm),
+            T(m.sieve_scale),               T(m.dermal_melanin_ratio), T(m.saunderson_k2),      T(m.pigment_unit_per_mm),
             T(m.transport_mfp_mm),          m.epidermis_mm};
   }
 };
@@ -56,7 +57,7 @@ BandOptics<T> Band(const SkinT<T>& skin, const ModelT<T>& m, int band) {
   const T mel = (T(1.0) - m.pheomelanin_fraction) * c.eumelanin[band] + m.pheomelanin_fraction * c.pheomelanin[band];
   const T mua_e = skin.melanin * mel + (T(1.0) - skin.melanin) * c.baseline[band];
   const T hb = m.oxygen_saturation * c.blood_oxy[band] + (T(1.0) - m.oxygen_saturation) * c.blood_deoxy[band];
-  const T mua_d = skin.blood * hb + (T(1.0) - skin.blood) * c.baseline[band];
+  const T mua_d = skin.blood * hb + (T(1.0) - skin.blood) * c.baseline[band] + m.dermal_melanin_ratio * skin.melanin * mel;
   const T mus_prime = skin.scattering_scale * m.scat_a_per_mm * pow(T(color::BandNm(band) / 500.0), -m.scat_b);
   return {mus_prime / T(1.0 - TableModel::Shipped().g()), mua_e, mua_d};
 }

@@ -32,7 +32,8 @@ bool ModelParams::IsValid(std::string* why) const {
          Check(finite(dot_diameter_mm) && dot_diameter_mm >= dlo * 0.999 && dot_diameter_mm <= dhi * 1.001, "dot_diameter_mm", "must be within the tabulated 0.15-1.3 mm", dot_diameter_mm, why) &&
          Check(oxygen_saturation >= 0 && oxygen_saturation <= 1, "oxygen_saturation", "must be in [0, 1]", oxygen_saturation, why) &&
          Check(pheomelanin_fraction >= 0 && pheomelanin_fraction <= 1, "pheomelanin_fraction", "must be in [0, 1]", pheomelanin_fraction, why) &&
-         Check(finite(sieve_scale) && sieve_scale > 0 && sieve_scale < 100, "sieve_scale", "must be in (0, 100)", sieve_scale, why);
+         Check(finite(sieve_scale) && sieve_scale > 0 && sieve_scale < 100, "sieve_scale", "must be in (0, 100)", sieve_scale, why) &&
+         Check(finite(dermal_melanin_ratio) && dermal_melanin_ratio >= 0 && dermal_melanin_ratio <= 0.5, "dermal_melanin_ratio", "must be in [0, 0.5]", dermal_melanin_ratio, why);
 }
 
 double ModelParams::PigmentScale(const std::string& id) const {
@@ -59,6 +60,7 @@ ModelParams FromProto(const pb::OpticsParams& p) {
   if (p.has_oxygen_saturation()) m.oxygen_saturation = p.oxygen_saturation();
   if (p.has_pheomelanin_fraction()) m.pheomelanin_fraction = p.pheomelanin_fraction();
   if (p.has_sieve_scale()) m.sieve_scale = p.sieve_scale();
+  if (p.has_dermal_melanin_ratio()) m.dermal_melanin_ratio = p.dermal_melanin_ratio();
   for (const auto& s : p.pigment_scale()) m.pigment_scale[s.pigment()] = s.scale();
   return m;
 }
@@ -81,6 +83,7 @@ void ToProto(const ModelParams& m, pb::OpticsParams* p) {
   p->set_oxygen_saturation(m.oxygen_saturation);
   p->set_pheomelanin_fraction(m.pheomelanin_fraction);
   p->set_sieve_scale(m.sieve_scale);
+  p->set_dermal_melanin_ratio(m.dermal_melanin_ratio);
   p->clear_pigment_scale();
   for (const auto& [id, s] : m.pigment_scale) {
     auto* e = p->add_pigment_scale();

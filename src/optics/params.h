@@ -51,6 +51,12 @@ struct ModelParams {
   // Multiplies every ink's sieve constant (how much areal fill a unit of ink makes); fitted by
   // `optics calibrate` from a clinic's healed outcomes. 1 = the library's defaults.
   double sieve_scale = 1.0;
+  // Melanin in the dermis as a share of the epidermis's volume fraction (melanophages and melanin
+  // "dust" below the epidermis of pigmented skin). 0.05 was CHOSEN on measured skins (the ISSA
+  // archive's medians per ITA, specular removed; docs/optics.md "Skin inversion"): with melanin only
+  // in a 60 um epidermis, dark skins come out far too saturated. Figures on skins it was not chosen on
+  // are in docs/optics.md.
+  double dermal_melanin_ratio = 0.05;
   // Per-pigment strength multipliers (id -> scale on its sieve constant), fitted by `optics
   // calibrate`; absent = 1.
   std::map<std::string, double> pigment_scale;

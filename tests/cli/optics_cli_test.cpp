@@ -61,7 +61,9 @@ TEST_CASE("optics render: water per ml of ink dilutes, and out-of-table depths a
 }
 
 TEST_CASE("optics fit-skin reports the inversion with the contracted keys") {
-  auto r = RunShadecast("optics fit-skin --lab 62,12,20 --json");
+  // A typical measured light skin: the ISSA archive's median at ITA 38 deg (62.2, 11.4, 15.7 D65/2,
+  // specular included; Lu et al. 2025 Sci Data 12:487), taken as D50 here.
+  auto r = RunShadecast("optics fit-skin --lab 62.2,11.4,15.7 --json");
   REQUIRE(r.exit_code == 0);
   auto j = nlohmann::json::parse(r.out);
   for (const char* key : {"melanin", "blood", "scattering_scale", "residual_de00", "converged"}) CHECK(j.contains(key));

@@ -126,8 +126,11 @@ TEST_CASE("fade: a bad history names the client and the field") {
 }
 
 TEST_CASE("fade: MAP fit on full follow-ups recovers the rate and the noise level") {
-  // 24 clients of the fitter's own family, noise 0.6 dE00. Tolerances: median |log k error| < 0.25
-  // (12 months of data give ~0.3, 48 months much less) and the RMS residual within 0.3-1.0 dE00.
+  // 24 clients of the fitter's own family, noise 0.6 dE*ab. Tolerances: median |log k error| < 0.25
+  // (12 months of data give ~0.3, 48 months much less) and the RMS residual within 0.3-1.3 dE00: the
+  // Monte Carlo optics make healed dots dark and nearly neutral, where CIEDE2000 stretches a* by
+  // (1 + G), G -> 0.5, so 0.6 dE*ab of noise reads ~1.1 dE00 (median 1.12 measured; 0.3-1.0 held for
+  // the two-flux model's lighter dots).
   const auto cohort = Cohort(24, 11);
   const fd::FadePriors priors;
   std::vector<double> err, res;
@@ -146,7 +149,7 @@ TEST_CASE("fade: MAP fit on full follow-ups recovers the rate and the noise leve
   CHECK(converged == 24);
   CHECK(err[12] < 0.25);
   CHECK(res[12] > 0.3);
-  CHECK(res[12] < 1.0);
+  CHECK(res[12] < 1.3);
 }
 
 TEST_CASE("fade: an unconverged fit says so") {
@@ -304,8 +307,9 @@ TEST_CASE("fade forecast: a seasonal skin is fitted only when the visits support
 }
 
 TEST_CASE("fade cohort fit: EM moves a wrong rate prior toward the population's") {
-  // 60 clients, 2 EM iterations, started at half the true rate: the estimate must land within 30 %
-  // (the bench's 1,000 clients give the acceptance figure).
+  // 60 clients, 2 EM iterations, started at half the true rate: the estimate must land within 35 %
+  // (the bench's 1,000 clients give the acceptance figure). Measured 0.32 with the Monte Carlo optics,
+  // whose saturating ink fill leaves less of the rate in the colours (0.3 held for the two-flux model).
   const auto cohort = Cohort(60, 31);
   fd::FadePriors start;
   start.rate_per_year *= 0.5;
@@ -321,7 +325,7 @@ TEST_CASE("fade cohort fit: EM moves a wrong rate prior toward the population's"
   co.iterations = 2;
   const auto r = fd::FitCohort(ptrs, start, co);
   const double truth = fd::FadePriors{}.rate_per_year;
-  CHECK(std::abs(r.priors.rate_per_year / truth - 1) < 0.3);
+  CHECK(std::abs(r.priors.rate_per_year / truth - 1) < 0.35);
   CHECK(r.priors.cohort_clients == 60);
   std::string why;
   CHECK(r.priors.IsValid(&why));
