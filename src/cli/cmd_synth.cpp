@@ -258,6 +258,7 @@ struct ScalpCliOptions {
   std::optional<double> dot_diameter_mm;  // absent: the parameters' diameter
   std::string library;
   int hairs = synth::ScalpOptions{}.hairs;
+  std::string hair_color;
   bool with_chart = false;
   std::string chart = "colorchecker24_nano";
   double px_per_mm = synth::ScalpOptions{}.px_per_mm;
@@ -298,6 +299,15 @@ int RunScalp(const ScalpCliOptions& o) {
   scalp.dots = o.dots;
 
   scalp.params = LoadModelParams(o.params);
+  if (!o.hair_color.empty()) {
+    try {
+      scalp.hair = synth::HairOpticsFor(synth::HairColorFromString(o.hair_color), scalp.params,
+                                        &scalp.hair_color_residual_de00);
+    } catch (const std::invalid_argument& e) {
+      throw InputError(std::string("--hair-color: ") + e.what());
+    }
+    scalp.hair_color = o.hair_color;
+  }
   if (o.dot_depth_mm) {
     if (!(*o.dot_depth_mm > 0)) throw InputError("--dot-depth-mm: expected a depth > 0 mm");
     scalp.params.depth_mm = *o.dot_depth_mm;
@@ -446,6 +456,9 @@ void RegisterSynth(CLI::App& app, Action& action) {
   cs->add_option("--dot-diameter-mm", sc->dot_diameter_mm, "healed dot diameter (default: the parameters')");
   cs->add_option("--library", sc->library, "pigment library (default: the shipped one)");
   cs->add_option("--hairs", sc->hairs, "number of hair shafts lying on the skin")->capture_default_str();
+  cs->add_option("--hair-color", sc->hair_color,
+                 "hair colour from a published fibre measurement: black or dark_brown (brown, blond, grey and "
+                 "white have none yet and are refused); default: the effective dark-brown shaft");
   cs->add_flag("--with-chart", sc->with_chart, "put a ColorChecker Nano in the frame at the same px/mm");
   cs->add_option("--chart", sc->chart, "chart for --with-chart (shipped id or ChartDefinition .textproto)")
       ->capture_default_str();

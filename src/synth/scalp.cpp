@@ -308,10 +308,68 @@ color::Spectral36 HairShaftReflectance(const HairOptics& hair, const optics::Mod
   color::Spectral36 r;
   const double s = 0.75 * hair.scattering_per_mm;
   for (int k = 0; k < color::kBands; ++k) {
-    const double mua = hair.melanin * ch.eumelanin[k] + (1.0 - hair.melanin) * ch.baseline[k];
-    r[k] = optics::km::Saunderson(optics::km::RInfinity(2.0 * mua, s), params.saunderson_k1, params.saunderson_k2);
+    const double mel = (1.0 - hair.pheomelanin_share) * ch.eumelanin[k] + hair.pheomelanin_share * ch.pheomelanin[k];
+    const double mua = hair.melanin * mel + (1.0 - hair.melanin) * ch.baseline[k];
+    const double body =
+        optics::km::Saunderson(optics::km::RInfinity(2.0 * mua, s), params.saunderson_k1, params.saunderson_k2);
+    r[k] = hair.surface_reflectance + (1.0 - hair.surface_reflectance) * body;
   }
   return r;
+}
+
+std::string HairColorToString(HairColor c) {
+  switch (c) {
+    case HairColor::kBlack: return "black";
+    case HairColor::kDarkBrown: return "dark_brown";
+    case HairColor::kBrown: return "brown";
+    case HairColor::kBlond: return "blond";
+    case HairColor::kGrey: return "grey";
+    case HairColor::kWhite: return "white";
+  }
+  return "black";
+}
+
+HairColor HairColorFromString(const std::string& s) {
+  for (HairColor c : {HairColor::kBlack, HairColor::kDarkBrown, HairColor::kBrown, HairColor::kBlond, HairColor::kGrey,
+                      HairColor::kWhite})
+    if (HairColorToString(c) == s) return c;
+  throw std::invalid_argument("unknown hair colour '" + s + "' (expected black, dark_brown, brown, blond, grey or white)");
+}
+
+std::optional<color::Lab> PublishedHairLab(HairColor c) {
+  if (c == HairColor::kBlack) return color::Lab{18.00, 0.02, -0.91};
+  if (c == HairColor::kDarkBrown) return color::Lab{22.72, 3.35, 3.85};
+  return std::nullopt;
+}
+
+HairOptics HairOpticsFor(HairColor c, const optics::ModelParams& params, double* residual_de00) {
+  const auto target = PublishedHairLab(c);
+  if (!target)
+    throw std::invalid_argument("hair colour '" + HairColorToString(c) +
+                                "': no published fibre colour to render it from (only black and dark_brown; "
+                                "docs/synth.md)");
+  HairOptics best;
+  double best_de = INFINITY;
+  // Only melanin / scattering matters for the opaque shaft: scan melanin (log), pheomelanin share and
+  // the cuticle's flat surface reflectance.
+  for (int i = 0; i <= 60; ++i)
+    for (int j = 0; j <= 10; ++j)
+      for (int k = 0; k <= 16; ++k) {
+        HairOptics h;
+        // Only melanin / scattering matters for the opaque shaft: ratios 0.001-4 per mm.
+        const double ratio = 0.001 * std::pow(4000.0, i / 60.0);
+        h.melanin = std::min(1.0, 2.0 * ratio);
+        h.scattering_per_mm = h.melanin / ratio;
+        h.pheomelanin_share = j / 10.0;
+        h.surface_reflectance = 0.005 * k;
+        const double de = color::DeltaE00(LabD50(HairShaftReflectance(h, params)), *target);
+        if (de < best_de) {
+          best_de = de;
+          best = h;
+        }
+      }
+  if (residual_de00) *residual_de00 = best_de;
+  return best;
 }
 
 bool ScalpOptions::IsValid(std::string* message) const {
@@ -348,7 +406,9 @@ bool ScalpOptions::IsValid(std::string* message) const {
     return fail("hair length range must be positive and ordered");
   if (!(hair_width_min_mm > 0 && hair_width_max_mm >= hair_width_min_mm && hair_width_max_mm <= 1))
     return fail("hair width range must be positive, ordered and at most 1 mm");
-  if (!(hair.melanin >= 0 && hair.melanin <= 1 && hair.scattering_per_mm > 0)) return fail("hair optics out of range");
+  if (!(hair.melanin >= 0 && hair.melanin <= 1 && hair.scattering_per_mm > 0 && hair.pheomelanin_share >= 0 &&
+        hair.pheomelanin_share <= 1 && hair.surface_reflectance >= 0 && hair.surface_reflectance <= 0.1))
+    return fail("hair optics out of range");
   if (!(chart_max_rotation_deg >= 0 && chart_max_rotation_deg <= 45)) return fail("chart rotation must be 0-45 degrees");
   return true;
 }

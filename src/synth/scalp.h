@@ -6,6 +6,7 @@
 //
 // Pixel coordinates follow OpenCV (the centre of pixel (0, 0) is (0, 0)), as in chart.h.
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -32,8 +33,27 @@ struct HairOptics {
   double melanin = 0.15;
   // Reduced scattering of the keratin cortex, mm^-1 (effective: a hair fibre is translucent).
   double scattering_per_mm = 2.0;
+  // Share of pheomelanin in the cortex's melanin (0 = eumelanin only).
+  double pheomelanin_share = 0.0;
+  // Diffuse light returned by the cuticle before the cortex, flat in wavelength (0-0.1): what keeps
+  // black hair neutral at L* ~18 rather than a darker brown.
+  double surface_reflectance = 0.0;
 };
 color::Spectral36 HairShaftReflectance(const HairOptics& hair, const optics::ModelParams& params);
+
+// Natural hair colours. Only black and dark brown have published fibre colours (docs/synth.md).
+enum class HairColor { kBlack, kDarkBrown, kBrown, kBlond, kGrey, kWhite };
+std::string HairColorToString(HairColor c);
+// Throws std::invalid_argument listing the spellings (black, dark_brown, brown, blond, grey, white).
+HairColor HairColorFromString(const std::string& s);
+// L*a*b* of natural hair fibres from a published measurement, or nullopt where none is published:
+// black (18.00, 0.02, -0.91) and dark brown (22.72, 3.35, 3.85), J. Cosmet. Sci. 51(5) (2000),
+// "Measurement of hair luster", D65/10 deg, specular excluded.
+std::optional<color::Lab> PublishedHairLab(HairColor c);
+// Hair optics whose shaft reflectance matches the published colour (melanin, pheomelanin share fitted
+// on a grid, the residual in `residual_de00`). Throws std::invalid_argument naming the colour when no
+// published colour exists.
+HairOptics HairOpticsFor(HairColor c, const optics::ModelParams& params, double* residual_de00 = nullptr);
 
 struct ScalpOptions {
   int width = 2048;              // frame in pixels
@@ -62,6 +82,8 @@ struct ScalpOptions {
   double hair_length_min_mm = 3.0, hair_length_max_mm = 10.0;
   double hair_width_min_mm = 0.06, hair_width_max_mm = 0.10;
   HairOptics hair;
+  std::string hair_color;        // for the truth: the published colour `hair` was fitted to ("" = default)
+  double hair_color_residual_de00 = 0;
 
   const pb::ChartDefinition* chart = nullptr;  // borrowed; non-null: put this chart in the frame
   double chart_max_rotation_deg = 8.0;         // the chart lies flat, turned by up to this

@@ -115,6 +115,8 @@ pb::Truth ScalpTruth(const ScalpRender& r, const ScalpOptions& o, const CaptureO
   h->set_count(static_cast<int>(r.hairs.size()));
   for (double v : r.hair_lab) h->add_lab(v);
   for (double v : r.hair_reflectance) h->add_reflectance(v);
+  h->set_hair_color(o.hair_color);
+  h->set_hair_color_residual_de00(o.hair_color_residual_de00);
   for (const ScalpHair& hair : r.hairs) {
     pb::TruthStroke* s = h->add_strokes();
     s->set_width_mm(hair.width_mm);

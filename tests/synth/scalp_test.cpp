@@ -331,3 +331,24 @@ TEST_CASE("hair shaft reflectance is dark, warm and monotone like eumelanin-pigm
   CHECK(lab[2] > 0);
   for (int k = 1; k < sc::kBands; ++k) CHECK(r[k] >= r[k - 1]);
 }
+
+TEST_CASE("hair colours: black and dark brown shafts match their published fibre colours; the rest are refused") {
+  // Reference: J. Cosmet. Sci. 51(5) (2000), "Measurement of hair luster", D65/10 deg, specular
+  // excluded: black hair (18.00, 0.02, -0.91), dark brown (22.72, 3.35, 3.85). The shaft model
+  // (melanin body + flat cuticle reflectance) reaches both within 1.2 dE00 (black: a flat surface term
+  // cannot go bluish, measured 1.13; dark brown 0.92).
+  for (ss::HairColor c : {ss::HairColor::kBlack, ss::HairColor::kDarkBrown}) {
+    double residual = -1;
+    const ss::HairOptics h = ss::HairOpticsFor(c, so::ModelParams{}, &residual);
+    const sc::Lab lab = ss::LabD50(ss::HairShaftReflectance(h, so::ModelParams{}));
+    INFO(ss::HairColorToString(c) << ": " << lab[0] << "," << lab[1] << "," << lab[2]);
+    CHECK(sc::DeltaE00(lab, *ss::PublishedHairLab(c)) == Approx(residual).margin(1e-12));
+    CHECK(residual < 1.2);
+  }
+  CHECK(ss::HairColorFromString("dark_brown") == ss::HairColor::kDarkBrown);
+  CHECK_THROWS_WITH(ss::HairColorFromString("auburn"), Catch::Contains("black, dark_brown"));
+  for (ss::HairColor c : {ss::HairColor::kBrown, ss::HairColor::kBlond, ss::HairColor::kGrey, ss::HairColor::kWhite}) {
+    CHECK_FALSE(ss::PublishedHairLab(c).has_value());
+    CHECK_THROWS_WITH(ss::HairOpticsFor(c, so::ModelParams{}), Catch::Contains("no published"));
+  }
+}
