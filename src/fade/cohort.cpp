@@ -100,9 +100,11 @@ Draw DrawClient(int index, const CohortOptions& o, const optics::ModelParams& pa
   cov->set_oily_scalp(u01(rng) < 0.3);
   cov->set_scarring(u01(rng) < 0.1);
 
-  // Recipe: carbon black with a warm iron oxide, shares in 5 % steps; the same mix every session.
+  // Recipe: the SMP carbon-black ink with the warm neutralizer, shares in 5 % steps; the same mix every
+  // session. (The draw that picked one of two artists' iron oxides is kept so seeds keep their clients.)
   const int black_parts = 16 + static_cast<int>(u01(rng) * 5);  // of 20
-  const std::string warm = u01(rng) < 0.5 ? "iron_oxide_red" : "iron_oxide_brown";
+  (void)u01(rng);
+  const std::string warm = "smp_warm_neutralizer";
   const int n_sessions = u01(rng) < 0.6 ? 2 : 3;
   int day = ParseDate(o.start_date, "start_date") + static_cast<int>(u01(rng) * o.start_spread_days);
   for (int s = 0; s < n_sessions; ++s) {
@@ -116,7 +118,7 @@ Draw DrawClient(int index, const CohortOptions& o, const optics::ModelParams& pa
     const double load = s < 2 ? uni(0.10, 0.16) : uni(0.04, 0.08);
     r->set_load(std::round(load * 1000) / 1000);
     auto* b = r->add_components();
-    b->set_pigment("carbon_black");
+    b->set_pigment("smp_carbon_black");
     b->set_parts(black_parts);
     b->set_fraction(black_parts / 20.0);
     if (black_parts < 20) {
@@ -205,9 +207,8 @@ std::vector<TruthClient> GenerateCohort(const CohortOptions& o, const std::vecto
                                         const optics::ModelParams& params) {
   std::string why;
   if (!o.IsValid(&why)) throw std::invalid_argument("cohort options: " + why);
-  Need(library, "carbon_black");
-  Need(library, "iron_oxide_red");
-  Need(library, "iron_oxide_brown");
+  Need(library, "smp_carbon_black");
+  Need(library, "smp_warm_neutralizer");
   std::vector<TruthClient> out;
   out.reserve(static_cast<size_t>(o.clients));
   for (int i = 0; i < o.clients; ++i) {

@@ -60,7 +60,7 @@ struct TruthClient {
   std::optional<int> touch_up_day;
 };
 
-// Pigments used: carbon_black plus iron_oxide_red or iron_oxide_brown from `library`.
+// Pigments used: smp_carbon_black plus smp_warm_neutralizer from `library`.
 std::vector<TruthClient> GenerateCohort(const CohortOptions& options, const std::vector<optics::PigmentKS>& library,
                                         const optics::ModelParams& params);
 

@@ -222,9 +222,8 @@ TEST_CASE("fade forecast: the appearance table agrees with the optics model per 
   po.forecast.draws = 100;
   fd::FadePriors priors;
   const auto tab = fd::ForecastHistory(t.history, Lib(), priors, op::ModelParams{}, po);
-  // A different rate multiplier for the iron oxides (1 + 1e-9) turns the table off, nothing else.
-  priors.pigment_rate["iron_oxide_red"] = 1 + 1e-9;
-  priors.pigment_rate["iron_oxide_brown"] = 1 + 1e-9;
+  // A different rate multiplier for the warm neutralizer (1 + 1e-9) turns the table off, nothing else.
+  priors.pigment_rate["smp_warm_neutralizer"] = 1 + 1e-9;
   const auto direct = fd::ForecastHistory(t.history, Lib(), priors, op::ModelParams{}, po);
   CHECK(tab.tabulated);
   CHECK_FALSE(direct.tabulated);
