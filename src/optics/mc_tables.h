@@ -30,6 +30,9 @@ namespace shadecast::optics {
 struct TableAxes {
   std::vector<double> mus_per_mm, mua_epidermis_per_mm, mua_dermis_per_mm, depth_mm, diameter_mm;
   int crossing_bins = 12;
+  // The dot's radial profile: observation points at rho = rho_rel x the dot's radius from its centre
+  // (empty = no profile), tabulated on every other node (0, 2, 4, ...) of the five other axes.
+  std::vector<double> profile_rho_rel;
   // The shipped grid (docs/optics.md "Tables").
   static TableAxes Default();
 };
@@ -52,6 +55,8 @@ struct McTables {
   double epidermis_mm = 0, g = 0, n_tissue = 0;
   std::vector<float> skin, skin_se;  // [mus][mua_e][mua_d]
   std::vector<float> share;          // [mus][depth][diameter][n-1][mua_e][mua_d]
+  // [mus'][depth'][diameter'][rho][n-1][mua_e'][mua_d'] on every other node of each axis (').
+  std::vector<float> profile_share;
   int64_t photons = 0;
   uint64_t seed = 0;
   double seconds = 0, capped_fraction = 0, max_path_mfp = 0;
@@ -59,6 +64,11 @@ struct McTables {
 
   size_t SkinIndex(size_t s, size_t e, size_t d) const;
   size_t ShareIndex(size_t s, size_t z, size_t D, size_t n, size_t e, size_t d) const;
+  // Profile nodes: every other node of each axis (node index 2i).
+  static size_t Half(size_t n) { return (n + 1) / 2; }
+  size_t ProfileEpidermisNodes() const { return Half(axes.mua_epidermis_per_mm.size()); }
+  size_t ProfileDermisNodes() const { return Half(axes.mua_dermis_per_mm.size()); }
+  size_t ProfileIndex(size_t s, size_t z, size_t D, size_t r, size_t n, size_t e2, size_t d2) const;
 };
 
 // Runs the white Monte Carlo and fills the tables (minutes; see docs/optics.md).

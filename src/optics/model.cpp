@@ -44,6 +44,25 @@ color::Spectral36 InkSurvival(const BlendKS& blend, double load, const ModelPara
   return out;
 }
 
+color::Spectral36 DotProfileReflectance(const SkinParams& skin, const BlendKS& blend, double load,
+                                        const ModelParams& params, double rho_mm) {
+  CheckParams(params);
+  const TableModel& tm = TableModel::Shipped();
+  if (!tm.has_profile()) throw std::invalid_argument("the Monte Carlo tables carry no radial profile (regenerate them)");
+  const auto m = impl::ModelT<double>::From(params);
+  const auto s = impl::SkinT<double>::From(skin);
+  const color::Spectral36 surv = InkSurvival(blend, load, params);
+  const double rho_rel = std::abs(rho_mm) / (0.5 * params.dot_diameter_mm);
+  color::Spectral36 out{};
+  double h[65];
+  for (int k = 0; k < color::kBands; ++k) {
+    const auto b = impl::Band(s, m, k);
+    tm.ProfileClasses(b.mus, b.mua_e, b.mua_d, params.depth_mm, params.dot_diameter_mm, rho_rel, h);
+    out[k] = impl::Polynomial(h, tm.bins(), surv[k]);
+  }
+  return out;
+}
+
 BandInputs SkinBandInputs(const SkinParams& skin, const ModelParams& params) {
   const auto m = impl::ModelT<double>::From(params);
   const auto s = impl::SkinT<double>::From(skin);

@@ -46,6 +46,10 @@ struct BandInputs {
   color::Spectral36 mus{}, mua_epidermis{}, mua_dermis{};
 };
 BandInputs SkinBandInputs(const SkinParams& skin, const ModelParams& params);
+// The dot's radial profile from the tables: reflectance at rho_mm from the dot's centre (the bare
+// skin beyond 3 dot radii). Throws std::invalid_argument when the tables carry no profile.
+color::Spectral36 DotProfileReflectance(const SkinParams& skin, const BlendKS& blend, double load,
+                                        const ModelParams& params, double rho_mm);
 // Per-crossing survival of light at each band for `blend` at `load` (1 = no ink, 0 = opaque).
 color::Spectral36 InkSurvival(const BlendKS& blend, double load, const ModelParams& params);
 

@@ -81,6 +81,11 @@ class TableModel {
     for (double v : t.axes.mus_per_mm) log_mus_.push_back(std::log(v));
     for (double v : t.axes.mua_epidermis_per_mm) sqrt_e_.push_back(std::sqrt(v));
     for (double v : t.axes.mua_dermis_per_mm) sqrt_d_.push_back(std::sqrt(v));
+    for (size_t i = 0; i < t.axes.mua_epidermis_per_mm.size(); i += 2) sqrt_e2_.push_back(std::sqrt(t.axes.mua_epidermis_per_mm[i]));
+    for (size_t i = 0; i < t.axes.mua_dermis_per_mm.size(); i += 2) sqrt_d2_.push_back(std::sqrt(t.axes.mua_dermis_per_mm[i]));
+    for (size_t i = 0; i < t.axes.mus_per_mm.size(); i += 2) log_mus2_.push_back(std::log(t.axes.mus_per_mm[i]));
+    for (size_t i = 0; i < t.axes.depth_mm.size(); i += 2) depth2_.push_back(t.axes.depth_mm[i]);
+    for (size_t i = 0; i < t.axes.diameter_mm.size(); i += 2) diameter2_.push_back(t.axes.diameter_mm[i]);
     log_skin_.resize(t.skin.size());
     for (size_t i = 0; i < t.skin.size(); ++i) log_skin_[i] = std::log(std::max(1e-30, static_cast<double>(t.skin[i])));
   }
@@ -88,6 +93,9 @@ class TableModel {
   static const TableModel& Shipped();
 
   const McTables& tables() const { return t_; }
+  bool has_profile() const { return !t_.profile_share.empty(); }
+  // Largest tabulated distance from the dot's centre, in dot radii (beyond it: the bare skin).
+  double profile_extent_rel() const { return has_profile() ? t_.axes.profile_rho_rel.back() : 0.0; }
   int bins() const { return t_.axes.crossing_bins; }
   double epidermis_mm() const { return t_.epidermis_mm; }
   double g() const { return t_.g; }
@@ -177,11 +185,69 @@ class TableModel {
     for (int n = 1; n <= nb; ++n) h[n] *= skin;
   }
 
+  // The crossing classes seen at rho_rel dot radii from the centre (the radial profile; double only).
+  // Requires has_profile(); beyond profile_extent_rel() the classes are the bare skin's (h[0] = skin).
+  void ProfileClasses(double mus, double mua_e, double mua_d, double depth_mm, double diameter_mm, double rho_rel,
+                      double* h) const {
+    using std::log;
+    using std::sqrt;
+    const int nb = bins();
+    for (int n = 0; n <= nb; ++n) h[n] = 0.0;
+    const double skin = Skin(mus, mua_e, mua_d);
+    if (!has_profile() || rho_rel > profile_extent_rel()) {
+      h[0] = skin;
+      return;
+    }
+    const auto& a = t_.axes;
+    const auto ss = table_detail::Cubic(log_mus2_, log(mus));
+    const auto se = table_detail::Cubic(sqrt_e2_, sqrt(mua_e + 1e-12));
+    const auto sd = table_detail::Cubic(sqrt_d2_, sqrt(mua_d + 1e-12));
+    const auto sz = table_detail::Cubic(depth2_, depth_mm);
+    const auto sD = table_detail::Cubic(diameter2_, diameter_mm);
+    const auto sr = table_detail::Cubic(a.profile_rho_rel, rho_rel);
+    const size_t stride = t_.ProfileEpidermisNodes() * t_.ProfileDermisNodes();
+    for (int i0 = 0; i0 < 4; ++i0) {
+      const int s = Clamp(ss.first + i0, log_mus2_.size());
+      for (int i1 = 0; i1 < 4; ++i1) {
+        const int z = Clamp(sz.first + i1, depth2_.size());
+        for (int i2 = 0; i2 < 4; ++i2) {
+          const int D = Clamp(sD.first + i2, diameter2_.size());
+          for (int i3 = 0; i3 < 4; ++i3) {
+            const int r = Clamp(sr.first + i3, a.profile_rho_rel.size());
+            const double w0 = ss.w[i0] * sz.w[i1] * sD.w[i2] * sr.w[i3];
+            if (w0 == 0.0) continue;
+            for (int i4 = 0; i4 < 4; ++i4) {
+              const int e = Clamp(se.first + i4, sqrt_e2_.size());
+              for (int i5 = 0; i5 < 4; ++i5) {
+                const int d = Clamp(sd.first + i5, sqrt_d2_.size());
+                const double w = w0 * se.w[i4] * sd.w[i5];
+                const float* share = &t_.profile_share[t_.ProfileIndex(s, z, D, r, 0, e, d)];
+                for (int n = 0; n < nb; ++n) h[n + 1] += w * share[n * stride];
+              }
+            }
+          }
+        }
+      }
+    }
+    double total = 0;
+    for (int n = 1; n <= nb; ++n) {
+      h[n] = std::max(0.0, h[n]);
+      total += h[n];
+    }
+    if (total > 1.0)
+      for (int n = 1; n <= nb; ++n) h[n] /= total;
+    total = std::min(total, 1.0);
+    h[0] = skin * (1.0 - total);
+    for (int n = 1; n <= nb; ++n) h[n] *= skin;
+  }
+
  private:
   static int Clamp(int i, size_t n) { return std::clamp(i, 0, static_cast<int>(n) - 1); }
 
   const McTables& t_;
   std::vector<double> log_mus_, sqrt_e_, sqrt_d_, log_skin_;
+  // The profile's nodes: every other node of each axis.
+  std::vector<double> log_mus2_, sqrt_e2_, sqrt_d2_, depth2_, diameter2_;
 };
 
 }  // namespace shadecast::optics
