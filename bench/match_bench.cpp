@@ -25,7 +25,11 @@ int main(int argc, char** argv) {
   std::vector<op::PigmentKS> pigments;
   std::vector<bool> black;
   for (const auto& p : proto.pigments()) {
-    if (p.role() == shadecast::pb::REFERENCE) continue;
+    // The recipe candidates `shadecast match` uses (cli::RecipeCandidates): the SMP inks, never the
+    // characterisation-only artists' paints.
+    if (p.role() == shadecast::pb::REFERENCE || p.role() == shadecast::pb::ROLE_UNSPECIFIED ||
+        p.characterisation_only())
+      continue;
     pigments.push_back(bl::PigmentKsFromProto(p));
     black.push_back(p.role() == shadecast::pb::BLACK);
   }

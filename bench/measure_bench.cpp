@@ -1,8 +1,9 @@
 // Measurement acceptance figures (docs/benchmarks.md, "Measurement"):
 //   build-measure/bin/measure_bench accuracy [seeds=4] [--truth-reference]
-//     3 lights (D65, LED-B3, A) x 2 skins (light: melanin 0.03, blood 0.01; dark: melanin 0.25,
-//     blood 0.02) x seeds scalp photos from the synthesiser: Canon EOS 5D Mark II, 2048x1536 at
-//     30 px/mm, 300 follicles, 40 carbon-black dots, 20 hairs, Nano chart in frame, realistic noise,
+//     3 lights (D65, LED-B3, A) x 2 skins (light: melanin 0.03, blood 0.01, L* ~57; dark: melanin
+//     0.11, blood 0.02, L* ~38 under the Monte Carlo optics; melanin 0.25 was the two-flux model's
+//     L* ~40 and is L* ~21 now, no lighter than the follicles) x seeds scalp photos from the synthesiser: Canon EOS 5D Mark II, 2048x1536 at
+//     30 px/mm, 300 follicles, 40 smp_carbon_black dots, 20 hairs, Nano chart in frame, realistic noise,
 //     1.5 px blur, sRGB JPEG q95 (encoded and decoded). Each photo is measured with the colour and
 //     scale from the in-frame chart (the chart's published values, or with --truth-reference the
 //     rendered patches' own L*a*b*, i.e. a chart measured with a spectrophotometer), once for
@@ -85,7 +86,7 @@ Scene Make(const ss::CameraResponse& resp, const shadecast::pb::ChartDefinition&
   o.follicles = follicles;
   o.dots = dots;
   o.dot_blend = {{&black, 1.0}};
-  o.dot_recipe = "carbon_black:1";
+  o.dot_recipe = "smp_carbon_black:1";
   o.hairs = hairs;
   o.chart = &chart;
   o.seed = seed;
@@ -113,7 +114,7 @@ int Accuracy(int seeds, bool truth_reference, const std::string& chart_model, co
   const auto chart = st::LoadChart("colorchecker24_nano");
   const auto cam = st::LoadCamera("canon_eos_5d_mark_ii");
   const auto library = st::LoadDefaultPigmentLibrary();
-  const auto black = shadecast::blend::PigmentKsFromProto(st::FindPigment(library, "carbon_black", "bench"));
+  const auto black = shadecast::blend::PigmentKsFromProto(st::FindPigment(library, "smp_carbon_black", "bench"));
   const auto thr = Thresholds();
   const auto training = std::make_unique<shadecast::calib::TrainingSet>(st::DefaultSkinTrainingSet());
   // Seeds 100 s + 7 are the bench's; SHADECAST_BENCH_SEED_OFFSET=53 gives the tuning seeds (choices
@@ -125,7 +126,7 @@ int Accuracy(int seeds, bool truth_reference, const std::string& chart_model, co
     const char* name;
     double melanin, blood;
   };
-  const Skin skins[] = {{"light", 0.03, 0.01}, {"dark", 0.25, 0.02}};
+  const Skin skins[] = {{"light", 0.03, 0.01}, {"dark", 0.11, 0.02}};
   const char* lights[] = {"D65", "LED-B3", "A"};
   std::vector<double> fde, dde, sde, cnt, dcnt, blur;
   int class_ok = 0, class_n = 0, on_thr = 0, n = 0;
@@ -253,7 +254,7 @@ int Debug(const char* light, double melanin, double blood, uint64_t seed) {
   const auto chart = st::LoadChart("colorchecker24_nano");
   const auto cam = st::LoadCamera("canon_eos_5d_mark_ii");
   const auto library = st::LoadDefaultPigmentLibrary();
-  const auto black = shadecast::blend::PigmentKsFromProto(st::FindPigment(library, "carbon_black", "bench"));
+  const auto black = shadecast::blend::PigmentKsFromProto(st::FindPigment(library, "smp_carbon_black", "bench"));
   const ss::CameraResponse resp(cam, sc::CieIlluminant(light));
   const Scene s = Make(resp, chart, black, melanin, blood, seed, 2048, 1536, 300, 40, 20);
   st::WriteImageAtomic("/tmp/measure_debug.png", s.decoded, {});
@@ -317,7 +318,7 @@ int Timing(int w, int h, int repeats) {
   const auto chart = st::LoadChart("colorchecker24_nano");
   const auto cam = st::LoadCamera("canon_eos_5d_mark_ii");
   const auto library = st::LoadDefaultPigmentLibrary();
-  const auto black = shadecast::blend::PigmentKsFromProto(st::FindPigment(library, "carbon_black", "bench"));
+  const auto black = shadecast::blend::PigmentKsFromProto(st::FindPigment(library, "smp_carbon_black", "bench"));
   const ss::CameraResponse resp(cam, sc::CieIlluminant("D65"));
   const int follicles = static_cast<int>(300.0 * w * h / (2048.0 * 1536.0));
   ss::ScalpOptions o;

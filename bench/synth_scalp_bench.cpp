@@ -1,7 +1,7 @@
 // Time to render a synthetic scalp photo (spectral scene -> developed image, no file encoding):
 //   build-scalp/bin/synth_scalp_bench [WIDTHxHEIGHT=4000x3000] [repeats=3]
 // A close-up at 30 px/mm (4000x3000 = 133 x 100 mm) with the default follicle density scaled to the
-// frame (300 per 2048x1536 -> 1146), 400 carbon-black dots, 80 hairs and a ColorChecker Nano in the
+// frame (300 per 2048x1536 -> 1146), 400 smp_carbon_black dots, 80 hairs and a ColorChecker Nano in the
 // frame; Canon EOS 5D Mark II under D65; default capture (realistic noise, 1 px blur, sRGB).
 // Prints the median wall time of RenderScalp, the same scene without noise and blur (scene cost),
 // and the PNG / JPEG encoding times. One thread: run under `taskset -c 0`.
@@ -33,7 +33,7 @@ int main(int argc, char** argv) {
   const ss::CameraResponse response(st::LoadCamera("canon_eos_5d_mark_ii"), shadecast::color::CieIlluminant("D65"));
   const auto library = st::LoadDefaultPigmentLibrary();
   const shadecast::optics::PigmentKS black =
-      shadecast::blend::PigmentKsFromProto(st::FindPigment(library, "carbon_black", "bench"));
+      shadecast::blend::PigmentKsFromProto(st::FindPigment(library, "smp_carbon_black", "bench"));
 
   ss::ScalpOptions o;
   o.width = w;
@@ -41,7 +41,7 @@ int main(int argc, char** argv) {
   o.follicles = static_cast<int>(300.0 * w * h / (2048.0 * 1536.0));
   o.dots = 400;
   o.dot_blend = {{&black, 1.0}};
-  o.dot_recipe = "carbon_black:1";
+  o.dot_recipe = "smp_carbon_black:1";
   o.hairs = 80;
   o.chart = &chart;
   ss::CaptureOptions cap;

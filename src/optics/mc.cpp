@@ -436,16 +436,7 @@ void PathLengthsAbove(const WhitePath& path, double z_split, double* above, doub
   for (int i = 0; i + 1 < n; ++i, v += 3) {
     const double dx = v[3] - v[0], dy = v[4] - v[1], dz = v[5] - v[2];
     const double len = std::sqrt(dx * dx + dy * dy + dz * dz);
-    const double z0 = v[2], z1 = v[5];
-    if (z0 <= z_split && z1 <= z_split) {
-      a += len;
-    } else if (z0 >= z_split && z1 >= z_split) {
-      b += len;
-    } else {
-      const double frac_above = (z_split - std::min(z0, z1)) / std::abs(dz);
-      a += len * frac_above;
-      b += len * (1.0 - frac_above);
-    }
+    SplitSegment(v[2], v[5], len, z_split, &a, &b);
   }
   *above = a;
   *below = b;

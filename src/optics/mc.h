@@ -139,6 +139,19 @@ WhiteStats RunWhite(const std::vector<Layer>& layers, const Beam& beam, const Op
 double FresnelReflectance(double n1, double n2, double cos_i);
 
 // Helpers for consumers of white paths (plane-parallel geometry).
+// Adds the part of a straight segment of length `len` from depth z0 to z1 lying above z_split to
+// *above and the rest to *below.
+inline void SplitSegment(double z0, double z1, double len, double z_split, double* above, double* below) {
+  if (z0 <= z_split && z1 <= z_split) {
+    *above += len;
+  } else if (z0 >= z_split && z1 >= z_split) {
+    *below += len;
+  } else {
+    const double f = (z_split - (z0 < z1 ? z0 : z1)) / (z0 < z1 ? z1 - z0 : z0 - z1);
+    *above += len * f;
+    *below += len * (1.0 - f);
+  }
+}
 // Length of the path at depths z < z_split and z >= z_split.
 void PathLengthsAbove(const WhitePath& path, double z_split, double* above, double* below);
 

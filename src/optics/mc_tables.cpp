@@ -102,15 +102,7 @@ class TableConsumer : public mc::WhiteConsumer {
         below += len;
         continue;
       }
-      if (z0 <= te && z1 <= te) {
-        above += len;
-      } else if (z0 >= te && z1 >= te) {
-        below += len;
-      } else {
-        const double f = (te - std::min(z0, z1)) / std::abs(dz);
-        above += len * f;
-        below += len * (1.0 - f);
-      }
+      mc::SplitSegment(z0, z1, len, te, &above, &below);
       for (size_t k = 0; k < nz_; ++k) {
         if ((z0 - planes[k]) * (z1 - planes[k]) >= 0) continue;
         const double t = (planes[k] - z0) / dz;

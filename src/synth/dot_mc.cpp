@@ -41,15 +41,7 @@ class ProfileConsumer : public mc::WhiteConsumer {
         const double z0 = v[2], z1 = v[5];
         const double dx = v[3] - v[0], dy = v[4] - v[1], dz = z1 - z0;
         const double len = std::sqrt(dx * dx + dy * dy + dz * dz);
-        if (z0 <= te && z1 <= te) {
-          above += len;
-        } else if (z0 >= te && z1 >= te) {
-          below += len;
-        } else {
-          const double f = (te - std::min(z0, z1)) / std::abs(dz);
-          above += len * f;
-          below += len * (1.0 - f);
-        }
+        mc::SplitSegment(z0, z1, len, te, &above, &below);
         if ((z0 - tz) * (z1 - tz) < 0) {
           const double t = (tz - z0) / dz;
           cross_.push_back(v[0] + t * dx - xe);
