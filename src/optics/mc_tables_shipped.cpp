@@ -22,6 +22,12 @@ __asm__(".section .rodata\n"
         ".byte 0\n"
         ".previous\n");
 
+#ifdef SHADECAST_MC_TABLES_SHA256
+// The content hash of the file (from CMake): keeps compiler caches from serving an object made from
+// another table. Not read at run time.
+[[maybe_unused]] static const char kTablesSha256[] = SHADECAST_MC_TABLES_SHA256;
+#endif
+
 extern "C" const char shadecast_mc_tables_begin[];
 extern "C" const char shadecast_mc_tables_end[];
 
