@@ -9,6 +9,7 @@
 //     blood 0.002-0.05, scattering 0.5-2x, depth 0.05-0.3 mm, dot 0.2-1.2 mm, fill 0-1), and the
 //     Monte Carlo's own noise (the same point, two seeds).
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -92,6 +93,17 @@ int Speed(double budget) {
   return 0;
 }
 
+// A Sobol point in model inputs (the test's ranges, tests/optics/mc_tables_test.cpp).
+void PointAt(const std::array<double, op::Sobol::kMaxDims>& u, const op::PigmentKS& black, op::SkinParams* skin,
+             op::ModelParams* params, double* load) {
+  *skin = {std::exp(std::log(0.01) + u[0] * std::log(45.0)), std::exp(std::log(0.002) + u[1] * std::log(25.0)),
+           std::exp(std::log(0.5) + u[2] * std::log(4.0))};
+  *params = op::ModelParams{};
+  params->depth_mm = 0.05 + 0.25 * u[3];
+  params->dot_diameter_mm = 0.2 + 1.0 * u[4];
+  *load = -std::log(1.0 - 0.999 * u[5]) / black.sieve_k;
+}
+
 int Accuracy(int points, long photons) {
   const op::PigmentKS black = SmpBlack();
   op::Sobol sobol(6);
@@ -100,13 +112,11 @@ int Accuracy(int points, long photons) {
   std::printf("point,melanin,blood,scattering,depth_mm,dot_mm,fill,model_L,model_a,model_b,mc_L,mc_a,mc_b,de00\n");
   for (int i = 0; i < points; ++i) {
     const auto u = sobol.Next();
-    op::SkinParams skin{std::exp(std::log(0.01) + u[0] * std::log(45.0)), std::exp(std::log(0.002) + u[1] * std::log(25.0)),
-                        std::exp(std::log(0.5) + u[2] * std::log(4.0))};
+    op::SkinParams skin;
     op::ModelParams params;
-    params.depth_mm = 0.05 + 0.25 * u[3];
-    params.dot_diameter_mm = 0.2 + 1.0 * u[4];
+    double load;
+    PointAt(u, black, &skin, &params, &load);
     const double fill = 0.999 * u[5];
-    const double load = -std::log(1.0 - fill) / black.sieve_k;
     const op::BlendKS ink = op::MixBlend({{&black, 1.0}}, params);
     const auto model = op::Render(skin, ink, load, params);
     shadecast::synth::DotMcOptions mo;
@@ -127,13 +137,10 @@ int Accuracy(int points, long photons) {
   sobol = op::Sobol(6);
   for (int i = 0; i < 7; ++i) sobol.Next();
   for (int i = 0; i < std::min(points, 10); ++i) {
-    const auto u = sobol.Next();
-    op::SkinParams skin{std::exp(std::log(0.01) + u[0] * std::log(45.0)), std::exp(std::log(0.002) + u[1] * std::log(25.0)),
-                        std::exp(std::log(0.5) + u[2] * std::log(4.0))};
+    op::SkinParams skin;
     op::ModelParams params;
-    params.depth_mm = 0.05 + 0.25 * u[3];
-    params.dot_diameter_mm = 0.2 + 1.0 * u[4];
-    const double load = -std::log(1.0 - 0.999 * u[5]) / black.sieve_k;
+    double load;
+    PointAt(sobol.Next(), black, &skin, &params, &load);
     const op::BlendKS ink = op::MixBlend({{&black, 1.0}}, params);
     shadecast::synth::DotMcOptions mo;
     mo.photons = photons;

@@ -232,6 +232,15 @@ Recipe PourableNear(Evaluator& ev, const Subset& s, internal::LinearXyz m, const
       return parts[0] == q.parts[0] && parts[1] == q.parts[1] && parts[2] == q.parts[2] && load == q.load;
     }
   };
+  // `p` with the neutralizers' parts moved by d1, d2 and the black taking up the rest; false when
+  // that leaves no black or a negative share.
+  auto shifted = [&](const Point& p, int d1, int d2, Point* out) {
+    *out = p;
+    if (n > 1) out->parts[1] += d1;
+    if (n > 2) out->parts[2] += d2;
+    out->parts[0] = whole - (n > 1 ? out->parts[1] : 0) - (n > 2 ? out->parts[2] : 0);
+    return !(out->parts[0] < 1 || (n > 1 && out->parts[1] < 0) || (n > 2 && out->parts[2] < 0));
+  };
   auto amounts_of = [&](const Point& p, double* x) {
     for (int i = 0; i < n; ++i) x[i] = p.load * o.load_step * p.parts[i] / double(whole);
   };
@@ -270,11 +279,8 @@ Recipe PourableNear(Evaluator& ev, const Subset& s, internal::LinearXyz m, const
     const int r1 = n > 1 ? kShareReach : 0, r2 = n > 2 ? kShareReach : 0;
     for (int d1 = -r1; d1 <= r1; ++d1)
       for (int d2 = -r2; d2 <= r2; ++d2) {
-        Point q = centre;
-        if (n > 1) q.parts[1] += d1;
-        if (n > 2) q.parts[2] += d2;
-        q.parts[0] = whole - (n > 1 ? q.parts[1] : 0) - (n > 2 ? q.parts[2] : 0);
-        if (q.parts[0] < 1 || (n > 1 && q.parts[1] < 0) || (n > 2 && q.parts[2] < 0)) continue;
+        Point q;
+        if (!shifted(centre, d1, d2, &q)) continue;
         // Loads around the one whose modelled Y is the target's: shares that darken less per unit
         // need more load, so each share mix gets its own window (the centre's when Y does not fall).
         double dy_per_step = 0, y_at_zero = m.xyz0[1];
@@ -339,11 +345,8 @@ Recipe PourableNear(Evaluator& ev, const Subset& s, internal::LinearXyz m, const
   const int r1 = n > 1 ? 1 : 0, r2 = n > 2 ? 1 : 0;
   for (int d1 = -r1; d1 <= r1; ++d1)
     for (int d2 = -r2; d2 <= r2; ++d2) {
-      Point start = found;
-      if (n > 1) start.parts[1] += d1;
-      if (n > 2) start.parts[2] += d2;
-      start.parts[0] = whole - (n > 1 ? start.parts[1] : 0) - (n > 2 ? start.parts[2] : 0);
-      if (start.parts[0] < 1 || (n > 1 && start.parts[1] < 0) || (n > 2 && start.parts[2] < 0)) continue;
+      Point start;
+      if (!shifted(found, d1, d2, &start)) continue;
       Exact local = evaluate(start);
       for (int dir : {-1, 1}) {
         for (;;) {
