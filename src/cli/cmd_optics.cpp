@@ -91,6 +91,7 @@ int RunFitSkin(const FitSkinOptions& o) {
     PrintJson({{"melanin", fit.skin.melanin},
                {"blood", fit.skin.blood},
                {"scattering_scale", fit.skin.scattering_scale},
+               {"dermal_melanin", fit.skin.dermal_melanin},
                {"residual_de00", fit.residual_de00},
                {"converged", fit.converged},
                {"within_model", fit.within_model},

@@ -46,7 +46,7 @@ struct OutcomeCost {
     m.depth_mm = outcome.depth_mm > 0 ? T(outcome.depth_mm) : exp(g[3]);
     m.sieve_scale = exp(g[4]);
     if (outcome.dot_diameter_mm > 0) m.dot_diameter_mm = T(outcome.dot_diameter_mm);
-    const impl::SkinT<T> skin{exp(s[0]), exp(s[1]), exp(s[2])};
+    const impl::SkinT<T> skin{exp(s[0]), exp(s[1]), exp(s[2]), T(-1.0)};
     T rs[color::kBands], rd[color::kBands], weighted[color::kBands];
     const PigmentKS* pigments[8];
     T amounts[8];

@@ -41,7 +41,10 @@ struct ModelT {
 template <typename T>
 struct SkinT {
   T melanin, blood, scattering_scale;
-  static SkinT From(const SkinParams& s) { return {T(s.melanin), T(s.blood), T(s.scattering_scale)}; }
+  T dermal_melanin = T(-1.0);  // < 0: the parameters' ratio x melanin
+  static SkinT From(const SkinParams& s) {
+    return {T(s.melanin), T(s.blood), T(s.scattering_scale), T(s.dermal_melanin)};
+  }
 };
 
 // The Monte Carlo inputs of one band (per mm).
@@ -57,7 +60,8 @@ BandOptics<T> Band(const SkinT<T>& skin, const ModelT<T>& m, int band) {
   const T mel = (T(1.0) - m.pheomelanin_fraction) * c.eumelanin[band] + m.pheomelanin_fraction * c.pheomelanin[band];
   const T mua_e = skin.melanin * mel + (T(1.0) - skin.melanin) * c.baseline[band];
   const T hb = m.oxygen_saturation * c.blood_oxy[band] + (T(1.0) - m.oxygen_saturation) * c.blood_deoxy[band];
-  const T mua_d = skin.blood * hb + (T(1.0) - skin.blood) * c.baseline[band] + m.dermal_melanin_ratio * skin.melanin * mel;
+  const T dermal = skin.dermal_melanin < T(0.0) ? m.dermal_melanin_ratio * skin.melanin : skin.dermal_melanin;
+  const T mua_d = skin.blood * hb + (T(1.0) - skin.blood) * c.baseline[band] + dermal * mel;
   const T mus_prime = skin.scattering_scale * m.scat_a_per_mm * pow(T(color::BandNm(band) / 500.0), -m.scat_b);
   return {mus_prime / T(1.0 - TableModel::Shipped().g()), mua_e, mua_d};
 }

@@ -24,6 +24,9 @@ struct SkinParams {
   double blood = 0.01;
   // Multiplies the dermal reduced scattering (person-to-person variation, ~0.6-1.6).
   double scattering_scale = 1.0;
+  // Volume fraction of melanin in the dermis; < 0: ModelParams::dermal_melanin_ratio x melanin.
+  // The skin fit estimates it per person (pigmented skin carries melanin below the epidermis).
+  double dermal_melanin = -1.0;
 };
 
 struct ModelParams {

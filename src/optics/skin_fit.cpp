@@ -2,6 +2,7 @@
 
 #include <ceres/ceres.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <stdexcept>
@@ -25,14 +26,24 @@ struct LogPrior {
 };
 
 ceres::CostFunction* NewPrior(int index, double median, double log_sd) {
-  return new ceres::AutoDiffCostFunction<LogPrior, 1, 3>(new LogPrior{index, std::log(median), log_sd});
+  return new ceres::AutoDiffCostFunction<LogPrior, 1, 4>(new LogPrior{index, std::log(median), log_sd});
 }
 
+// Log-normal prior on the ratio of dermal to epidermal melanin: (x[3] - x[0] - log median) / sd.
+struct RatioPrior {
+  double log_median, sd;
+  template <typename T>
+  bool operator()(const T* const x, T* r) const {
+    r[0] = (x[3] - x[0] - T(log_median)) / T(sd);
+    return true;
+  }
+};
+
 // Bounds of the search (natural logs), inside the Monte Carlo tables at every band: melanin 0.1 %-55 %
-// (mua of the epidermis <= 100 /mm), blood 0.05 %-7 % (dermis <= 20 /mm in the Soret band), scattering
-// 0.46-2.2 x textbook (mus 6-76 /mm over 380-730 nm).
-constexpr double kLower[3] = {-6.9, -7.6, -0.77};
-constexpr double kUpper[3] = {-0.6, -2.66, 0.78};
+// (mua of the epidermis <= 100 /mm), blood 0.05 %-6 % and dermal melanin 0.001 %-4 % (dermis <= 20
+// /mm in the Soret band), scattering 0.46-2.2 x textbook (mus 6-76 /mm over 380-730 nm).
+constexpr double kLower[4] = {-6.9, -7.6, -0.77, -11.5};
+constexpr double kUpper[4] = {-0.6, -2.81, 0.78, -3.22};
 
 }  // namespace
 
@@ -42,7 +53,8 @@ bool SkinFitOptions::IsValid(std::string* why) const {
     return false;
   };
   if (!(melanin_median > 0 && blood_median > 0 && scattering_median > 0)) return bad("prior medians must be > 0");
-  if (!(melanin_log_sd > 0 && blood_log_sd > 0 && scattering_log_sd > 0)) return bad("prior spreads must be > 0");
+  if (!(melanin_log_sd > 0 && blood_log_sd > 0 && scattering_log_sd > 0 && dermal_ratio_log_sd > 0))
+    return bad("prior spreads must be > 0");
   if (!(lab_sigma > 0)) return bad("lab_sigma must be > 0");
   if (!(outside_threshold_de00 > 0)) return bad("outside_threshold_de00 must be > 0");
   if (max_iterations < 1) return bad("max_iterations must be >= 1");
@@ -52,9 +64,9 @@ bool SkinFitOptions::IsValid(std::string* why) const {
 std::string SkinFitResult::BriefReport() const {
   char buf[320];
   std::snprintf(buf, sizeof buf,
-                "skin fit: melanin %.4f blood %.4f scattering %.3f, residual %.3f dE00, %s, cost %.4g -> %.4g in %d "
-                "iterations%s",
-                skin.melanin, skin.blood, skin.scattering_scale, residual_de00,
+                "skin fit: melanin %.4f (dermis %.4f) blood %.4f scattering %.3f, residual %.3f dE00, %s, cost %.4g -> "
+                "%.4g in %d iterations%s",
+                skin.melanin, skin.dermal_melanin, skin.blood, skin.scattering_scale, residual_de00,
                 converged ? "converged" : "NOT converged", initial_cost, final_cost, iterations,
                 within_model ? "" : " (outside the skin model)");
   return buf;
@@ -71,13 +83,19 @@ SkinFitResult FitSkin(const color::Lab& measured, const ModelParams& params, con
   double best_cost = INFINITY;
   // Multi-start over melanin: the colour-to-skin map folds (dark and light skins can share a*b*).
   for (double mel0 : {0.01, 0.05, 0.15, 0.35}) {
-    double x[3] = {std::log(mel0), std::log(options.blood_median), std::log(options.scattering_median)};
+    double x[4] = {std::log(mel0), std::log(options.blood_median), std::log(options.scattering_median),
+                   std::log(mel0 * std::max(params.dermal_melanin_ratio, 1e-4))};
     ceres::Problem problem;
     problem.AddResidualBlock(internal::NewSkinColourCost(measured, params, options.lab_sigma), nullptr, x);
     problem.AddResidualBlock(NewPrior(0, options.melanin_median, options.melanin_log_sd), nullptr, x);
     problem.AddResidualBlock(NewPrior(1, options.blood_median, options.blood_log_sd), nullptr, x);
     problem.AddResidualBlock(NewPrior(2, options.scattering_median, options.scattering_log_sd), nullptr, x);
-    for (int i = 0; i < 3; ++i) {
+    // Off: a prior so tight that the ratio is the parameters' (0 is held at the 1e-4 floor).
+    const double ratio_sd = options.fit_dermal_melanin ? options.dermal_ratio_log_sd : 1e-3;
+    problem.AddResidualBlock(new ceres::AutoDiffCostFunction<RatioPrior, 1, 4>(new RatioPrior{
+                                 std::log(std::max(params.dermal_melanin_ratio, 1e-4)), ratio_sd}),
+                             nullptr, x);
+    for (int i = 0; i < 4; ++i) {
       problem.SetParameterLowerBound(x, i, kLower[i]);
       problem.SetParameterUpperBound(x, i, kUpper[i]);
     }
@@ -91,7 +109,7 @@ SkinFitResult FitSkin(const color::Lab& measured, const ModelParams& params, con
     ceres::Solve(so, &problem, &summary);
     if (summary.final_cost < best_cost) {
       best_cost = summary.final_cost;
-      best.skin = {std::exp(x[0]), std::exp(x[1]), std::exp(x[2])};
+      best.skin = {std::exp(x[0]), std::exp(x[1]), std::exp(x[2]), std::exp(x[3])};
       best.converged = summary.termination_type == ceres::CONVERGENCE;
       best.initial_cost = summary.initial_cost;
       best.final_cost = summary.final_cost;

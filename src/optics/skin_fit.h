@@ -18,6 +18,10 @@ struct SkinFitOptions {
   // Scattering scale on Jacques 2013's textbook skin average: median 1 (person to person ~0.6-1.6).
   double scattering_median = 1.0;
   double scattering_log_sd = 0.35;
+  // Dermal melanin per person: a log-normal prior on its ratio to the epidermal fraction, centred on
+  // ModelParams::dermal_melanin_ratio (off: that ratio exactly).
+  bool fit_dermal_melanin = true;
+  double dermal_ratio_log_sd = 0.8;
   // Colour residual scale (L*a*b* units). Small: the measured colour is matched nearly exactly,
   // the priors only choose among skins of that colour.
   double lab_sigma = 0.05;
