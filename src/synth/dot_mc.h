@@ -22,7 +22,9 @@ struct DotProfileMc {
 };
 
 struct DotMcOptions {
-  int64_t photons = 40000;
+  // 80,000 photons keep the dot's own noise below ~0.2 dE00 (40,000: median 0.15, max 0.26 over 10
+  // points; docs/benchmarks.md).
+  int64_t photons = 80000;
   uint64_t seed = 7;
   int threads = 0;
   double step_mm = 0.02;
