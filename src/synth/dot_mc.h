@@ -22,8 +22,8 @@ struct DotProfileMc {
 };
 
 struct DotMcOptions {
-  // 80,000 photons keep the dot's own noise below ~0.2 dE00 (40,000: median 0.15, max 0.26 over 10
-  // points; docs/benchmarks.md).
+  // 80,000 photons keep the dot's own noise below 0.2 dE00 (10 points, two seeds: median 0.083, max
+  // 0.116; 40,000: 0.149 / 0.263; docs/benchmarks.md).
   int64_t photons = 80000;
   uint64_t seed = 7;
   int threads = 0;
