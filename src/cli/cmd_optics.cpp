@@ -2,6 +2,7 @@
 #include <cstdio>
 #include <unistd.h>
 #include <memory>
+#include <optional>
 
 #include "cli/commands.h"
 #include "cli/inputs.h"
@@ -23,7 +24,8 @@ struct RenderOptions {
   double melanin = optics::SkinParams{}.melanin;
   double blood = optics::SkinParams{}.blood;
   double scattering_scale = 1.0;
-  double depth_mm = 0, dot_diameter_mm = 0, load = -1, water = -1;
+  double depth_mm = 0, dot_diameter_mm = 0, load = -1;
+  std::optional<double> water;  // ml of water per ml of ink; absent: --load or the parameters' load
   std::string pigment, library, params;
   bool spectra = false, json = false;
 };
@@ -39,9 +41,11 @@ int RunRender(const RenderOptions& o) {
   if (!(o.scattering_scale > 0)) throw InputError("--scattering-scale: expected a positive number");
   const auto lib = LoadLibrary(o.library);
   const optics::Blend blend = ParseBlend(o.pigment, *lib, "--pigment");
-  if (o.water >= 0 && o.load >= 0) throw InputError("--water-ml-per-ml and --load: give one of them");
-  if (o.water > 200) throw InputError("--water-ml-per-ml: expected 0-200 ml of water per ml of ink");
-  const double load = o.water >= 0 ? 1.0 / (1.0 + o.water) : o.load >= 0 ? o.load : params.load;
+  if (o.water && o.load >= 0) throw InputError("--water-ml-per-ml and --load: give one of them");
+  if (o.water && !(*o.water >= 0 && *o.water <= 200))
+    throw InputError("--water-ml-per-ml: expected 0-200 ml of distilled water per ml of ink, got " +
+                     std::to_string(*o.water));
+  const double load = o.water ? 1.0 / (1.0 + *o.water) : o.load >= 0 ? o.load : params.load;
   const optics::SkinParams skin{o.melanin, o.blood, o.scattering_scale};
   const auto r = optics::Render(skin, optics::MixBlend(blend, params), load, params);
   if (o.json) {
@@ -185,7 +189,7 @@ int RunTabulate(const TabulateCliOptions& o) {
   std::string why;
   if (!t.IsValid(&why)) throw InputError("optics tabulate: " + why);
   if (store::MessageFormatFromPath(o.out) != store::MessageFormat::kBinary)
-    throw InputError("--out: expected a binary .pb file (the tables are ~9 MB of numbers)");
+    throw InputError("--out: expected a binary .pb file (the tables are ~12 MB of numbers), got '" + o.out + "'");
   const bool tty = isatty(fileno(stderr));
   t.progress = [tty](int done, int total) {
     if (tty)
@@ -226,8 +230,7 @@ void RegisterOptics(CLI::App& app, Action& action) {
   render->add_option("--pigment", r->pigment, "PIGMENT[:SHARE,...], e.g. carbon_black:0.9,iron_oxide_red:0.1")
       ->required();
   render->add_option("--load", r->load, "pigment load relative to undiluted ink (default: the parameters' load)");
-  render->add_option("--water-ml-per-ml", r->water, "ml of distilled water per ml of ink (load = 1 / (1 + water))")
-      ->check(CLI::NonNegativeNumber);
+  render->add_option("--water-ml-per-ml", r->water, "ml of distilled water per ml of ink, 0-200 (load = 1 / (1 + water))");
   render->add_option("--depth-mm", r->depth_mm, "ink depth below the surface, 0.04-0.32 mm (default: the parameters')");
   render->add_option("--dot-diameter-mm", r->dot_diameter_mm, "healed dot diameter (default: the parameters')");
   render->add_option("--library", r->library, "pigment library (default data/pigments/default.textproto)");

@@ -1,9 +1,12 @@
 // `shadecast optics ...` as a user runs it, with the shipped pigment library.
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "optics/mc_tables.h"
+#include "shadecast/optics.pb.h"
 #include "support/test_support.h"
 
 using shadecast::test::RunShadecast;
@@ -58,6 +61,31 @@ TEST_CASE("optics render: water per ml of ink dilutes, and out-of-table depths a
   auto deep = RunShadecast("optics render --pigment smp_carbon_black --depth-mm 1.5");
   CHECK(deep.exit_code != 0);
   CHECK_THAT(deep.err, Catch::Contains("depth_mm"));
+  auto negative = RunShadecast("optics render --pigment smp_carbon_black --water-ml-per-ml -1");
+  CHECK(negative.exit_code == 2);
+  CHECK_THAT(negative.err, Catch::Contains("--water-ml-per-ml: expected 0-200"));
+}
+
+TEST_CASE("optics tabulate writes tables the engine can read, and refuses bad output paths and counts") {
+  shadecast::test::TempDir dir;
+  auto bad = RunShadecast("optics tabulate --out t.textproto", dir.path());
+  CHECK(bad.exit_code == 2);
+  CHECK_THAT(bad.err, Catch::Contains("--out") && Catch::Contains(".pb"));
+  auto few = RunShadecast("optics tabulate --out t.pb --photons 10", dir.path());
+  CHECK(few.exit_code == 2);
+  CHECK_THAT(few.err, Catch::Contains("photons"));
+  CHECK_FALSE(std::filesystem::exists(dir / "t.pb"));
+  auto ok = RunShadecast("optics tabulate --out t.pb --photons 2000 --seed 3 --json", dir.path());
+  REQUIRE(ok.exit_code == 0);
+  const auto j = nlohmann::json::parse(ok.out);
+  CHECK(j["photons"].get<int>() == 2000);
+  CHECK(j["seed"].get<int>() == 3);
+  CHECK(std::filesystem::file_size(dir / "t.pb") == j["bytes"].get<size_t>());
+  shadecast::pb::McTables msg;
+  std::ifstream in(dir / "t.pb", std::ios::binary);
+  REQUIRE(msg.ParseFromIstream(&in));
+  CHECK_NOTHROW(shadecast::optics::FromProto(msg));
+  CHECK_THAT(ok.err, Catch::Contains("16 of 16 photon streams"));  // progress on stderr
 }
 
 TEST_CASE("optics fit-skin reports the inversion with the contracted keys") {
