@@ -26,10 +26,10 @@ struct CalibrateOptions {
   // Prior spreads around the starting value (natural-log units unless noted).
   double scattering_a_log_sd = 0.5;
   double scattering_b_sd = 0.4;       // absolute
-  double saunderson_k2_sd = 0.15;     // absolute
-  double depth_log_sd = 1.0;          // on (depth - epidermis)
-  double pigment_unit_log_sd = 1.0;
-  double transport_mfp_log_sd = 0.5;
+  double saunderson_k2_sd = 0.15;     // absolute; the retired two-flux k2, unused (kept: option layout)
+  double depth_log_sd = 1.0;          // on the ink depth (mm)
+  double pigment_unit_log_sd = 1.0;   // on the global sieve scale (ModelParams::sieve_scale)
+  double transport_mfp_log_sd = 0.5;  // the retired two-flux lateral spread, unused
   double pigment_scale_log_sd = 0.5;
   int max_iterations = 200;
 
