@@ -101,7 +101,10 @@ measure::MeasureResult MeasureOne(const MeasureSetup& s, const Photo& photo) {
   src.training = s.training.get();
   src.input_levels = bits == 16 ? 65535 : 255;
   src.jpeg_quality = jpeg_quality;
-  src.linear_input = s.has_profile && s.profile.linearization() == pb::NONE;
+  // With a profile its linearisation says how the pixels are encoded; with only the chart in frame, the
+  // convention `calibrate` uses: 16-bit images are linear, 8-bit ones sRGB (a linear 16-bit photo read
+  // as sRGB put skin 16 L* off with only a "chart fits poorly" warning).
+  src.linear_input = s.has_profile ? s.profile.linearization() == pb::NONE : bits == 16;
   try {
     return measure::Measure(img, src, s.thresholds, s.options);
   } catch (const measure::ChartNotFound& e) {

@@ -108,3 +108,25 @@ TEST_CASE("measure flags a JPEG saved below quality 92 for follicles", "[cli][me
     }
   }
 }
+
+TEST_CASE("measure --chart-in-frame reads a 16-bit photo as linear, as calibrate does", "[cli][measure]") {
+  // Reference: the synthesiser's truth for a linear 16-bit PNG (Canon, D65, Nano in frame, seed 3).
+  // Decoded as sRGB (the old behaviour) the skin read L* 39.9 for a true 56.3 with only a "chart fits
+  // poorly" warning; read as linear it is within 1.0 dE00 (measured 0.3) and the chart fits.
+  TempDir dir;
+  const auto img = dir / "linear.png", truth = dir / "truth.json";
+  REQUIRE(RunShadecast("synth scalp --camera canon_eos_5d_mark_ii --illuminant D65 --with-chart --size 1600x1200 "
+                       "--encoding linear16 --seed 3 --out " + img.string() + " --truth " + truth.string())
+              .exit_code == 0);
+  const auto r = RunShadecast("measure --image " + img.string() + " --chart-in-frame --json");
+  REQUIRE(r.exit_code == 0);
+  const auto j = nlohmann::json::parse(r.out);
+  const auto t = nlohmann::json::parse(shadecast::test::ReadText(truth));
+  const auto& sl = j["skin"]["lab"];
+  const auto& tl = t["skin"]["lab"];
+  const double de = shadecast::color::DeltaE00(shadecast::color::Lab{sl[0], sl[1], sl[2]},
+                                               shadecast::color::Lab{tl[0], tl[1], tl[2]});
+  INFO(r.out);
+  CHECK(de < 1.0);
+  CHECK(j["quality"]["chart_fit_de00"].get<double>() < 2.0);
+}
