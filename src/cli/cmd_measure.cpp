@@ -49,6 +49,7 @@ nlohmann::json ResultJson(const measure::MeasureResult& r, const std::string& im
       {"quality", {{"flags", std::vector<std::string>(q.flags().begin(), q.flags().end())},
                    {"messages", std::vector<std::string>(q.messages().begin(), q.messages().end())},
                    {"clipped_share", q.clipped_share()}, {"uneven_light_l", q.uneven_light_l()},
+                   {"light_falloff_l", q.light_falloff_l()},
                    {"chart_drift_de00", q.chart_drift_de00()}, {"chart_fit_de00", q.chart_fit_de00()}}},
       {"px_per_mm", m.px_per_mm()},
       {"px_per_mm_source", m.px_per_mm_source()},

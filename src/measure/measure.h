@@ -71,6 +71,10 @@ struct MeasureOptions {
   double clip_share_flag = 0.01;    // share of clipped ROI pixels that raises `clipping`
   double clip_share_fail = 0.95;    // ... and that makes the photo unusable
   double uneven_light_flag_l = 8.0; // range of the skin L* over a 3x3 grid that raises `uneven_light`
+  // Centre-to-corner fall-off of the skin L* (3x3 grid) that raises `uneven_light`: vignetting or a
+  // spot light. 2.0: synthetic vignetting 0.3 falls off 3.2 L* and moves the skin ~2 dE00; clean
+  // photos fall off < 0.6 (docs/measure.md).
+  double light_falloff_flag_l = 2.0;
   double blur_flag_px = 2.5;        // estimated blur above this raises `blur`
   // A JPEG whose chroma tables are coarser than this quality raises `jpeg_compression` for follicles:
   // a follicle core is a few pixels, and coarser chroma quantisation moves its colour towards the

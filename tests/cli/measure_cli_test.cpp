@@ -1,5 +1,6 @@
 // shadecast measure: JSON keys (the issue's contract), batch CSV, overlay, bad input.
 #include <catch2/catch.hpp>
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 #include "color/ciede2000.h"
@@ -129,4 +130,33 @@ TEST_CASE("measure --chart-in-frame reads a 16-bit photo as linear, as calibrate
   INFO(r.out);
   CHECK(de < 1.0);
   CHECK(j["quality"]["chart_fit_de00"].get<double>() < 2.0);
+}
+
+TEST_CASE("measure flags vignetting as uneven light; a clean photo is not flagged", "[cli][measure]") {
+  // Synthetic photos (Canon, D65, Nano in frame, JPEG q95, seed 5): vignetting 0.3 darkens the skin
+  // toward the corners by ~4 L* and moves the measured skin ~2 dE00; the centre-to-corner fall-off
+  // (3x3 grid, fitted against the squared distance, robust to the chart hiding cells) must raise
+  // `uneven_light` (threshold 2.0 L*). Without vignetting it reads |fall-off| < 0.6 (measured <= 0.28
+  // over 7 photos) and no flag.
+  TempDir dir;
+  for (const char* v : {"0", "0.3"}) {
+    const auto img = dir / (std::string("v") + v + ".jpg");
+    REQUIRE(RunShadecast(std::string("synth scalp --camera canon_eos_5d_mark_ii --illuminant D65 --with-chart --size "
+                                     "1600x1200 --jpeg 95 --seed 5 --vignetting ") + v + " --out " + img.string() +
+                             " --truth " + (dir / "t.json").string())
+                .exit_code == 0);
+    const auto r = RunShadecast("measure --image " + img.string() + " --chart-in-frame --json");
+    REQUIRE(r.exit_code == 0);
+    const auto q = nlohmann::json::parse(r.out)["quality"];
+    const bool flagged = std::find(q["flags"].begin(), q["flags"].end(), "uneven_light") != q["flags"].end();
+    INFO("vignetting " << v << ": fall-off " << q["light_falloff_l"] << " flags " << q["flags"]);
+    if (std::string(v) == "0") {
+      CHECK(std::abs(q["light_falloff_l"].get<double>()) < 0.6);
+      CHECK_FALSE(flagged);
+    } else {
+      CHECK(q["light_falloff_l"].get<double>() > 2.0);
+      CHECK(flagged);
+      CHECK_THAT(r.err, Catch::Contains("darker at the corners"));
+    }
+  }
 }
