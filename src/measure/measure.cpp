@@ -1010,6 +1010,56 @@ std::vector<uint8_t> ShadeSet(const std::vector<DiscFit>& fits) {
   return in;
 }
 
+// Uneven light over the skin samples (u, v in a w x h plane, l their L*): the range of the medians of
+// a 3x3 grid, and the radial pattern of vignetting or a spot light; either raises `uneven_light`.
+template <typename Sample>
+void CheckUnevenLight(const std::vector<Sample>& used, int w, int h, const MeasureOptions& o, pb::Quality* q) {
+  char buf[512];
+  std::vector<double> cell[9];
+  for (const auto& s : used) cell[std::min(2, 3 * s.v / h) * 3 + std::min(2, 3 * s.u / w)].push_back(s.l);
+  double lo = 1e9, hi = -1e9, med[9];
+  bool ok[9];
+  for (int i = 0; i < 9; ++i) {
+    ok[i] = cell[i].size() >= 50;
+    if (!ok[i]) continue;
+    med[i] = Median(cell[i]);
+    lo = std::min(lo, med[i]);
+    hi = std::max(hi, med[i]);
+  }
+  const double range = hi > lo ? hi - lo : 0;
+  q->set_uneven_light_l(range);
+  // The radial pattern of vignetting or a spot light: a line through the cells' L* against their
+  // squared distance from the frame's centre (0 centre, 1 edges, 2 corners, in cells), reported as
+  // the fall-off from the centre to the corners (the chart often hides some cells).
+  double sw = 0, sx = 0, sy = 0, sxx = 0, sxy = 0;
+  for (int i = 0; i < 9; ++i) {
+    if (!ok[i]) continue;
+    const double r2 = (i / 3 - 1) * (i / 3 - 1) + (i % 3 - 1) * (i % 3 - 1);
+    sw += 1;
+    sx += r2;
+    sy += med[i];
+    sxx += r2 * r2;
+    sxy += r2 * med[i];
+  }
+  const double den = sw * sxx - sx * sx;
+  const double falloff = sw >= 4 && den > 1e-9 ? -2.0 * (sw * sxy - sx * sy) / den : 0.0;
+  q->set_light_falloff_l(falloff);
+  if (range > o.uneven_light_flag_l) {
+    std::snprintf(buf, sizeof buf,
+                  "uneven light: the skin's L* varies by %.1f over the frame (more than %.1f); use diffuse light", range,
+                  o.uneven_light_flag_l);
+    q->add_flags("uneven_light");
+    q->add_messages(buf);
+  } else if (falloff > o.light_falloff_flag_l) {
+    std::snprintf(buf, sizeof buf,
+                  "uneven light: the skin is %.1f L* darker at the corners than in the middle (vignetting or a spot "
+                  "light; more than %.1f): use even, diffuse light or measure a smaller region in the middle",
+                  falloff, o.light_falloff_flag_l);
+    q->add_flags("uneven_light");
+    q->add_messages(buf);
+  }
+}
+
 }  // namespace
 
 MeasureResult Measure(const synth::ImageF& rgb, const ColorSource& src, const UndertoneThresholds& thresholds,
@@ -1619,50 +1669,7 @@ MeasureResult Measure(const synth::ImageF& rgb, const ColorSource& src, const Un
     const size_t ostep = std::max<size_t>(1, used.size() / 4000);
     for (size_t i = 0; i < used.size(); i += ostep) res.skin_px.push_back({used[i].u + roi.x, used[i].v + roi.y});
   }
-  // Uneven light: skin L* medians over a 3x3 grid.
-  {
-    std::vector<double> cell[9];
-    for (const auto& s : used) cell[std::min(2, 3 * s.v / P.h) * 3 + std::min(2, 3 * s.u / P.w)].push_back(s.l);
-    double lo = 1e9, hi = -1e9, med[9];
-    bool ok[9];
-    for (int i = 0; i < 9; ++i) {
-      ok[i] = cell[i].size() >= 50;
-      if (!ok[i]) continue;
-      med[i] = Median(cell[i]);
-      lo = std::min(lo, med[i]);
-      hi = std::max(hi, med[i]);
-    }
-    const double range = hi > lo ? hi - lo : 0;
-    q->set_uneven_light_l(range);
-    // The radial pattern of vignetting or a spot light: a line through the cells' L* against their
-    // squared distance from the frame's centre (0 centre, 1 edges, 2 corners, in cells), reported as
-    // the fall-off from the centre to the corners (the chart often hides some cells).
-    double sw = 0, sx = 0, sy = 0, sxx = 0, sxy = 0;
-    for (int i = 0; i < 9; ++i) {
-      if (!ok[i]) continue;
-      const double r2 = (i / 3 - 1) * (i / 3 - 1) + (i % 3 - 1) * (i % 3 - 1);
-      sw += 1;
-      sx += r2;
-      sy += med[i];
-      sxx += r2 * r2;
-      sxy += r2 * med[i];
-    }
-    const double den = sw * sxx - sx * sx;
-    const double falloff = sw >= 4 && den > 1e-9 ? -2.0 * (sw * sxy - sx * sy) / den : 0.0;
-    q->set_light_falloff_l(falloff);
-    if (range > o.uneven_light_flag_l) {
-      std::snprintf(buf, sizeof buf,
-                    "uneven light: the skin's L* varies by %.1f over the frame (more than %.1f); use diffuse light", range,
-                    o.uneven_light_flag_l);
-      flag("uneven_light", buf);
-    } else if (falloff > o.light_falloff_flag_l) {
-      std::snprintf(buf, sizeof buf,
-                    "uneven light: the skin is %.1f L* darker at the corners than in the middle (vignetting or a spot "
-                    "light; more than %.1f): use even, diffuse light or measure a smaller region in the middle",
-                    falloff, o.light_falloff_flag_l);
-      flag("uneven_light", buf);
-    }
-  }
+  CheckUnevenLight(used, P.w, P.h, o, q);
   *m.mutable_skin_d65() = ToPb(color::D50ToD65Lab(skin));
   *m.mutable_undertone() = Undertone(skin, thresholds);
   res.times.skin_s = Since(t0);

@@ -288,11 +288,90 @@ DotProfileMc CachedDotMc(const optics::SkinParams& skin, const optics::BlendKS& 
   return r;
 }
 
+// A healed dot of the frame: the Monte Carlo profile at the nominal skin as a ratio to the skin per
+// band, and the radii beyond which it darkens the skin by at most 1 % (tail) and 0.2 % (extent).
+struct McDot {
+  optics::BlendKS blend;
+  DotProfileMc mc;
+  std::vector<color::Spectral36> ratio;  // R_dot(rho) / R_skin per band
+  double tail_mm = 0, extent_mm = 0;
+
+  static McDot Make(const ScalpOptions& o) {
+    McDot d;
+    d.tail_mm = d.extent_mm = 0.5 * o.params.dot_diameter_mm;
+    if (o.dots <= 0 || o.dot_blend.empty()) return d;
+    d.blend = optics::MixBlend(o.dot_blend, o.params);
+    d.mc = CachedDotMc(o.skin, d.blend, o.dot_load, o.params, o.dot_mc);
+    const color::Colorimeter& d50 = color::D50Colorimeter();
+    const double y_skin = d50.Xyz36(d.mc.skin.data())[1];
+    for (size_t j = 0; j < d.mc.profile.size(); ++j) {
+      color::Spectral36 q;
+      for (int k = 0; k < color::kBands; ++k) q[k] = d.mc.skin[k] > 0 ? d.mc.profile[j][k] / d.mc.skin[k] : 1.0;
+      d.ratio.push_back(q);
+      const double darkening = 1.0 - d50.Xyz36(d.mc.profile[j].data())[1] / y_skin;
+      const double rho = static_cast<double>(j + 1) * d.mc.step_mm;
+      if (darkening > 0.01) d.tail_mm = std::max(d.tail_mm, rho);
+      if (darkening > 0.002) d.extent_mm = std::max(d.extent_mm, rho);
+    }
+    return d;
+  }
+  bool empty() const { return ratio.empty(); }
+  double RatioAt(double rho_mm, int k) const {
+    const double f = rho_mm / mc.step_mm;
+    const size_t i = static_cast<size_t>(f);
+    if (i + 1 >= ratio.size()) return 1.0;
+    return ratio[i][k] + (f - static_cast<double>(i)) * (ratio[i + 1][k] - ratio[i][k]);
+  }
+  // The truth's dot: the nominal model skin (the skin field is the model's) darkened by the ratio.
+  optics::RenderResult Truth(const ScalpOptions& o) const {
+    optics::RenderResult dm;
+    dm.skin_reflectance = optics::SkinReflectance(o.skin, o.params);
+    for (int k = 0; k < color::kBands; ++k) dm.dot_reflectance[k] = dm.skin_reflectance[k] * ratio.front()[k];
+    dm.skin_lab = LabD50(dm.skin_reflectance);
+    dm.dot_lab = LabD50(dm.dot_reflectance);
+    dm.contrast_de00 = color::DeltaE00(dm.dot_lab, dm.skin_lab);
+    dm.coverage = optics::InkFill(blend, o.dot_load, o.params);
+    return dm;
+  }
+};
+
 inline void Over(ImageF* img, int x, int y, const float rgb[3], float a) {
   float* p = &img->data[(static_cast<size_t>(y) * img->width + x) * 3];
   p[0] += a * (rgb[0] - p[0]);
   p[1] += a * (rgb[1] - p[1]);
   p[2] += a * (rgb[2] - p[2]);
+}
+
+// Each dot's pixels: the local skin's spectrum times the Monte Carlo's ratio at the pixel's distance
+// from the centre, band by band; each blob's `lab` is its centre over the local skin.
+template <typename Sensor>
+void DrawDots(const McDot& dot, const SkinField& skin, const Sensor& sensor, double ppm, ImageF* image,
+              std::vector<ScalpBlob>* dots) {
+  if (dot.empty()) return;
+  const int W = image->width, H = image->height;
+  for (ScalpBlob& b : *dots) {
+    color::Spectral36 core;
+    const color::Spectral36 skin_c = skin.SpectrumAt(b.center.x, b.center.y);
+    for (int k = 0; k < color::kBands; ++k) core[k] = skin_c[k] * dot.ratio.front()[k];
+    b.lab = LabD50(core);
+    const double ext_px = dot.extent_mm * ppm;
+    const int x0 = std::max(0, static_cast<int>(std::floor(b.center.x - ext_px)));
+    const int x1 = std::min(W - 1, static_cast<int>(std::ceil(b.center.x + ext_px)));
+    const int y0 = std::max(0, static_cast<int>(std::floor(b.center.y - ext_px)));
+    const int y1 = std::min(H - 1, static_cast<int>(std::ceil(b.center.y + ext_px)));
+    for (int y = y0; y <= y1; ++y) {
+      for (int x = x0; x <= x1; ++x) {
+        const double rho_mm = std::hypot(x - b.center.x, y - b.center.y) / ppm;
+        if (rho_mm > dot.extent_mm) continue;
+        const color::Spectral36 sk = skin.SpectrumAt(x, y);
+        color::Spectral36 m;
+        for (int k = 0; k < color::kBands; ++k) m[k] = sk[k] * dot.RatioAt(rho_mm, k);
+        float rgb[3];
+        sensor(m, rgb);
+        Over(image, x, y, rgb, 1.0f);
+      }
+    }
+  }
 }
 
 std::string Fmt(double v) {
@@ -480,31 +559,8 @@ ScalpRender RenderScalp(const ScalpOptions& o, const CameraResponse& response, c
 
   // ---- Dot profile: the photon-transport Monte Carlo at the nominal skin (synth/dot_mc.h) ----
   const double dot_r_mm = 0.5 * o.params.dot_diameter_mm;
-  optics::BlendKS blend_ks;
-  DotProfileMc dot_mc;
-  std::vector<color::Spectral36> dot_ratio;  // R_dot(rho) / R_skin per band
-  double tail_mm = dot_r_mm, extent_mm = dot_r_mm;  // darkening <= 1 % beyond tail, <= 0.2 % beyond extent
-  if (o.dots > 0 && !o.dot_blend.empty()) {
-    blend_ks = optics::MixBlend(o.dot_blend, o.params);
-    dot_mc = CachedDotMc(o.skin, blend_ks, o.dot_load, o.params, o.dot_mc);
-    const color::Colorimeter& d50 = color::D50Colorimeter();
-    const double y_skin = d50.Xyz36(dot_mc.skin.data())[1];
-    for (size_t j = 0; j < dot_mc.profile.size(); ++j) {
-      color::Spectral36 q;
-      for (int k = 0; k < color::kBands; ++k) q[k] = dot_mc.skin[k] > 0 ? dot_mc.profile[j][k] / dot_mc.skin[k] : 1.0;
-      dot_ratio.push_back(q);
-      const double darkening = 1.0 - d50.Xyz36(dot_mc.profile[j].data())[1] / y_skin;
-      const double rho = static_cast<double>(j + 1) * dot_mc.step_mm;
-      if (darkening > 0.01) tail_mm = std::max(tail_mm, rho);
-      if (darkening > 0.002) extent_mm = std::max(extent_mm, rho);
-    }
-  }
-  auto ratio_at = [&](double rho_mm, int k) {
-    const double f = rho_mm / dot_mc.step_mm;
-    const size_t i = static_cast<size_t>(f);
-    if (i + 1 >= dot_ratio.size()) return 1.0;
-    return dot_ratio[i][k] + (f - static_cast<double>(i)) * (dot_ratio[i + 1][k] - dot_ratio[i][k]);
-  };
+  const McDot dot = McDot::Make(o);
+  const double tail_mm = dot.tail_mm, extent_mm = dot.extent_mm;
 
   // ---- Placement: dots, then follicles, then hairs ----
   // Every core stays clean: no dot centre and no follicle within another dot's tail (where its
@@ -616,48 +672,16 @@ ScalpRender RenderScalp(const ScalpOptions& o, const CameraResponse& response, c
   out.follicle_lab = LabD50(out.follicle_core);
   out.follicle_camera_rgb = DevelopedLinear(response.Raw36(out.follicle_core), out.exposure);
 
-  if (!dot_ratio.empty()) {
-    // The truth's dot: the Monte Carlo's, not the engine's model.
-    // The nominal skin is the model's (the skin field is); the dot darkens it by the Monte Carlo's ratio.
-    optics::RenderResult& dm = out.dot_model;
-    dm.skin_reflectance = optics::SkinReflectance(o.skin, o.params);
-    for (int k = 0; k < color::kBands; ++k) dm.dot_reflectance[k] = dm.skin_reflectance[k] * dot_ratio.front()[k];
-    dm.skin_lab = LabD50(dm.skin_reflectance);
-    dm.dot_lab = LabD50(dm.dot_reflectance);
-    dm.contrast_de00 = color::DeltaE00(dm.dot_lab, dm.skin_lab);
-    dm.coverage = optics::InkFill(blend_ks, o.dot_load, o.params);
-    out.dot_camera_rgb = DevelopedLinear(response.Raw36(dm.dot_reflectance), out.exposure);
+  if (!dot.empty()) {
+    out.dot_model = dot.Truth(o);
+    out.dot_camera_rgb = DevelopedLinear(response.Raw36(out.dot_model.dot_reflectance), out.exposure);
   }
 
   // ---- Drawing: skin, dots (beneath the surface), follicles, hairs (on it), the chart (on top) ----
   out.image = ImageF(W, H, 3);
   skin.Fill(&out.image);
 
-  for (ScalpBlob& b : out.dots) {
-    if (dot_ratio.empty()) break;
-    color::Spectral36 core;
-    const color::Spectral36 skin_c = skin.SpectrumAt(b.center.x, b.center.y);
-    for (int k = 0; k < color::kBands; ++k) core[k] = skin_c[k] * dot_ratio.front()[k];
-    b.lab = LabD50(core);
-    const double ext_px = extent_mm * ppm;
-    const int x0 = std::max(0, static_cast<int>(std::floor(b.center.x - ext_px)));
-    const int x1 = std::min(W - 1, static_cast<int>(std::ceil(b.center.x + ext_px)));
-    const int y0 = std::max(0, static_cast<int>(std::floor(b.center.y - ext_px)));
-    const int y1 = std::min(H - 1, static_cast<int>(std::ceil(b.center.y + ext_px)));
-    for (int y = y0; y <= y1; ++y) {
-      for (int x = x0; x <= x1; ++x) {
-        const double rho_mm = std::hypot(x - b.center.x, y - b.center.y) / ppm;
-        if (rho_mm > extent_mm) continue;
-        // The local skin times the Monte Carlo's darkening at this radius, band by band.
-        const color::Spectral36 sk = skin.SpectrumAt(x, y);
-        color::Spectral36 m;
-        for (int k = 0; k < color::kBands; ++k) m[k] = sk[k] * ratio_at(rho_mm, k);
-        float rgb[3];
-        sensor(m, rgb);
-        Over(&out.image, x, y, rgb, 1.0f);
-      }
-    }
-  }
+  DrawDots(dot, skin, sensor, ppm, &out.image, &out.dots);
 
   for (ScalpBlob& b : out.follicles) {
     const double r_px = 0.5 * b.diameter_mm * ppm;
