@@ -192,3 +192,12 @@ TEST_CASE("Model derivatives from Jets agree with finite differences") {
       }
     }
 }
+
+TEST_CASE("A skin outside the Monte Carlo tables says so (in_range false), one inside does not") {
+  // The tables' mus reach 76 /mm: scattering 3x textbook at 380 nm is ~102 /mm, beyond them, and the
+  // interpolant clamps there; Render must say so rather than return a silently clamped colour.
+  const auto inside = op::Render(kLight, Only(TestBlack()), 1.0, op::ModelParams{});
+  const auto outside = op::Render({0.01, 0.01, 3.0}, Only(TestBlack()), 1.0, op::ModelParams{});
+  CHECK(inside.in_range);
+  CHECK_FALSE(outside.in_range);
+}
