@@ -107,11 +107,6 @@ class TableModel {
            mua_e <= a.mua_epidermis_per_mm.back() * 1.001 && mua_d <= a.mua_dermis_per_mm.back() * 1.001 &&
            mua_e >= 0 && mua_d >= 0;
   }
-  bool DotInRange(double depth_mm, double diameter_mm) const {
-    const auto& a = t_.axes;
-    return depth_mm >= a.depth_mm.front() * 0.999 && depth_mm <= a.depth_mm.back() * 1.001 &&
-           diameter_mm >= a.diameter_mm.front() * 0.999 && diameter_mm <= a.diameter_mm.back() * 1.001;
-  }
 
   // Diffuse reflectance of bare skin (camera side: specular excluded).
   template <typename T>
