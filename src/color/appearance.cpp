@@ -356,31 +356,43 @@ XyzPlanes ResampleToScale(const XyzPlanes& in, double ppm) {
   return out;
 }
 
+namespace {
+
+// Each opponent channel's filter (its weighted Gaussians) applied to one plane.
+std::vector<float> ChannelFilter(const std::vector<float>& plane, int w, int h, double ppm_x, double ppm_y, int channel,
+                                 double mm_per_deg, double pre2, EdgeMode edge) {
+  std::vector<float> out(plane.size(), 0.0f), part;
+  for (const Component& comp : Filters()[channel].parts) {
+    const double sigma_mm = comp.spread_deg / std::sqrt(2.0) * mm_per_deg;
+    const double res_mm = std::sqrt(std::max(0.0, sigma_mm * sigma_mm - pre2));
+    Blur(plane, w, h, res_mm * ppm_x, res_mm * ppm_y, edge, &part);
+    const float wt = static_cast<float>(comp.weight);
+    for (size_t p = 0; p < out.size(); ++p) out[p] += wt * part[p];
+  }
+  return out;
+}
+
+const std::array<std::array<double, 3>, 3>& OppToXyz() {
+  static const auto inv = Inverse(kXyzToOpp);
+  return inv;
+}
+
+}  // namespace
+
 XyzPlanes EyeFilter(const XyzPlanes& img, double distance_m, double presmoothed_sigma_mm, EdgeMode edge) {
   Validate(img, "eye filter");
   if (!(distance_m > 0)) throw std::invalid_argument("eye filter: the viewing distance must be positive");
   const size_t n = img.size();
-  std::array<std::vector<float>, 3> opp;
-  for (int i = 0; i < 3; ++i) {
-    opp[i].resize(n);
-    for (size_t p = 0; p < n; ++p)
-      opp[i][p] = static_cast<float>(kXyzToOpp[i][0] * img.c[0][p] + kXyzToOpp[i][1] * img.c[1][p] + kXyzToOpp[i][2] * img.c[2][p]);
-  }
   const double mm_per_deg = MmPerDegree(distance_m);
   const double pre2 = presmoothed_sigma_mm * presmoothed_sigma_mm;
   std::array<std::vector<float>, 3> filtered;
-  std::vector<float> part;
+  std::vector<float> opp(n);
   for (int i = 0; i < 3; ++i) {
-    filtered[i].assign(n, 0.0f);
-    for (const Component& comp : Filters()[i].parts) {
-      const double sigma_mm = comp.spread_deg / std::sqrt(2.0) * mm_per_deg;
-      const double res_mm = std::sqrt(std::max(0.0, sigma_mm * sigma_mm - pre2));
-      Blur(opp[i], img.width, img.height, res_mm * img.px_per_mm_x, res_mm * img.px_per_mm_y, edge, &part);
-      const float w = static_cast<float>(comp.weight);
-      for (size_t p = 0; p < n; ++p) filtered[i][p] += w * part[p];
-    }
+    for (size_t p = 0; p < n; ++p)
+      opp[p] = static_cast<float>(kXyzToOpp[i][0] * img.c[0][p] + kXyzToOpp[i][1] * img.c[1][p] + kXyzToOpp[i][2] * img.c[2][p]);
+    filtered[i] = ChannelFilter(opp, img.width, img.height, img.px_per_mm_x, img.px_per_mm_y, i, mm_per_deg, pre2, edge);
   }
-  static const auto inv = Inverse(kXyzToOpp);
+  const auto& inv = OppToXyz();
   XyzPlanes out(img.width, img.height, img.px_per_mm_x, img.px_per_mm_y);
   for (int k = 0; k < 3; ++k)
     for (size_t p = 0; p < n; ++p)
@@ -414,49 +426,157 @@ Appearance ComputeAppearance(const AppearanceInputs& in, const ViewingOptions& o
   return a;
 }
 
-XyzPlanes RenderLatticeCell(const RadialProfile& profile, const Xyz& skin, double density_per_mm2, double ppm,
-                            int supersample) {
-  if (!(density_per_mm2 > 0) || !(ppm > 0) || supersample < 1 || profile.rho_mm.empty() ||
-      profile.rho_mm.size() != profile.xyz.size())
-    throw std::invalid_argument("lattice cell: a positive density and scale and a non-empty profile are needed");
-  // Hexagonal lattice of spacing a: density 2 / (sqrt(3) a^2); the rectangular cell a x sqrt(3) a
-  // holds two features.
+namespace {
+
+// One periodic cell of the hexagonal lattice (spacing a: density 2 / (sqrt(3) a^2); the
+// rectangular cell a x sqrt(3) a holds two features at a quarter and three quarters of its
+// diagonal) and, per profile node j, the cell's field of the node's tent function (1 at rho_j,
+// linear to 0 at its neighbours, 0 beyond the last node), summed over the features and their
+// periodic images, averaged over supersample^2 points per pixel. Any profile interpolated linearly
+// between its nodes is skin + sum_j excess_j x tent_j.
+struct LatticeHats {
+  int width = 0, height = 0;
+  double ppm_x = 0, ppm_y = 0;
+  std::vector<std::vector<float>> tent;  // per node, width * height
+};
+
+LatticeHats RenderHats(const std::vector<double>& rho, double density_per_mm2, double ppm, int supersample) {
+  if (!(density_per_mm2 > 0) || !(ppm > 0) || supersample < 1 || rho.size() < 2 || rho.front() != 0 ||
+      !std::is_sorted(rho.begin(), rho.end()))
+    throw std::invalid_argument(
+        "lattice cell: a positive density and scale and a profile of >= 2 increasing radii from 0 are needed");
   const double a = std::sqrt(2.0 / (std::sqrt(3.0) * density_per_mm2));
   const double cw = a, ch = std::sqrt(3.0) * a;
-  const int nx = std::max(4, static_cast<int>(std::lround(cw * ppm)));
-  const int ny = std::max(4, static_cast<int>(std::lround(ch * ppm)));
-  XyzPlanes out(nx, ny, nx / cw, ny / ch);
-  const double rho_max = profile.rho_mm.back();
+  LatticeHats h;
+  h.width = std::max(4, static_cast<int>(std::lround(cw * ppm)));
+  h.height = std::max(4, static_cast<int>(std::lround(ch * ppm)));
+  h.ppm_x = h.width / cw;
+  h.ppm_y = h.height / ch;
+  const size_t n = static_cast<size_t>(h.width) * h.height;
+  h.tent.assign(rho.size(), std::vector<float>(n, 0.0f));
+  const double rho_max = rho.back();
   const int kx = static_cast<int>(std::ceil(rho_max / cw)) + 1, ky = static_cast<int>(std::ceil(rho_max / ch)) + 1;
   const std::array<std::array<double, 2>, 2> feat = {{{0.25 * cw, 0.25 * ch}, {0.75 * cw, 0.75 * ch}}};
-  auto excess = [&](double rho, int k) {
-    if (rho >= rho_max) return 0.0;
-    const auto it = std::upper_bound(profile.rho_mm.begin(), profile.rho_mm.end(), rho);
-    const size_t j = static_cast<size_t>(it - profile.rho_mm.begin());
-    if (j == 0) return profile.xyz[0][k] - skin[k];
-    const double t = (rho - profile.rho_mm[j - 1]) / (profile.rho_mm[j] - profile.rho_mm[j - 1]);
-    return profile.xyz[j - 1][k] + t * (profile.xyz[j][k] - profile.xyz[j - 1][k]) - skin[k];
-  };
-  for (int y = 0; y < ny; ++y)
-    for (int x = 0; x < nx; ++x) {
-      double acc[3] = {0, 0, 0};
+  const float wsample = 1.0f / static_cast<float>(supersample * supersample);
+  for (int y = 0; y < h.height; ++y)
+    for (int x = 0; x < h.width; ++x) {
+      const size_t p = static_cast<size_t>(y) * h.width + x;
       for (int sy = 0; sy < supersample; ++sy)
         for (int sx = 0; sx < supersample; ++sx) {
-          const double px = (x + (sx + 0.5) / supersample) / out.px_per_mm_x;
-          const double py = (y + (sy + 0.5) / supersample) / out.px_per_mm_y;
+          const double px = (x + (sx + 0.5) / supersample) / h.ppm_x;
+          const double py = (y + (sy + 0.5) / supersample) / h.ppm_y;
           for (const auto& f : feat)
             for (int i = -kx; i <= kx; ++i)
               for (int j = -ky; j <= ky; ++j) {
-                const double rho = std::hypot(px - f[0] - i * cw, py - f[1] - j * ch);
-                if (rho >= rho_max) continue;
-                for (int k = 0; k < 3; ++k) acc[k] += excess(rho, k);
+                const double r = std::hypot(px - f[0] - i * cw, py - f[1] - j * ch);
+                if (r >= rho_max) continue;
+                const size_t k = static_cast<size_t>(std::upper_bound(rho.begin(), rho.end(), r) - rho.begin());
+                const double t = (r - rho[k - 1]) / (rho[k] - rho[k - 1]);
+                h.tent[k - 1][p] += wsample * static_cast<float>(1 - t);
+                h.tent[k][p] += wsample * static_cast<float>(t);
               }
         }
-      const size_t p = static_cast<size_t>(y) * nx + x;
-      for (int k = 0; k < 3; ++k)
-        out.c[k][p] = static_cast<float>(skin[k] + acc[k] / (supersample * supersample));
     }
+  return h;
+}
+
+}  // namespace
+
+XyzPlanes RenderLatticeCell(const RadialProfile& profile, const Xyz& skin, double density_per_mm2, double ppm,
+                            int supersample) {
+  if (profile.rho_mm.size() != profile.xyz.size())
+    throw std::invalid_argument("lattice cell: the profile's radii and colours differ in number");
+  const LatticeHats h = RenderHats(profile.rho_mm, density_per_mm2, ppm, supersample);
+  XyzPlanes out(h.width, h.height, h.ppm_x, h.ppm_y);
+  for (int k = 0; k < 3; ++k) {
+    std::fill(out.c[k].begin(), out.c[k].end(), static_cast<float>(skin[k]));
+    for (size_t j = 0; j < h.tent.size(); ++j) {
+      const float e = static_cast<float>(profile.xyz[j][k] - skin[k]);
+      for (size_t p = 0; p < out.size(); ++p) out.c[k][p] += e * h.tent[j][p];
+    }
+  }
   return out;
+}
+
+LatticeBasis::LatticeBasis(const std::vector<double>& rho_mm, double density_per_mm2, const ViewingOptions& o) {
+  std::string why;
+  if (!o.IsValid(&why)) throw std::invalid_argument("viewing options: " + why);
+  nodes_ = static_cast<int>(rho_mm.size());
+  // Filtered response to a unit excess of each input channel at each node.
+  auto responses = [&](double ppm, double distance, std::vector<std::array<Xyz, 3>>* out, int* pixels,
+                       std::vector<size_t> sample) {
+    const LatticeHats h = RenderHats(rho_mm, density_per_mm2, ppm, 3);
+    const double pre = std::sqrt(1.0 / (12.0 * h.ppm_x * h.ppm_y));
+    const size_t n = static_cast<size_t>(h.width) * h.height;
+    if (sample.empty())
+      for (size_t p = 0; p < n; ++p) sample.push_back(p);
+    *pixels = static_cast<int>(sample.size());
+    out->assign(static_cast<size_t>(nodes_) * sample.size(), {});
+    // The response to a unit excess of input channel c: XYZ_k = sum_i inv[k][i] m[i][c] F_i(tent),
+    // F_i the opponent channel i's filter (linear, so each tent is filtered once per channel).
+    const auto& inv = OppToXyz();
+    const double mm_per_deg = MmPerDegree(distance);
+    for (int j = 0; j < nodes_; ++j) {
+      std::array<std::vector<float>, 3> f;
+      for (int i = 0; i < 3; ++i)
+        f[i] = ChannelFilter(h.tent[j], h.width, h.height, h.ppm_x, h.ppm_y, i, mm_per_deg, pre * pre, EdgeMode::kPeriodic);
+      for (size_t s = 0; s < sample.size(); ++s)
+        for (int c = 0; c < 3; ++c)
+          for (int k = 0; k < 3; ++k) {
+            double v = 0;
+            for (int i = 0; i < 3; ++i) v += inv[k][i] * kXyzToOpp[i][c] * f[i][sample[s]];
+            (*out)[s * nodes_ + j][c][k] = v;
+          }
+    }
+    return h;
+  };
+  // Near: the two features' centres, read at the nearest pixels (as LatticeAppearance does).
+  {
+    const LatticeHats geo = RenderHats(rho_mm, density_per_mm2, o.near_px_per_mm, 1);
+    const int x0 = static_cast<int>(std::lround(0.25 * geo.width - 0.5)), y0 = static_cast<int>(std::lround(0.25 * geo.height - 0.5));
+    const int x1 = static_cast<int>(std::lround(0.75 * geo.width - 0.5)), y1 = static_cast<int>(std::lround(0.75 * geo.height - 0.5));
+    int np = 0;
+    responses(o.near_px_per_mm, o.near_distance_m, &near_, &np,
+              {static_cast<size_t>(y0) * geo.width + x0, static_cast<size_t>(y1) * geo.width + x1});
+  }
+  responses(o.regional_px_per_mm, o.regional_distance_m, &regional_, &regional_pixels_, {});
+}
+
+Appearance LatticeBasis::Evaluate(const std::vector<Xyz>& node_xyz, const Xyz& skin) const {
+  if (static_cast<int>(node_xyz.size()) != nodes_) throw std::invalid_argument("lattice basis: wrong number of nodes");
+  auto at = [&](const std::vector<std::array<Xyz, 3>>& r, size_t s) {
+    Xyz v = skin;
+    for (int j = 0; j < nodes_; ++j) {
+      const auto& m = r[s * nodes_ + j];
+      for (int c = 0; c < 3; ++c) {
+        const double e = node_xyz[j][c] - skin[c];
+        for (int k = 0; k < 3; ++k) v[k] += e * m[c][k];
+      }
+    }
+    return v;
+  };
+  Appearance a;
+  const Lab skin_lab = ToLab(skin);
+  {
+    Xyz c0 = at(near_, 0), c1 = at(near_, 1);
+    const Lab l = ToLab({0.5 * (c0[0] + c1[0]), 0.5 * (c0[1] + c1[1]), 0.5 * (c0[2] + c1[2])});
+    a.near.lab = l;
+    a.near.features = 2;
+    const Lab lch = LabToLch(l), skin_lch = LabToLch(skin_lab);
+    a.near.delta_l = l[0] - skin_lab[0];
+    a.near.delta_c = lch[1] - skin_lch[1];
+    a.near.delta_h_deg = WrapDeg(lch[2] - skin_lch[2]);
+  }
+  double sl = 0, sa = 0, sb = 0, sll = 0;
+  for (int s = 0; s < regional_pixels_; ++s) {
+    const Lab v = ToLab(at(regional_, static_cast<size_t>(s)));
+    sl += v[0], sa += v[1], sb += v[2], sll += v[0] * v[0];
+  }
+  const double n = regional_pixels_;
+  a.regional.lab = {sl / n, sa / n, sb / n};
+  a.regional.texture_l = std::sqrt(std::max(0.0, sll / n - a.regional.lab[0] * a.regional.lab[0]));
+  a.regional.de00_to_skin = DeltaE00(a.regional.lab, skin_lab);
+  return a;
 }
 
 Appearance LatticeAppearance(const RadialProfile& profile, const Xyz& skin, double density_per_mm2,
@@ -469,8 +589,9 @@ Appearance LatticeAppearance(const RadialProfile& profile, const Xyz& skin, doub
     const double pre = std::sqrt(1.0 / (12.0 * cell.px_per_mm_x * cell.px_per_mm_y));
     a.presmoothed_too_much = pre > EyeSigmaMm(o.near_distance_m);
     const XyzPlanes f = EyeFilter(cell, o.near_distance_m, pre, EdgeMode::kPeriodic);
-    const std::vector<std::array<double, 2>> centres = {
-        {0.25 * cell.width - 0.5, 0.25 * cell.height - 0.5}, {0.75 * cell.width - 0.5, 0.75 * cell.height - 0.5}};
+    auto px = [](double v) { return static_cast<double>(std::lround(v)); };
+    const std::vector<std::array<double, 2>> centres = {{px(0.25 * cell.width - 0.5), px(0.25 * cell.height - 0.5)},
+                                                        {px(0.75 * cell.width - 0.5), px(0.75 * cell.height - 0.5)}};
     a.near = NearOf(f, centres, skin, EdgeMode::kPeriodic);
   }
   {

@@ -117,7 +117,27 @@ struct RadialProfile {
 XyzPlanes RenderLatticeCell(const RadialProfile& profile, const Xyz& skin, double density_per_mm2,
                             double px_per_mm, int supersample = 3);
 // The appearance of that lattice at both distances (periodic edges, no camera).
+// (The features' centres are read at the cell's pixels nearest a quarter and three quarters of its
+// diagonal, as LatticeBasis does.)
 Appearance LatticeAppearance(const RadialProfile& profile, const Xyz& skin, double density_per_mm2,
                              const ViewingOptions& options);
+
+// The lattice's filtered XYZ is linear in its profile (rendering interpolates linearly between the
+// profile's nodes; the filter is linear): for fixed node radii, density and viewing options the
+// responses to a unit excess at each node are computed once, and any profile on those nodes is then
+// evaluated in microseconds (the recipe's inner loop). Evaluate() gives near.lab, its deltas and
+// the regional appearance exactly as LatticeAppearance does; near.diameter_mm is left 0 (it needs
+// the whole filtered cell: LatticeAppearance).
+class LatticeBasis {
+ public:
+  LatticeBasis(const std::vector<double>& rho_mm, double density_per_mm2, const ViewingOptions& options);
+  Appearance Evaluate(const std::vector<Xyz>& node_xyz, const Xyz& skin) const;
+
+ private:
+  int nodes_ = 0;
+  std::vector<std::array<Xyz, 3>> near_;      // [sample x node][input channel] -> XYZ response
+  std::vector<std::array<Xyz, 3>> regional_;  // every pixel of the regional cell
+  int regional_pixels_ = 0;
+};
 
 }  // namespace shadecast::color

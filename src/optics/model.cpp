@@ -63,6 +63,41 @@ color::Spectral36 DotProfileReflectance(const SkinParams& skin, const BlendKS& b
   return out;
 }
 
+const std::vector<double>& DotProfileModel::RelativeRadii() {
+  static const std::vector<double> r = {0, 0.25, 0.5, 0.7, 0.85, 1.0, 1.15, 1.3, 1.5, 1.8, 2.2, 2.6, 3.0};
+  return r;
+}
+
+DotProfileModel::DotProfileModel(const SkinParams& skin, const ModelParams& params) : params_(params) {
+  CheckParams(params);
+  const TableModel& tm = TableModel::Shipped();
+  if (!tm.has_profile()) throw std::invalid_argument("the Monte Carlo tables carry no radial profile (regenerate them)");
+  const auto m = impl::ModelT<double>::From(params);
+  const auto s = impl::SkinT<double>::From(skin);
+  bins_ = tm.bins();
+  const auto& rel = RelativeRadii();
+  classes_.resize(rel.size() * color::kBands * (bins_ + 1));
+  double h[65];
+  for (size_t r = 0; r < rel.size(); ++r) {
+    rho_mm_.push_back(rel[r] * 0.5 * params.dot_diameter_mm);
+    for (int k = 0; k < color::kBands; ++k) {
+      const auto b = impl::Band(s, m, k);
+      tm.ProfileClasses(b.mus, b.mua_e, b.mua_d, params.depth_mm, params.dot_diameter_mm, rel[r], h);
+      std::copy(h, h + bins_ + 1, classes_.begin() + (r * color::kBands + k) * (bins_ + 1));
+    }
+  }
+  skin_ = SkinReflectance(skin, params);
+}
+
+std::vector<color::Spectral36> DotProfileModel::Profile(const BlendKS& blend, double load) const {
+  const color::Spectral36 surv = InkSurvival(blend, load, params_);
+  std::vector<color::Spectral36> out(rho_mm_.size());
+  for (size_t r = 0; r < rho_mm_.size(); ++r)
+    for (int k = 0; k < color::kBands; ++k)
+      out[r][k] = impl::Polynomial(&classes_[(r * color::kBands + k) * (bins_ + 1)], bins_, surv[k]);
+  return out;
+}
+
 BandInputs SkinBandInputs(const SkinParams& skin, const ModelParams& params) {
   const auto m = impl::ModelT<double>::From(params);
   const auto s = impl::SkinT<double>::From(skin);

@@ -2,6 +2,7 @@
 // Public entry points of the skin-pigment optics model (double precision). The templated model
 // lives in optics/model_impl.h for the autodiff fits.
 #include <string>
+#include <vector>
 
 #include "color/spectrum.h"
 #include "color/triple.h"
@@ -50,6 +51,28 @@ BandInputs SkinBandInputs(const SkinParams& skin, const ModelParams& params);
 // skin beyond 3 dot radii). Throws std::invalid_argument when the tables carry no profile.
 color::Spectral36 DotProfileReflectance(const SkinParams& skin, const BlendKS& blend, double load,
                                         const ModelParams& params, double rho_mm);
+// The dot's radial profile at fixed radii for one skin and dot (depth, diameter): the tables'
+// crossing classes at each radius and band are looked up once, so the profile of any ink costs one
+// survival and a polynomial per band and radius (the recipe's inner loop).
+class DotProfileModel {
+ public:
+  // Radii as fractions of the dot's radius, from 0 to 3 (the tables' profile extent).
+  static const std::vector<double>& RelativeRadii();
+  // Throws std::invalid_argument when the tables carry no profile or the parameters are invalid.
+  DotProfileModel(const SkinParams& skin, const ModelParams& params);
+  const std::vector<double>& rho_mm() const { return rho_mm_; }
+  const color::Spectral36& skin() const { return skin_; }
+  // Reflectance at each radius of rho_mm() for `blend` at `load`.
+  std::vector<color::Spectral36> Profile(const BlendKS& blend, double load) const;
+
+ private:
+  ModelParams params_;
+  std::vector<double> rho_mm_;
+  std::vector<double> classes_;  // [radius][band][bins + 1]
+  int bins_ = 0;
+  color::Spectral36 skin_{};
+};
+
 // Per-crossing survival of light at each band for `blend` at `load` (1 = no ink, 0 = opaque).
 color::Spectral36 InkSurvival(const BlendKS& blend, double load, const ModelParams& params);
 

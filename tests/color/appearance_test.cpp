@@ -205,3 +205,27 @@ TEST_CASE("bad appearance input is refused with a message", "[appearance]") {
   in.image = &p;
   REQUIRE_THROWS_WITH(ComputeAppearance(in, vo), Catch::Contains("near distance"));
 }
+
+TEST_CASE("the lattice basis evaluates a profile as the full lattice filter does", "[appearance]") {
+  // Linearity: the same numbers from the precomputed responses as from rendering and filtering the
+  // cell (up to float rounding and the median of two features vs their mean: 0.02 L*a*b* units).
+  RadialProfile prof;
+  const Xyz skin{0.35, 0.32, 0.24};
+  for (int i = 0; i <= 10; ++i) {
+    const double r = 0.06 * i;
+    prof.rho_mm.push_back(r);
+    const double t = std::exp(-0.5 * (r / 0.2) * (r / 0.2));
+    prof.xyz.push_back({skin[0] * (1 - 0.6 * t), skin[1] * (1 - 0.65 * t), skin[2] * (1 - 0.5 * t)});
+  }
+  ViewingOptions vo;
+  for (double density : {0.3, 0.9}) {
+    const LatticeBasis basis(prof.rho_mm, density, vo);
+    const Appearance b = basis.Evaluate(prof.xyz, skin);
+    const Appearance f = LatticeAppearance(prof, skin, density, vo);
+    for (int k = 0; k < 3; ++k) {
+      CHECK(b.near.lab[k] == Approx(f.near.lab[k]).margin(0.02));
+      CHECK(b.regional.lab[k] == Approx(f.regional.lab[k]).margin(0.02));
+    }
+    CHECK(b.regional.texture_l == Approx(f.regional.texture_l).margin(0.02));
+  }
+}
