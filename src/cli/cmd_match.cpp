@@ -2,9 +2,11 @@
 #include <cstdio>
 #include <memory>
 
+#include "blend/look.h"
 #include "blend/recipe.h"
 #include "cli/commands.h"
 #include "cli/inputs.h"
+#include "fade/date.h"
 #include "optics/skin_fit.h"
 #include "store/files.h"
 
@@ -17,6 +19,10 @@ struct MatchCliOptions {
   double first_session_offset = blend::MatchOptions{}.first_session_lightness_offset;
   int sessions = 3, max_pigments = 3;
   bool json = false;
+  // The appearance match (issue 18): the stubble's look at both distances.
+  std::string stubble, stubble_regional, start;
+  double stubble_diameter_mm = 0, density_per_cm2 = 0;
+  int interval_days = 12;
 };
 
 color::Lab LabFromJson(const nlohmann::json& j, const std::string& what) {
@@ -53,7 +59,119 @@ std::string MixText(const blend::Recipe& r, blend::PourUnits units) {
   return out;
 }
 
+nlohmann::json AppearanceJson(const color::Appearance& a) {
+  return {{"near",
+           {{"lab", LabJson(a.near.lab)},
+            {"delta_l", a.near.delta_l},
+            {"delta_c", a.near.delta_c},
+            {"delta_h_deg", a.near.delta_h_deg},
+            {"diameter_mm", a.near.diameter_mm}}},
+          {"regional",
+           {{"lab", LabJson(a.regional.lab)}, {"de00_to_skin", a.regional.de00_to_skin}, {"texture_l", a.regional.texture_l}}}};
+}
+
+// How much darker than the skin, in words.
+std::string DarknessWords(double delta_l) {
+  const double d = -delta_l;
+  if (d < 1) return "hardly darker than the skin";
+  if (d < 3) return "slightly darker than the skin";
+  if (d < 8) return "clearly darker than the skin";
+  return "much darker than the skin";
+}
+
+int RunLookMatch(const MatchCliOptions& o) {
+  if (o.skin.empty()) throw InputError("--stubble needs --skin L,a,b (the bare skin beside the stubble)");
+  blend::StubbleLook st;
+  st.skin = ParseTriple(o.skin, "--skin");
+  st.near = ParseTriple(o.stubble, "--stubble");
+  CheckLab(st.skin, "--skin");
+  CheckLab(st.near, "--stubble");
+  if (!o.stubble_regional.empty()) {
+    st.regional = ParseTriple(o.stubble_regional, "--stubble-regional");
+    CheckLab(st.regional, "--stubble-regional");
+    st.has_regional = true;
+  }
+  if (o.stubble_diameter_mm < 0 || o.stubble_diameter_mm > 3)
+    throw InputError("--stubble-diameter-mm: expected 0-3 mm (0: not constrained)");
+  if (o.density_per_cm2 < 0 || o.density_per_cm2 > 1000) throw InputError("--density-per-cm2: expected 0-1000");
+  st.near_diameter_mm = o.stubble_diameter_mm;
+  st.density_per_cm2 = o.density_per_cm2;
+  int start = -1;
+  if (!o.start.empty()) start = fade::ParseDate(o.start, "--start");
+
+  optics::ModelParams params = LoadModelParams(o.params);
+  if (o.depth_mm > 0) params.depth_mm = o.depth_mm;
+  std::string why;
+  if (!params.IsValid(&why)) throw InputError("--depth-mm: " + why);
+  blend::LookOptions lo;
+  lo.sessions = o.sessions;
+  lo.interval_days = o.interval_days;
+  if (!lo.IsValid(&why)) throw InputError(why);
+  const auto lib = LoadLibrary(o.library);
+  const optics::SkinFitResult skin = optics::FitSkin(st.skin, params);
+  const blend::LookMatchResult r = blend::MatchLook(st, skin.skin, RecipeCandidates(*lib), params, lo);
+  const blend::LookRecipe& rc = r.recipe;
+  auto date_of = [&](int day) { return start >= 0 ? fade::FormatDate(start + day) : std::string(); };
+  if (o.json) {
+    nlohmann::json sessions = nlohmann::json::array();
+    for (const auto& s : r.sessions)
+      sessions.push_back({{"session", s.session},
+                          {"day", s.day},
+                          {"date", start >= 0 ? nlohmann::json(date_of(s.day)) : nlohmann::json(nullptr)},
+                          {"water_ml_per_ml", s.water_ml_per_ml},
+                          {"shade", s.shade},
+                          {"needle", s.needle.name},
+                          {"dot_diameter_mm", s.needle.healed_diameter_mm},
+                          {"density_per_cm2", s.density_per_cm2},
+                          {"hairline_density_per_cm2", s.hairline_density_per_cm2},
+                          {"fresh", AppearanceJson(s.fresh)},
+                          {"healed", AppearanceJson(s.healed)},
+                          {"note", s.note}});
+    PrintJson({{"reachable", r.reachable},
+               {"advice", r.advice},
+               {"target", AppearanceJson(r.target)},
+               {"skin", {{"lab", LabJson(st.skin)}, {"model_lab", LabJson(r.model_skin)}, {"melanin", skin.skin.melanin}}},
+               {"recipe",
+                {{"black", rc.black},
+                 {"neutralizer", rc.neutralizer},
+                 {"neutralizer_share", rc.neutralizer_share},
+                 {"water_ml_per_ml", rc.water_ml_per_ml},
+                 {"shade", blend::ShadeWords(rc.water_ml_per_ml, rc.neutralizer, rc.neutralizer_share)},
+                 {"load", rc.load},
+                 {"needle", rc.needle.name},
+                 {"dot_diameter_mm", rc.needle.healed_diameter_mm},
+                 {"density_per_cm2", rc.density_per_cm2},
+                 {"near_de00", rc.near_de00},
+                 {"regional_de00", rc.regional_de00},
+                 {"predicted", AppearanceJson(rc.look)}}},
+               {"sessions", sessions},
+               {"evaluations", r.evaluations}});
+    return kExitOk;
+  }
+  std::printf("Stubble close up (0.4 m): L* %5.1f  a* %5.1f  b* %5.1f  - %s\n", st.near[0], st.near[1], st.near[2],
+              DarknessWords(st.near[0] - st.skin[0]).c_str());
+  std::printf("Skin:                     L* %5.1f  a* %5.1f  b* %5.1f\n", st.skin[0], st.skin[1], st.skin[2]);
+  if (!r.advice.empty()) std::printf("\n%s%s\n", r.reachable ? "Note: " : "NOT REACHABLE: ", r.advice.c_str());
+  if (rc.needle.name.empty()) return kExitOk;
+  std::printf("\nRecipe: %s, needle %s (healed dot about %.2f mm), %.0f dots per cm2\n",
+              blend::ShadeWords(rc.water_ml_per_ml, rc.neutralizer, rc.neutralizer_share).c_str(), rc.needle.name.c_str(),
+              rc.needle.healed_diameter_mm, rc.density_per_cm2);
+  std::printf("Healed look, predicted vs the stubble:\n");
+  std::printf("  close up (0.4 m): dots L* %5.1f vs %5.1f  (%.1f dE00: %s)\n", rc.look.near.lab[0], r.target.near.lab[0],
+              rc.near_de00, rc.near_de00 <= 1.5 ? "looks the same" : "a visible difference");
+  if (st.has_regional)
+    std::printf("  from 1.5 m:       area L* %5.1f vs %5.1f  (%.1f dE00: %s)\n", rc.look.regional.lab[0],
+                r.target.regional.lab[0], rc.regional_de00, rc.regional_de00 <= 1.5 ? "looks the same" : "a visible difference");
+  std::printf("\n");
+  for (const auto& s : r.sessions)
+    std::printf("Session %d%s%s: %s, %.0f dots/cm2 (%.0f at the hairline); healed area L* %.1f - %s\n", s.session,
+                start >= 0 ? " on " : "", date_of(s.day).c_str(), s.shade.c_str(), s.density_per_cm2,
+                s.hairline_density_per_cm2, s.healed.regional.lab[0], s.note.c_str());
+  return kExitOk;
+}
+
 int RunMatch(const MatchCliOptions& o) {
+  if (!o.stubble.empty()) return RunLookMatch(o);
   color::Lab follicle{}, skin_lab{};
   if (!o.measurement.empty()) {
     if (!o.follicle.empty() || !o.skin.empty())
@@ -172,6 +290,14 @@ void RegisterMatch(CLI::App& app, Action& action) {
   cmd->add_option("--units", o->units, "pourable units: pct5 (5 % steps) or parts10 (parts of 10)")->capture_default_str();
   cmd->add_option("--first-session-offset", o->first_session_offset, "session 1 aims this many L* lighter")
       ->capture_default_str();
+  cmd->add_option("--stubble", o->stubble,
+                  "match the stubble's look instead of a core colour: its apparent L,a,b close up (0.4 m; a "
+                  "measurement's follicle.near.lab)");
+  cmd->add_option("--stubble-regional", o->stubble_regional, "with --stubble: the area's L,a,b from 1.5 m (follicle.regional.lab)");
+  cmd->add_option("--stubble-diameter-mm", o->stubble_diameter_mm, "with --stubble: apparent follicle diameter close up");
+  cmd->add_option("--density-per-cm2", o->density_per_cm2, "with --stubble: follicles per cm2 (the starting density)");
+  cmd->add_option("--start", o->start, "with --stubble: date of the first session (YYYY-MM-DD) for the plan's dates");
+  cmd->add_option("--interval-days", o->interval_days, "with --stubble: days between sessions (10-14)")->capture_default_str();
   cmd->add_flag("--json", o->json, "JSON output");
   cmd->callback([&action, o] { action = [o] { return RunMatch(*o); }; });
 }

@@ -67,3 +67,35 @@ TEST_CASE("match rejects bad input with exit code 2") {
   CHECK(r.exit_code == 2);
   CHECK_THAT(r.err, Catch::Contains("no black"));
 }
+
+TEST_CASE("match --stubble matches the look at both distances and dates the sessions") {
+  // Issue 18: the stubble's near and regional look (a measurement's follicle.near / .regional).
+  auto r = RunShadecast(
+      "match --skin 47.9,8,14 --stubble 46.3,7.6,13 --stubble-regional 47.4,7.9,13.8 --stubble-diameter-mm 0.33 "
+      "--density-per-cm2 150 --start 2026-12-07 --json");
+  REQUIRE(r.exit_code == 0);
+  auto j = nlohmann::json::parse(r.out);
+  CHECK(j["reachable"].get<bool>());
+  CHECK(j["recipe"]["water_ml_per_ml"].get<double>() >= 0);
+  CHECK(j["recipe"]["water_ml_per_ml"].get<double>() <= 20);
+  CHECK(j["recipe"]["near_de00"].get<double>() <= 1.5);
+  CHECK(j["recipe"]["regional_de00"].get<double>() <= 1.5);
+  CHECK(j["recipe"]["shade"].get<std::string>().rfind("shade ", 0) == 0);
+  CHECK(j["recipe"]["predicted"]["near"]["lab"].size() == 3);
+  CHECK(j["recipe"]["predicted"]["regional"]["de00_to_skin"].is_number());
+  REQUIRE(j["sessions"].size() == 3);
+  CHECK(j["sessions"][0]["date"] == "2026-12-07");
+  CHECK(j["sessions"][1]["date"] == "2026-12-19");
+  CHECK(j["sessions"][2]["date"] == "2026-12-31");
+  CHECK(j["sessions"][0]["water_ml_per_ml"].get<double>() >= j["sessions"][2]["water_ml_per_ml"].get<double>());
+  auto t = RunShadecast("match --skin 47.9,8,14 --stubble 46.3,7.6,13 --stubble-regional 47.4,7.9,13.8");
+  REQUIRE(t.exit_code == 0);
+  CHECK_THAT(t.out, Catch::Contains("close up (0.4 m)"));
+  CHECK_THAT(t.out, Catch::Contains("looks the same"));
+  auto bad = RunShadecast("match --stubble 46,7,13");
+  CHECK(bad.exit_code != 0);
+  CHECK_THAT(bad.err, Catch::Contains("--stubble needs --skin"));
+  auto bad2 = RunShadecast("match --skin 47.9,8,14 --stubble 46,7,13 --interval-days 30");
+  CHECK(bad2.exit_code != 0);
+  CHECK_THAT(bad2.err, Catch::Contains("10-14 days"));
+}
