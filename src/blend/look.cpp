@@ -129,6 +129,53 @@ struct Candidate1 {
   double score = INFINITY;
 };
 
+// Session plan: lightest first. Session 1 a lighter shade at half the density; then the final
+// shade, adding dots between the first ones; the last session fills in and brings every dot to the
+// final shade (a pass over the first session's dots). Healed looks between sessions: a lattice of
+// one mean dot (the density-weighted mean profile of the two shades).
+std::vector<LookSession> PlanSessions(Search& s, const LookRecipe& r, const Mix& mix, const LookOptions& o) {
+  std::vector<LookSession> out;
+  const double w_final = r.water_ml_per_ml;
+  const double w_first = std::min(o.max_water_ml_per_ml, RoundWater(1.5 * w_final + 2));
+  static const double kShare[4][4] = {{1, 0, 0, 0}, {0.6, 1, 0, 0}, {0.5, 0.85, 1, 0}, {0.5, 0.8, 1, 1}};
+  const int ns = o.sessions;
+  for (int k = 0; k < ns; ++k) {
+    LookSession ss;
+    ss.session = k + 1;
+    ss.day = k * o.interval_days;
+    ss.needle = r.needle;
+    const bool first_light = ns >= 2 && k == 0;
+    ss.water_ml_per_ml = first_light ? w_first : w_final;
+    ss.shade = ShadeWords(ss.water_ml_per_ml, r.neutralizer, r.neutralizer_share);
+    ss.density_per_cm2 = std::round(kShare[ns - 1][k] * r.density_per_cm2);
+    ss.hairline_density_per_cm2 = std::round(o.hairline_density_fraction * ss.density_per_cm2);
+    const double l_light = s.LoadOf(w_first), l_final = s.LoadOf(w_final);
+    // Dots at the first shade and at the final shade after this session (the last session goes
+    // over the first shade's dots).
+    const double d_light = (ns >= 2 && k < ns - 1) ? kShare[ns - 1][0] * r.density_per_cm2 : 0;
+    const double d_total = ss.density_per_cm2;
+    auto mean_look = [&](double scale) {  // scale: fresh = 1 / retention (nothing lost yet)
+      const auto a = s.Nodes(r.needle, mix, std::min(1.0, l_light * scale));
+      const auto b = s.Nodes(r.needle, mix, std::min(1.0, l_final * scale));
+      const double f = d_total > 0 ? d_light / d_total : 0;
+      color::RadialProfile p;
+      p.rho_mm = s.Profiles(r.needle).rho_mm();
+      for (size_t j = 0; j < a.size(); ++j)
+        p.xyz.push_back({f * a[j][0] + (1 - f) * b[j][0], f * a[j][1] + (1 - f) * b[j][1], f * a[j][2] + (1 - f) * b[j][2]});
+      ++s.evaluations;
+      return color::LatticeAppearance(p, s.SkinXyz(r.needle), std::max(1.0, d_total) / 100.0, o.viewing);
+    };
+    ss.healed = mean_look(1.0);
+    ss.fresh = mean_look(1.0 / o.healing_retention);
+    if (first_light) ss.note = "lighter first pass, dots spread out; the next sessions add dots between them";
+    else if (k == ns - 1) ss.note = ns == 1 ? "single session to the final shade" : "fill-in and blend to the final shade";
+    else ss.note = "final shade, new dots between the first ones";
+    ss.note += "; one pass per dot (never more than one pass of undiluted ink)";
+    out.push_back(ss);
+  }
+  return out;
+}
+
 }  // namespace
 
 const std::vector<Needle>& DefaultNeedles() {
@@ -331,49 +378,7 @@ LookMatchResult MatchLook(const StubbleLook& st, const optics::SkinParams& skin,
     res.advice = buf;
   }
 
-  // Session plan: lightest first. Session 1 a lighter shade at half the density; then the final
-  // shade, adding dots between the first ones; the last session fills in and brings every dot to
-  // the final shade (a pass over the first session's dots). Healed looks between sessions: a
-  // lattice of one mean dot (the density-weighted mean profile of the two shades).
-  const Mix mix = best_c.mix;
-  const double w_final = r.water_ml_per_ml;
-  const double w_first = std::min(o.max_water_ml_per_ml, RoundWater(1.5 * w_final + 2));
-  static const double kShare[4][4] = {{1, 0, 0, 0}, {0.6, 1, 0, 0}, {0.5, 0.85, 1, 0}, {0.5, 0.8, 1, 1}};
-  const int ns = o.sessions;
-  for (int k = 0; k < ns; ++k) {
-    LookSession ss;
-    ss.session = k + 1;
-    ss.day = k * o.interval_days;
-    ss.needle = r.needle;
-    const bool first_light = ns >= 2 && k == 0;
-    ss.water_ml_per_ml = first_light ? w_first : w_final;
-    ss.shade = ShadeWords(ss.water_ml_per_ml, r.neutralizer, r.neutralizer_share);
-    ss.density_per_cm2 = std::round(kShare[ns - 1][k] * r.density_per_cm2);
-    ss.hairline_density_per_cm2 = std::round(o.hairline_density_fraction * ss.density_per_cm2);
-    const double l_light = s.LoadOf(w_first), l_final = s.LoadOf(w_final);
-    // Dots at the first shade and at the final shade after this session (the last session goes
-    // over the first shade's dots).
-    const double d_light = (ns >= 2 && k < ns - 1) ? kShare[ns - 1][0] * r.density_per_cm2 : 0;
-    const double d_total = ss.density_per_cm2;
-    auto mean_look = [&](double scale) {  // scale: fresh = 1 / retention (nothing lost yet)
-      const auto a = s.Nodes(r.needle, mix, std::min(1.0, l_light * scale));
-      const auto b = s.Nodes(r.needle, mix, std::min(1.0, l_final * scale));
-      const double f = d_total > 0 ? d_light / d_total : 0;
-      color::RadialProfile p;
-      p.rho_mm = s.Profiles(r.needle).rho_mm();
-      for (size_t j = 0; j < a.size(); ++j)
-        p.xyz.push_back({f * a[j][0] + (1 - f) * b[j][0], f * a[j][1] + (1 - f) * b[j][1], f * a[j][2] + (1 - f) * b[j][2]});
-      ++s.evaluations;
-      return color::LatticeAppearance(p, s.SkinXyz(r.needle), std::max(1.0, d_total) / 100.0, o.viewing);
-    };
-    ss.healed = mean_look(1.0);
-    ss.fresh = mean_look(1.0 / o.healing_retention);
-    if (first_light) ss.note = "lighter first pass, dots spread out; the next sessions add dots between them";
-    else if (k == ns - 1) ss.note = ns == 1 ? "single session to the final shade" : "fill-in and blend to the final shade";
-    else ss.note = "final shade, new dots between the first ones";
-    ss.note += "; one pass per dot (never more than one pass of undiluted ink)";
-    res.sessions.push_back(ss);
-  }
+  res.sessions = PlanSessions(s, res.recipe, best_c.mix, o);
   res.evaluations = s.evaluations;
   res.bases = s.bases;
   return res;
