@@ -10,21 +10,21 @@
 
 #include "color/adapt.h"
 #include "color/lab.h"
-#include "synth/chart.h"
+#include "image/chart_layout.h"
 
 namespace shadecast::calib {
 namespace {
 
-cv::Mat Wrap(const synth::ImageF& img) {
+cv::Mat Wrap(const ImageF& img) {
   if (img.channels != 3 || img.empty()) throw std::invalid_argument("expected an RGB image");
   return cv::Mat(img.height, img.width, CV_32FC3, const_cast<float*>(img.data.data()));
 }
 
-std::vector<cv::Point2d> CardCornersMm(const synth::ChartLayout& l) {
+std::vector<cv::Point2d> CardCornersMm(const ChartLayout& l) {
   return {{0, 0}, {l.width_mm, 0}, {l.width_mm, l.height_mm}, {0, l.height_mm}};
 }
 
-cv::Matx33d HomographyFromCorners(const synth::ChartLayout& l, const Corners& c) {
+cv::Matx33d HomographyFromCorners(const ChartLayout& l, const Corners& c) {
   std::vector<cv::Point2f> src, dst;
   for (auto& p : CardCornersMm(l)) src.emplace_back(p.x, p.y);
   for (auto& p : c) dst.emplace_back(p.x, p.y);
@@ -36,7 +36,7 @@ cv::Point2d Map(const cv::Matx33d& h, double x, double y) {
   return {v[0] / v[2], v[1] / v[2]};
 }
 
-Corners CornersFrom(const cv::Matx33d& h, const synth::ChartLayout& l) {
+Corners CornersFrom(const cv::Matx33d& h, const ChartLayout& l) {
   Corners c;
   auto mm = CardCornersMm(l);
   for (int k = 0; k < 4; ++k) {
@@ -73,7 +73,7 @@ double Correlation(const std::vector<double>& a, const std::vector<double>& b) {
 
 // Sub-pixel refinement of every patch corner at full resolution; returns the refined homography
 // (chart mm -> px) or the input when too few corners refine.
-cv::Matx33d Refine(const cv::Mat& full, const synth::ChartLayout& l, const cv::Matx33d& h, ChartLocation* loc) {
+cv::Matx33d Refine(const cv::Mat& full, const ChartLayout& l, const cv::Matx33d& h, ChartLocation* loc) {
   // Local scale from the mapped patch pitch.
   const cv::Point2d a = Map(h, l.centers_mm[0].x, l.centers_mm[0].y);
   const cv::Point2d b = Map(h, l.centers_mm[1].x, l.centers_mm[1].y);
@@ -123,7 +123,7 @@ cv::Matx33d Refine(const cv::Mat& full, const synth::ChartLayout& l, const cv::M
 
 
 // Refinement repeated while it moves the card and does not lose corners.
-cv::Matx33d RefineIterated(const cv::Mat& full, const synth::ChartLayout& l, cv::Matx33d h, ChartLocation* loc) {
+cv::Matx33d RefineIterated(const cv::Mat& full, const ChartLayout& l, cv::Matx33d h, ChartLocation* loc) {
   for (int pass = 0; pass < 5; ++pass) {
     ChartLocation trial = *loc;
     const cv::Matx33d hn = Refine(full, l, h, &trial);
@@ -145,7 +145,7 @@ struct EdgeScore {
   cv::Mat mag;  // gradient magnitude of the smoothed grey image, over `roi`
   cv::Rect roi;
   std::vector<cv::Point2d> pts_mm;
-  EdgeScore(const cv::Mat& full, const synth::ChartLayout& l, const cv::Matx33d& h) {
+  EdgeScore(const cv::Mat& full, const ChartLayout& l, const cv::Matx33d& h) {
     std::vector<cv::Point2f> c;
     for (const auto& p : CornersFrom(h, l)) c.emplace_back(static_cast<float>(p.x), static_cast<float>(p.y));
     cv::Rect r = cv::boundingRect(c);
@@ -187,7 +187,7 @@ struct EdgeScore {
 // by a scale about the grid's centre (0.8-1.2 per axis) and a shift (up to one gap), coarse to fine,
 // for the most gradient along the patches' edges; refinement starts from there and from the box, and
 // the start that refines more corners wins.
-cv::Matx33d RefineFromBox(const cv::Mat& full, const synth::ChartLayout& l, const cv::Matx33d& h0, ChartLocation* loc) {
+cv::Matx33d RefineFromBox(const cv::Mat& full, const ChartLayout& l, const cv::Matx33d& h0, ChartLocation* loc) {
   const EdgeScore score(full, l, h0);
   double cx = 0, cy = 0;
   for (const auto& c : l.centers_mm) cx += c.x / l.centers_mm.size(), cy += c.y / l.centers_mm.size();
@@ -235,9 +235,9 @@ bool SampleOptions::IsValid(std::string* m) const {
   return true;
 }
 
-ChartLocation LocateWithCorners(const synth::ImageF& rgb, const pb::ChartDefinition& chart, const Corners& corners,
+ChartLocation LocateWithCorners(const ImageF& rgb, const pb::ChartDefinition& chart, const Corners& corners,
                                 const DetectOptions& o) {
-  const synth::ChartLayout l = synth::LayoutOf(chart);
+  const ChartLayout l = LayoutOf(chart);
   ChartLocation loc;
   loc.found = true;
   loc.corners = corners;
@@ -255,8 +255,8 @@ void WarmUpDetector() {
   cv::cvtColor(bgr, lab, cv::COLOR_BGR2Lab);
 }
 
-ChartLocation DetectChart(const synth::ImageF& rgb, const pb::ChartDefinition& chart, const DetectOptions& o) {
-  const synth::ChartLayout l = synth::LayoutOf(chart);
+ChartLocation DetectChart(const ImageF& rgb, const pb::ChartDefinition& chart, const DetectOptions& o) {
+  const ChartLayout l = LayoutOf(chart);
   const cv::Mat full = Wrap(rgb);
   ChartLocation loc;
   const double pixels = static_cast<double>(rgb.width) * rgb.height;
@@ -341,11 +341,11 @@ ChartLocation DetectChart(const synth::ImageF& rgb, const pb::ChartDefinition& c
   return loc;
 }
 
-std::vector<PatchObservation> SamplePatches(const synth::ImageF& rgb, const pb::ChartDefinition& chart,
+std::vector<PatchObservation> SamplePatches(const ImageF& rgb, const pb::ChartDefinition& chart,
                                             const Corners& corners, const SampleOptions& o) {
   std::string why;
   if (!o.IsValid(&why)) throw std::invalid_argument("sample options: " + why);
-  const synth::ChartLayout l = synth::LayoutOf(chart);
+  const ChartLayout l = LayoutOf(chart);
   const cv::Matx33d h = HomographyFromCorners(l, corners);
   std::vector<PatchObservation> out;
   for (size_t k = 0; k < l.centers_mm.size(); ++k) {

@@ -1,6 +1,6 @@
 #pragma once
 // Finding the chart in a photo and sampling its patches (design.md section 2). Works on an
-// in-memory image (synth::ImageF: RGB 0-1, interleaved); decoding is store/image_io.h's job.
+// in-memory image (ImageF: RGB 0-1, interleaved); decoding is store/image_io.h's job.
 //
 // Detection runs OpenCV's mcc detector on a downscaled copy (the detector costs ~2.5 s at 24 MP),
 // picks the orientation whose patch lightness order best matches the chart's, then refines the
@@ -11,7 +11,7 @@
 
 #include "calib/calibration.h"
 #include "shadecast/chart.pb.h"
-#include "synth/image.h"
+#include "image/image.h"
 
 namespace shadecast::calib {
 
@@ -38,7 +38,7 @@ struct ChartLocation {
   std::string message;
 };
 
-ChartLocation DetectChart(const synth::ImageF& rgb, const pb::ChartDefinition& chart, const DetectOptions& options);
+ChartLocation DetectChart(const ImageF& rgb, const pb::ChartDefinition& chart, const DetectOptions& options);
 // OpenCV's one-time set-up that the first DetectChart in a process would otherwise pay for: mcc
 // converts to L*a*b*, and OpenCV builds its colour-conversion tables on the first such call
 // (~0.15 s of one core). A caller with a spare core can run this on another thread while the photo
@@ -46,7 +46,7 @@ ChartLocation DetectChart(const synth::ImageF& rgb, const pb::ChartDefinition& c
 // thread-safe). Calling it is optional and changes no result.
 void WarmUpDetector();
 // The user's four corners, optionally refined like a detection.
-ChartLocation LocateWithCorners(const synth::ImageF& rgb, const pb::ChartDefinition& chart, const Corners& corners,
+ChartLocation LocateWithCorners(const ImageF& rgb, const pb::ChartDefinition& chart, const Corners& corners,
                                 const DetectOptions& options);
 
 struct SampleOptions {
@@ -60,7 +60,7 @@ struct SampleOptions {
   bool IsValid(std::string* message) const;
 };
 // One observation per chart patch (chart order).
-std::vector<PatchObservation> SamplePatches(const synth::ImageF& rgb, const pb::ChartDefinition& chart,
+std::vector<PatchObservation> SamplePatches(const ImageF& rgb, const pb::ChartDefinition& chart,
                                             const Corners& corners, const SampleOptions& options);
 
 // The photo's Gaussian blur sigma (px) from the chart's patch edges: profiles across the top and
@@ -71,7 +71,7 @@ std::vector<PatchObservation> SamplePatches(const synth::ImageF& rgb, const pb::
 struct EdgeBlurStats {
   int profiles = 0;
 };
-double EstimateBlurFromChart(const synth::ImageF& rgb, const pb::ChartDefinition& chart, const Corners& corners,
+double EstimateBlurFromChart(const ImageF& rgb, const pb::ChartDefinition& chart, const Corners& corners,
                              const ProfileTransform& profile, EdgeBlurStats* stats = nullptr);
 
 // Clipping flags for values read from a CSV (no pixels): a channel at or above `clip_level`.

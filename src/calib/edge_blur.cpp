@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "calib/detect.h"
-#include "synth/chart.h"
+#include "image/chart_layout.h"
 
 namespace shadecast::calib {
 namespace {
@@ -34,7 +34,7 @@ struct EdgeCost {
   }
 };
 
-double Bilinear(const synth::ImageF& img, double x, double y, int c) {
+double Bilinear(const ImageF& img, double x, double y, int c) {
   const int x0 = static_cast<int>(std::floor(x)), y0 = static_cast<int>(std::floor(y));
   if (x0 < 0 || y0 < 0 || x0 + 1 >= img.width || y0 + 1 >= img.height) return std::numeric_limits<double>::quiet_NaN();
   const double fx = x - x0, fy = y - y0;
@@ -44,9 +44,9 @@ double Bilinear(const synth::ImageF& img, double x, double y, int c) {
 
 }  // namespace
 
-double EstimateBlurFromChart(const synth::ImageF& rgb, const pb::ChartDefinition& chart, const Corners& corners,
+double EstimateBlurFromChart(const ImageF& rgb, const pb::ChartDefinition& chart, const Corners& corners,
                              const ProfileTransform& profile, EdgeBlurStats* stats) {
-  const synth::ChartLayout l = synth::LayoutOf(chart);
+  const ChartLayout l = LayoutOf(chart);
   std::vector<cv::Point2f> src{{0, 0},
                                {static_cast<float>(l.width_mm), 0},
                                {static_cast<float>(l.width_mm), static_cast<float>(l.height_mm)},

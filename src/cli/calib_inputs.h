@@ -10,7 +10,7 @@
 #include "cli/common.h"
 #include "calib/detect.h"
 #include "shadecast/chart.pb.h"
-#include "synth/image.h"
+#include "image/image.h"
 
 namespace shadecast::cli {
 
@@ -18,7 +18,7 @@ namespace shadecast::cli {
 calib::Corners ParseCorners(const std::string& text);
 
 struct ChartPhoto {
-  synth::ImageF image;
+  ImageF image;
   int bits = 8;
   calib::ChartLocation location;
   std::vector<calib::PatchObservation> patches;

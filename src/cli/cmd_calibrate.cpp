@@ -11,7 +11,7 @@
 #include "cli/commands.h"
 #include "store/files.h"
 #include "store/message_io.h"
-#include "store/synth_data.h"
+#include "store/shipped_data.h"
 
 namespace shadecast::cli {
 namespace {

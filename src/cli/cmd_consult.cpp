@@ -51,7 +51,7 @@ int RunConsult(const ConsultOptions& o) {
   // 1. Measure.
   const MeasureSetup setup = LoadMeasureSetup(o.measure);
   const Photo photo = ReadPhoto(o.measure.image);
-  const synth::ImageF& img = photo.image;
+  const ImageF& img = photo.image;
   const measure::MeasureResult mr = MeasureOne(setup, photo);
   pb::Measurement m = mr.measurement;
   m.set_image_sha256(store::Sha256Hex(photo.bytes));

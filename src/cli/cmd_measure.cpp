@@ -17,7 +17,7 @@
 #include "store/files.h"
 #include "store/image_io.h"
 #include "store/message_io.h"
-#include "store/synth_data.h"
+#include "store/shipped_data.h"
 
 namespace shadecast::cli {
 namespace {
@@ -80,7 +80,7 @@ void PrintText(const measure::MeasureResult& r, bool dots) {
   for (const auto& msg : m.quality().messages()) std::printf("WARNING: %s\n", msg.c_str());
 }
 
-void WriteOverlay(const std::string& path, const synth::ImageF& img, const measure::MeasureResult& r) {
+void WriteOverlay(const std::string& path, const ImageF& img, const measure::MeasureResult& r) {
   try {
     store::WriteImageAtomic(path, DrawOverlay(img, r), {});
   } catch (const std::exception& e) {
@@ -91,7 +91,7 @@ void WriteOverlay(const std::string& path, const synth::ImageF& img, const measu
 int RunSingle(const MeasureCliOptions& o) {
   const MeasureSetup s = LoadMeasureSetup(o);
   const Photo photo = ReadPhoto(o.image);
-  const synth::ImageF& img = photo.image;
+  const ImageF& img = photo.image;
   const measure::MeasureResult r = MeasureOne(s, photo);
   const bool dots = s.options.target == measure::Target::kDots;
   if (!o.overlay.empty()) WriteOverlay(o.overlay, img, r);

@@ -11,7 +11,7 @@
 #include "store/float_image.h"
 #include "store/image_io.h"
 #include "store/message_io.h"
-#include "store/synth_data.h"
+#include "store/shipped_data.h"
 
 namespace shadecast::cli {
 namespace {
@@ -67,13 +67,13 @@ int RunApply(const ApplyOptions& o) {
     }
     return kExitOk;
   }
-  synth::ImageF img;
+  ImageF img;
   try {
     img = store::ReadImage(o.image);
   } catch (const std::exception& e) {
     throw InputError(e.what());
   }
-  synth::ImageF lab(img.width, img.height, 3);
+  ImageF lab(img.width, img.height, 3);
   double mean[3] = {0, 0, 0};
   for (size_t i = 0; i < img.data.size(); i += 3) {
     const color::Lab l = t.ToLab({img.data[i], img.data[i + 1], img.data[i + 2]});

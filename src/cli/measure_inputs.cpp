@@ -11,7 +11,7 @@
 #include "store/image_io.h"
 #include "store/jpeg_float.h"
 #include "store/message_io.h"
-#include "store/synth_data.h"
+#include "store/shipped_data.h"
 
 namespace shadecast::cli {
 namespace fs = std::filesystem;
@@ -91,7 +91,7 @@ Photo ReadPhoto(const std::string& path) {
 }
 
 measure::MeasureResult MeasureOne(const MeasureSetup& s, const Photo& photo) {
-  const synth::ImageF& img = photo.image;
+  const ImageF& img = photo.image;
   const int bits = photo.bits, jpeg_quality = photo.jpeg_quality;
   measure::ColorSource src;
   if (s.has_profile) src.profile = &s.profile;
@@ -114,7 +114,7 @@ measure::MeasureResult MeasureOne(const MeasureSetup& s, const Photo& photo) {
   }
 }
 
-synth::ImageF DrawOverlay(const synth::ImageF& img, const measure::MeasureResult& r, int max_side) {
+ImageF DrawOverlay(const ImageF& img, const measure::MeasureResult& r, int max_side) {
   cv::Mat m(img.height, img.width, CV_32FC3, const_cast<float*>(img.data.data()));
   cv::Mat out = m.clone();
   for (const auto& p : r.skin_px) cv::circle(out, {p[0], p[1]}, 1, cv::Scalar(0, 0.8, 1.0), cv::FILLED);
@@ -133,7 +133,7 @@ synth::ImageF DrawOverlay(const synth::ImageF& img, const measure::MeasureResult
     const double f = double(max_side) / std::max(out.cols, out.rows);
     cv::resize(out, out, cv::Size(), f, f, cv::INTER_AREA);
   }
-  synth::ImageF o(out.cols, out.rows, 3);
+  ImageF o(out.cols, out.rows, 3);
   std::copy(out.ptr<float>(), out.ptr<float>() + o.data.size(), o.data.begin());
   return o;
 }

@@ -10,7 +10,7 @@
 #include "measure/measure.h"
 #include "shadecast/camera_profile.pb.h"
 #include "shadecast/chart.pb.h"
-#include "synth/image.h"
+#include "image/image.h"
 
 namespace shadecast::cli {
 
@@ -51,7 +51,7 @@ MeasureSetup LoadMeasureSetup(const MeasureCliOptions& o);
 // chroma tables (0 otherwise). Throws InputError naming the file.
 struct Photo {
   std::string bytes;
-  synth::ImageF image;
+  ImageF image;
   int bits = 8;
   int jpeg_quality = 0;
 };
@@ -60,6 +60,6 @@ Photo ReadPhoto(const std::string& path);
 measure::MeasureResult MeasureOne(const MeasureSetup& s, const Photo& photo);
 // The photo with accepted blobs (green), rejected ones (red: elongated, yellow: glare), the skin
 // sample (orange) and the chart outline, scaled so its longer side is at most `max_side` pixels.
-synth::ImageF DrawOverlay(const synth::ImageF& img, const measure::MeasureResult& r, int max_side = 0);
+ImageF DrawOverlay(const ImageF& img, const measure::MeasureResult& r, int max_side = 0);
 
 }  // namespace shadecast::cli

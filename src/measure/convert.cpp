@@ -91,7 +91,7 @@ LabConverter::Kernel LabConverter::MakeKernel() const {
   return {static_cast<float>(levels_), kCbrtN / kCbrtMax, cbrt_.data(), coef_.data(), n_terms_, lin_, sqrt_};
 }
 
-void LabConverter::Convert(const synth::ImageF& rgb, int x0, int y0, int w, int h, float* lp, float* ap,
+void LabConverter::Convert(const ImageF& rgb, int x0, int y0, int w, int h, float* lp, float* ap,
                            float* bp) const {
   assert(rgb.channels == 3 && x0 >= 0 && y0 >= 0 && x0 + w <= rgb.width && y0 + h <= rgb.height);
   const Kernel K = MakeKernel();
@@ -111,7 +111,7 @@ void LabConverter::Convert(const synth::ImageF& rgb, int x0, int y0, int w, int 
   }
 }
 
-void LabConverter::ConvertL(const synth::ImageF& rgb, int x0, int y0, int w, int h, float* lp) const {
+void LabConverter::ConvertL(const ImageF& rgb, int x0, int y0, int w, int h, float* lp) const {
   assert(rgb.channels == 3 && x0 >= 0 && y0 >= 0 && x0 + w <= rgb.width && y0 + h <= rgb.height);
   const Kernel K = MakeKernel();
   const bool pairs = !pair_[0].empty() && !pair_tables_off_;

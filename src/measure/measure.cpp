@@ -15,7 +15,7 @@
 #include "color/ciede2000.h"
 #include "color/lab.h"
 #include "color/skin_tone.h"
-#include "synth/chart.h"
+#include "image/chart_layout.h"
 
 namespace shadecast::measure {
 
@@ -136,7 +136,7 @@ struct ChartFound {
   cv::Matx33d mm_to_px;
 };
 
-ChartFound FindChart(const synth::ImageF& rgb, const ColorSource& src, int detect_pixels) {
+ChartFound FindChart(const ImageF& rgb, const ColorSource& src, int detect_pixels) {
   ChartFound f;
   calib::DetectOptions d;
   d.linear_input = src.linear_input;
@@ -147,7 +147,7 @@ ChartFound FindChart(const synth::ImageF& rgb, const ColorSource& src, int detec
   f.found = true;
   f.corners = loc.corners;
   f.patches = calib::SamplePatches(rgb, *src.chart, loc.corners, calib::SampleOptions{});
-  const synth::ChartLayout layout = synth::LayoutOf(*src.chart);
+  const ChartLayout layout = LayoutOf(*src.chart);
   const cv::Point2f mm[4] = {{0, 0},
                              {float(layout.width_mm), 0},
                              {float(layout.width_mm), float(layout.height_mm)},
@@ -158,7 +158,7 @@ ChartFound FindChart(const synth::ImageF& rgb, const ColorSource& src, int detec
   for (int r = 0; r < 3; ++r)
     for (int c = 0; c < 3; ++c) f.mm_to_px(r, c) = h.at<double>(r, c);
   // Scale from the patch pitch: distance between neighbouring patch centres in pixels / pitch in mm.
-  auto map = [&](const synth::Point& q) {
+  auto map = [&](const Point& q) {
     const cv::Vec3d v = f.mm_to_px * cv::Vec3d(q.x, q.y, 1.0);
     return cv::Point2d(v[0] / v[2], v[1] / v[2]);
   };
@@ -431,7 +431,7 @@ struct Planes {
   int w = 0, h = 0;
   std::shared_ptr<float> memory;  // HugePlane
   float* l = nullptr;
-  const synth::ImageF* rgb = nullptr;
+  const ImageF* rgb = nullptr;
   int x0 = 0, y0 = 0;  // the ROI in the photo
   const LabConverter* conv = nullptr;
   color::Lab At(int x, int y) const {
@@ -952,7 +952,7 @@ void RefitEncoded(const std::vector<FitPixel>& px, const std::vector<calib::Rgb>
 // The pixels within `w` of (x, y), linearised, into `out` (cleared; its capacity is reused).
 // `luma`: the second channel holds the pixel's luma Y' linearised through G's curve instead of G
 // (for the blur search; see there).
-void WindowPixels(const synth::ImageF& rgb, const Roi& roi, const Planes& p, double x, double y, double w,
+void WindowPixels(const ImageF& rgb, const Roi& roi, const Planes& p, double x, double y, double w,
                   std::vector<FitPixel>* out, bool luma = false) {
   out->clear();
   const int x0 = std::max(0, static_cast<int>(std::floor(x - w))), x1 = std::min(p.w - 1, static_cast<int>(std::ceil(x + w)));
@@ -1062,7 +1062,7 @@ void CheckUnevenLight(const std::vector<Sample>& used, int w, int h, const Measu
 
 }  // namespace
 
-MeasureResult Measure(const synth::ImageF& rgb, const ColorSource& src, const UndertoneThresholds& thresholds,
+MeasureResult Measure(const ImageF& rgb, const ColorSource& src, const UndertoneThresholds& thresholds,
                       const MeasureOptions& o) {
   std::string why;
   if (!o.IsValid(&why)) throw std::invalid_argument("measure options: " + why);

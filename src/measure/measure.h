@@ -1,6 +1,6 @@
 #pragma once
 // Measurement (design.md section 4): a scalp photo -> follicle (or dot) shade, skin colour and
-// undertone, with quality flags. Works on an in-memory image (synth::ImageF, device RGB 0-1 in the
+// undertone, with quality flags. Works on an in-memory image (ImageF, device RGB 0-1 in the
 // capture's encoding); decoding, files and data lookup are the caller's (store/, cli/).
 //
 // Steps: colour (camera profile, or a profile fitted to a chart found in the frame) -> L*a*b* D50
@@ -22,7 +22,7 @@
 #include "shadecast/camera_profile.pb.h"
 #include "shadecast/chart.pb.h"
 #include "shadecast/measurement.pb.h"
-#include "synth/image.h"
+#include "image/image.h"
 
 namespace shadecast::measure {
 
@@ -188,7 +188,7 @@ struct MeasureResult {
 };
 
 // Throws MeasureError (ChartNotFound) for unusable data, std::invalid_argument for invalid options.
-MeasureResult Measure(const synth::ImageF& rgb, const ColorSource& source, const UndertoneThresholds& thresholds,
+MeasureResult Measure(const ImageF& rgb, const ColorSource& source, const UndertoneThresholds& thresholds,
                       const MeasureOptions& options);
 
 // --- the pixel conversion, public for the bench -------------------------------------------------
@@ -200,9 +200,9 @@ class LabConverter {
   // `levels`: input quantisation (255 for 8-bit photos, 65535 for 16-bit); values are rounded to it.
   LabConverter(const pb::CameraProfile& profile, int levels);
   // The rectangle (x0, y0, w, h) of `rgb` -> planar output, each plane w*h floats, row-major.
-  void Convert(const synth::ImageF& rgb, int x0, int y0, int w, int h, float* l, float* a, float* b) const;
+  void Convert(const ImageF& rgb, int x0, int y0, int w, int h, float* l, float* a, float* b) const;
   // L* alone (detection and the skin's selection need no more): one row of the model and one root.
-  void ConvertL(const synth::ImageF& rgb, int x0, int y0, int w, int h, float* l) const;
+  void ConvertL(const ImageF& rgb, int x0, int y0, int w, int h, float* l) const;
   color::Lab ToLab(const calib::Rgb& device) const;
   color::Lab PixelToLab(const float* device_rgb) const;  // one pixel, the same tables as Convert
   color::Xyz PixelToXyz(const float* device_rgb) const;  // XYZ D50, Y = 1 for the white

@@ -10,7 +10,7 @@
 
 namespace shadecast::store {
 
-void WriteFloatTiffAtomic(const std::filesystem::path& path, const synth::ImageF& image) {
+void WriteFloatTiffAtomic(const std::filesystem::path& path, const ImageF& image) {
   const std::string ext = path.extension().string();
   if (ext != ".tif" && ext != ".tiff")
     throw std::runtime_error(path.string() + ": a float image is written as TIFF (.tif or .tiff)");

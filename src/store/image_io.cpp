@@ -24,7 +24,7 @@ ImageFormat ImageFormatFromPath(const std::filesystem::path& path) {
                            "' (expected .png, .tif, .tiff, .jpg or .jpeg)");
 }
 
-std::string EncodeImage(const synth::ImageF& rgb, ImageFormat format, const ImageWriteOptions& o) {
+std::string EncodeImage(const ImageF& rgb, ImageFormat format, const ImageWriteOptions& o) {
   if (rgb.channels != 3 || rgb.width <= 0 || rgb.height <= 0)
     throw std::runtime_error("EncodeImage: expected a non-empty RGB image");
   if (o.bits != 8 && o.bits != 16) throw std::runtime_error("image bit depth must be 8 or 16");
@@ -69,11 +69,11 @@ std::string EncodeImage(const synth::ImageF& rgb, ImageFormat format, const Imag
   return std::string(buf.begin(), buf.end());
 }
 
-void WriteImageAtomic(const std::filesystem::path& path, const synth::ImageF& rgb, const ImageWriteOptions& o) {
+void WriteImageAtomic(const std::filesystem::path& path, const ImageF& rgb, const ImageWriteOptions& o) {
   WriteFileAtomic(path, EncodeImage(rgb, ImageFormatFromPath(path), o));
 }
 
-synth::ImageF DecodeImage(const std::string& bytes, const std::string& name, int* bits, JpegDecoding jpeg) {
+ImageF DecodeImage(const std::string& bytes, const std::string& name, int* bits, JpegDecoding jpeg) {
   // JPEG: decoded in floating point where it can be (store/jpeg_float.h says why).
   if (jpeg == JpegDecoding::kFloat) try {
     if (auto f = DecodeJpegFloat(bytes)) {
@@ -93,7 +93,7 @@ synth::ImageF DecodeImage(const std::string& bytes, const std::string& name, int
   const int b = img.depth() == CV_8U ? 8 : 16;
   if (bits) *bits = b;
   const double inv = b == 8 ? 1.0 / 255.0 : 1.0 / 65535.0;
-  synth::ImageF out(img.cols, img.rows, 3);
+  ImageF out(img.cols, img.rows, 3);
   for (int y = 0; y < img.rows; ++y)
     for (int x = 0; x < img.cols; ++x)
       for (int c = 0; c < 3; ++c) {
@@ -103,7 +103,7 @@ synth::ImageF DecodeImage(const std::string& bytes, const std::string& name, int
   return out;
 }
 
-synth::ImageF ReadImage(const std::filesystem::path& path, int* bits, JpegDecoding jpeg) {
+ImageF ReadImage(const std::filesystem::path& path, int* bits, JpegDecoding jpeg) {
   return DecodeImage(ReadFile(path), path.string(), bits, jpeg);
 }
 

@@ -5,7 +5,7 @@
 #include <filesystem>
 #include <string>
 
-#include "synth/image.h"
+#include "image/image.h"
 
 namespace shadecast::store {
 
@@ -21,8 +21,8 @@ struct ImageWriteOptions {
 
 // RGB values 0-1 (already in the wanted transfer curve) -> file bytes; values are rounded to the
 // nearest code. Throws std::runtime_error for a combination the format cannot hold.
-std::string EncodeImage(const synth::ImageF& rgb, ImageFormat format, const ImageWriteOptions& options);
-void WriteImageAtomic(const std::filesystem::path& path, const synth::ImageF& rgb, const ImageWriteOptions& options);
+std::string EncodeImage(const ImageF& rgb, ImageFormat format, const ImageWriteOptions& options);
+void WriteImageAtomic(const std::filesystem::path& path, const ImageF& rgb, const ImageWriteOptions& options);
 
 // How a JPEG's pixels are reconstructed. kFloat (the default): from the stored coefficients without
 // rounding to 8-bit codes (store/jpeg_float.h: a standard decoder's rounding leaves a colour-dependent
@@ -33,8 +33,8 @@ enum class JpegDecoding { kFloat, kLibjpeg };
 // File -> RGB values 0-1 (code / 255 or code / 65535; JPEG: see JpegDecoding); `bits` receives 8 or
 // 16 when given. Throws std::runtime_error "cannot read <path>: ..." / "<path>: not an image OpenCV
 // can decode" / "<path>: corrupt JPEG: ...".
-synth::ImageF ReadImage(const std::filesystem::path& path, int* bits = nullptr, JpegDecoding jpeg = JpegDecoding::kFloat);
-synth::ImageF DecodeImage(const std::string& bytes, const std::string& name, int* bits = nullptr,
+ImageF ReadImage(const std::filesystem::path& path, int* bits = nullptr, JpegDecoding jpeg = JpegDecoding::kFloat);
+ImageF DecodeImage(const std::string& bytes, const std::string& name, int* bits = nullptr,
                           JpegDecoding jpeg = JpegDecoding::kFloat);
 
 }  // namespace shadecast::store

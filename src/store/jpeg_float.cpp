@@ -123,7 +123,7 @@ std::optional<int> JpegChromaQuality(const std::string& bytes) {
   return best_q;
 }
 
-std::optional<synth::ImageF> DecodeJpegFloat(const std::string& bytes) {
+std::optional<ImageF> DecodeJpegFloat(const std::string& bytes) {
   if (bytes.size() < 4 || static_cast<unsigned char>(bytes[0]) != 0xFF || static_cast<unsigned char>(bytes[1]) != 0xD8)
     return std::nullopt;
   jpeg_decompress_struct cinfo;
@@ -181,7 +181,7 @@ std::optional<synth::ImageF> DecodeJpegFloat(const std::string& bytes) {
   jpeg_destroy_decompress(&cinfo);
   if (state == 2) return std::nullopt;
   if (state == 0) throw std::runtime_error(std::string("corrupt JPEG: ") + err.message);
-  synth::ImageF out(width, height, 3);
+  ImageF out(width, height, 3);
   constexpr float kInv = 1.0f / 255.0f;
   // Chroma rows upsampled vertically first (one row buffer per component), then across.
   std::vector<float> vert[3];

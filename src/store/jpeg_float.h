@@ -11,7 +11,7 @@
 #include <optional>
 #include <string>
 
-#include "synth/image.h"
+#include "image/image.h"
 
 namespace shadecast::store {
 
@@ -22,7 +22,7 @@ namespace shadecast::store {
 // RGB-coded), so that the caller decodes them another way; throws std::runtime_error "corrupt JPEG:
 // <libjpeg's message>" for a JPEG libjpeg cannot read or reads only with a warning (corrupt data, a
 // truncated file), where a standard decoder would fill the missing part with grey.
-std::optional<synth::ImageF> DecodeJpegFloat(const std::string& bytes);
+std::optional<ImageF> DecodeJpegFloat(const std::string& bytes);
 
 // The quality (1-100) whose libjpeg-scaled standard chroma table is nearest (least squares) to the
 // JPEG's own chroma quantisation table: how coarsely the file keeps colour detail, whatever encoder

@@ -1,29 +1,8 @@
 #pragma once
-// A plain float image buffer for the synthesiser: no OpenCV in this header, so the engine's callers
-// (CLI, store, tests) see only a vector. Pixels are interleaved (RGB for colour), row-major.
-#include <cassert>
-#include <cstddef>
-#include <vector>
+// The synthesiser renders into the shared float image (image/image.h); the name is kept here so the
+// synthesiser's code and its tests read as before.
+#include "image/image.h"
 
 namespace shadecast::synth {
-
-struct ImageF {
-  int width = 0;
-  int height = 0;
-  int channels = 0;
-  std::vector<float> data;  // width * height * channels values, row-major, channels interleaved
-
-  ImageF() = default;
-  ImageF(int w, int h, int c, float fill = 0.0f)
-      : width(w), height(h), channels(c), data(static_cast<size_t>(w) * h * c, fill) {}
-
-  size_t Index(int x, int y, int c = 0) const {
-    assert(x >= 0 && x < width && y >= 0 && y < height && c >= 0 && c < channels);
-    return (static_cast<size_t>(y) * width + x) * channels + c;
-  }
-  float& At(int x, int y, int c = 0) { return data[Index(x, y, c)]; }
-  float At(int x, int y, int c = 0) const { return data[Index(x, y, c)]; }
-  bool empty() const { return data.empty(); }
-};
-
+using ::shadecast::ImageF;
 }  // namespace shadecast::synth

@@ -10,7 +10,7 @@
 #include "color/ciede2000.h"
 #include "color/colorimetry.h"
 #include "optics/model.h"
-#include "store/synth_data.h"
+#include "store/shipped_data.h"
 #include "synth/chart.h"
 #include "synth/truth.h"
 

@@ -6,7 +6,7 @@
 #include "calib/detect.h"
 #include "color/colorimetry.h"
 #include "store/image_io.h"
-#include "store/synth_data.h"
+#include "store/shipped_data.h"
 #include "synth/scalp.h"
 
 namespace sc = shadecast::color;

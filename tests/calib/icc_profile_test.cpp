@@ -10,7 +10,7 @@
 #include "color/adapt.h"
 #include "color/ciede2000.h"
 #include "color/colorimetry.h"
-#include "store/synth_data.h"
+#include "store/shipped_data.h"
 #include "support/test_support.h"
 #include "synth/chart.h"
 #include "synth/truth.h"

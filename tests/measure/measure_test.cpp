@@ -19,7 +19,7 @@
 #include "store/data_paths.h"
 #include "store/image_io.h"
 #include "store/message_io.h"
-#include "store/synth_data.h"
+#include "store/shipped_data.h"
 #include "synth/scalp.h"
 #include "synth/truth.h"
 #include "blend/pigment_ks.h"

@@ -11,7 +11,7 @@
 #include "store/jpeg_float.h"
 
 namespace st = shadecast::store;
-using shadecast::synth::ImageF;
+using shadecast::ImageF;
 
 namespace {
 

@@ -6,7 +6,7 @@
 
 #include "color/colorimetry.h"
 #include "color/csv.h"
-#include "store/synth_data.h"
+#include "store/shipped_data.h"
 #include "support/test_support.h"
 
 namespace sc = shadecast::color;

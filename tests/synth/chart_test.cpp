@@ -7,7 +7,7 @@
 #include "color/colorimetry.h"
 #include "color/lab.h"
 #include "store/image_io.h"
-#include "store/synth_data.h"
+#include "store/shipped_data.h"
 #include "support/test_support.h"
 #include "synth/scene.h"
 #include "synth/truth.h"

@@ -6,7 +6,7 @@
 
 #include "color/adapt.h"
 #include "color/colorimetry.h"
-#include "store/synth_data.h"
+#include "store/shipped_data.h"
 #include "synth/random.h"
 #include "synth/truth.h"
 

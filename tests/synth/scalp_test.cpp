@@ -14,7 +14,7 @@
 #include "optics/model.h"
 #include "store/image_io.h"
 #include "store/pigment_library.h"
-#include "store/synth_data.h"
+#include "store/shipped_data.h"
 #include "synth/scalp.h"
 #include "synth/truth.h"
 

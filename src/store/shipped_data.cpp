@@ -1,4 +1,4 @@
-#include "store/synth_data.h"
+#include "store/shipped_data.h"
 
 #include <algorithm>
 #include <filesystem>
@@ -33,7 +33,7 @@ std::string Join(const std::vector<std::string>& v) {
 
 std::vector<std::string> ShippedCameraNames() { return Stems(ShareDir() / "data" / "cameras", ".csv"); }
 
-synth::CameraSensitivity LoadCamera(const std::string& name_or_path) {
+color::CameraSensitivity LoadCamera(const std::string& name_or_path) {
   fs::path path;
   std::string name = name_or_path;
   if (LooksLikePath(name_or_path)) {
@@ -46,7 +46,7 @@ synth::CameraSensitivity LoadCamera(const std::string& name_or_path) {
     path = ShareDir() / "data" / "cameras" / (name_or_path + ".csv");
   }
   const color::CsvTable table = color::ParseCsv(ReadFile(path), path.string());
-  return synth::CameraFromCsv(table, name);
+  return color::CameraFromCsv(table, name);
 }
 
 std::vector<std::string> ShippedChartIds() { return Stems(ShareDir() / "calibration" / "charts", ".textproto"); }

@@ -1,11 +1,11 @@
 #pragma once
-// The synthesiser's shipped data: cameras (data/cameras/<name>.csv) and chart definitions
+// Shipped data: the synthesiser's cameras (data/cameras/<name>.csv) and chart definitions
 // (calibration/charts/<id>.textproto with their spectra CSV), by name or by path.
 #include <string>
 #include <vector>
 
 #include "shadecast/chart.pb.h"
-#include "synth/camera.h"
+#include "color/camera.h"
 
 namespace shadecast::store {
 
@@ -14,7 +14,7 @@ std::vector<std::string> ShippedCameraNames();
 // A shipped camera by name, or any CSV of wavelength, r, g, b (store::LooksLikePath decides).
 // Throws std::runtime_error naming the input: unknown name (listing the known ones), unreadable or
 // malformed file, grid not covering 400-700 nm.
-synth::CameraSensitivity LoadCamera(const std::string& name_or_path);
+color::CameraSensitivity LoadCamera(const std::string& name_or_path);
 
 // Ids of the chart definitions shipped in calibration/charts, sorted.
 std::vector<std::string> ShippedChartIds();

@@ -13,7 +13,7 @@
 #include "store/files.h"
 #include "store/image_io.h"
 #include "store/message_io.h"
-#include "store/synth_data.h"
+#include "store/shipped_data.h"
 #include "synth/camera.h"
 #include "synth/chart.h"
 #include "synth/pipeline.h"

@@ -1,10 +1,10 @@
-#include "synth/camera.h"
+#include "color/camera.h"
 
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
 
-namespace shadecast::synth {
+namespace shadecast::color {
 namespace {
 constexpr const char* kChannel[3] = {"r", "g", "b"};
 }
@@ -104,4 +104,4 @@ CameraResponse::CameraResponse(const CameraSensitivity& camera, const color::Sam
   }
 }
 
-}  // namespace shadecast::synth
+}  // namespace shadecast::color
