@@ -36,7 +36,7 @@
 #include "store/image_io.h"
 #include "store/pigment_library.h"
 #include "store/training_set.h"
-#include "store/synth_data.h"
+#include "store/shipped_data.h"
 #include "synth/chart.h"
 #include "synth/truth.h"
 

@@ -44,7 +44,7 @@
 #include "store/image_io.h"
 #include "store/message_io.h"
 #include "store/pigment_library.h"
-#include "store/synth_data.h"
+#include "store/shipped_data.h"
 #include "store/training_set.h"
 #include "synth/scalp.h"
 

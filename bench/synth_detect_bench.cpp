@@ -20,7 +20,7 @@
 
 #include "color/colorimetry.h"
 #include "store/image_io.h"
-#include "store/synth_data.h"
+#include "store/shipped_data.h"
 #include "synth/chart.h"
 
 namespace ss = shadecast::synth;

@@ -16,7 +16,7 @@
 #include "color/colorimetry.h"
 #include "store/image_io.h"
 #include "store/pigment_library.h"
-#include "store/synth_data.h"
+#include "store/shipped_data.h"
 #include "synth/scalp.h"
 
 namespace ss = shadecast::synth;
