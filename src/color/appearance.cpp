@@ -317,6 +317,7 @@ bool ViewingOptions::IsValid(std::string* message) const {
   if (!(regional_distance_m >= 0.1 && regional_distance_m <= 10)) return fail("the regional distance must be 0.1-10 m");
   for (double p : {near_px_per_mm, regional_px_per_mm})
     if (!(p >= 1 && p <= 200)) return fail("the filter resolutions must be 1-200 px/mm");
+  if (!(max_region_side_mm >= 2 && max_region_side_mm <= 1000)) return fail("the largest region side must be 2-1000 mm");
   return true;
 }
 
@@ -424,6 +425,18 @@ Appearance ComputeAppearance(const AppearanceInputs& in, const ViewingOptions& o
     a.regional = RegionalOf(EyeFilter(r, o.regional_distance_m, pre, in.edge), in.skin);
   }
   return a;
+}
+
+RegionalAppearance ComputeRegionalAppearance(const XyzPlanes& img, const Xyz& skin, double camera_sigma_px,
+                                             EdgeMode edge, const ViewingOptions& o) {
+  std::string why;
+  if (!o.IsValid(&why)) throw std::invalid_argument("viewing options: " + why);
+  Validate(img, "regional appearance");
+  const double ppm0 = img.px_per_mm_x;
+  const double cam_mm = std::max(0.0, camera_sigma_px) / ppm0;
+  const XyzPlanes r = ResampleToScale(img, o.regional_px_per_mm);
+  const double pre = std::sqrt(cam_mm * cam_mm + ResampleVarianceMm2(ppm0, r.px_per_mm_x));
+  return RegionalOf(EyeFilter(r, o.regional_distance_m, pre, edge), skin);
 }
 
 namespace {

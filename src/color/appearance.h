@@ -51,6 +51,9 @@ struct ViewingOptions {
   // at least ~2.5 samples per sigma of the narrowest luminance Gaussian at its distance.
   double near_px_per_mm = 15;
   double regional_px_per_mm = 5;
+  // Callers that look at a photo (measurement, the synthesiser's truth) filter at most a square of
+  // this side, centred in the region they are given (the look's statistics settle well within it).
+  double max_region_side_mm = 30;
   bool IsValid(std::string* message) const;
 };
 
@@ -106,6 +109,10 @@ struct AppearanceInputs {
 
 // Throws std::invalid_argument for an empty image, a non-positive scale or invalid options.
 Appearance ComputeAppearance(const AppearanceInputs& in, const ViewingOptions& options);
+
+// The regional part alone (the measurement's uncertainty from the region's quarters).
+RegionalAppearance ComputeRegionalAppearance(const XyzPlanes& image, const Xyz& skin, double camera_sigma_px,
+                                             EdgeMode edge, const ViewingOptions& options);
 
 // A regular (hexagonal) lattice of identical features with radial profile `profile(rho_mm)` (XYZ
 // at distance rho from a feature's centre; the skin beyond its support) at `density_per_mm2`,

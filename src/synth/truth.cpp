@@ -2,6 +2,8 @@
 
 #include <stdexcept>
 
+#include "color/appearance_pb.h"
+#include "synth/appearance_truth.h"
 #include "synth/random.h"
 
 namespace shadecast::synth {
@@ -59,6 +61,24 @@ void AddBlob(const ScalpBlob& b, pb::TruthBlobs* blobs) {
 }
 }  // namespace
 
+namespace {
+
+// The look at viewing distance from the scene's own clean rendering (synth/appearance_truth.h).
+void AddLookTruth(const ScalpOptions& o, pb::TruthBlobs* follicle, pb::TruthBlobs* dots) {
+  const color::ViewingOptions viewing;
+  const SceneLookTruth look = ComputeSceneLookTruth(o, viewing);
+  auto fill = [&](const std::optional<FeatureLookTruth>& t, pb::TruthBlobs* b) {
+    for (int v : {look.region.x, look.region.y, look.region.w, look.region.h}) b->add_look_region(v);
+    if (!t) return;
+    color::AppearanceToPb(t->look, viewing, b->mutable_near(), b->mutable_regional());
+    b->set_density_per_cm2(t->density_per_cm2);
+  };
+  fill(look.follicles, follicle);
+  fill(look.dots, dots);
+}
+
+}  // namespace
+
 pb::Truth ScalpTruth(const ScalpRender& r, const ScalpOptions& o, const CaptureOptions& capture,
                      const CameraResponse& response) {
   pb::Truth t;
@@ -110,6 +130,7 @@ pb::Truth ScalpTruth(const ScalpRender& r, const ScalpOptions& o, const CaptureO
   d->set_diameter_mm(o.params.dot_diameter_mm);
   d->set_depth_mm(o.params.depth_mm);
   for (const ScalpBlob& b : r.dots) AddBlob(b, d);
+  AddLookTruth(o, f, d);
 
   pb::TruthHairs* h = t.mutable_hairs();
   h->set_count(static_cast<int>(r.hairs.size()));
