@@ -150,6 +150,7 @@ std::vector<LookSession> PlanSessions(Search& s, const LookRecipe& r, const Mix&
     ss.density_per_cm2 = std::round(kShare[ns - 1][k] * r.density_per_cm2);
     ss.hairline_density_per_cm2 = std::round(o.hairline_density_fraction * ss.density_per_cm2);
     const double l_light = s.LoadOf(w_first), l_final = s.LoadOf(w_final);
+    ss.load = first_light ? l_light : l_final;
     // Dots at the first shade and at the final shade after this session (the last session goes
     // over the first shade's dots).
     const double d_light = (ns >= 2 && k < ns - 1) ? kShare[ns - 1][0] * r.density_per_cm2 : 0;

@@ -72,6 +72,7 @@ struct LookSession {
   int session = 0;
   int day = 0;                       // days after the first session
   double water_ml_per_ml = 0;
+  double load = 0;                   // healed pigment load of this session's shade (undiluted ink = 1)
   std::string shade;                 // "shade 12: 1 ml ink + 12 ml water"
   Needle needle;
   double density_per_cm2 = 0;        // total dots per cm^2 after this session, behind the hairline

@@ -79,7 +79,7 @@ std::string DarknessWords(double delta_l) {
   return "much darker than the skin";
 }
 
-int RunLookMatch(const MatchCliOptions& o) {
+blend::StubbleLook StubbleFromFlags(const MatchCliOptions& o) {
   if (o.skin.empty()) throw InputError("--stubble needs --skin L,a,b (the bare skin beside the stubble)");
   blend::StubbleLook st;
   st.skin = ParseTriple(o.skin, "--skin");
@@ -96,6 +96,35 @@ int RunLookMatch(const MatchCliOptions& o) {
   if (o.density_per_cm2 < 0 || o.density_per_cm2 > 1000) throw InputError("--density-per-cm2: expected 0-1000");
   st.near_diameter_mm = o.stubble_diameter_mm;
   st.density_per_cm2 = o.density_per_cm2;
+  return st;
+}
+
+// A measurement JSON (`measure --json`) that carries the look: follicle.near, follicle.regional,
+// follicle.density_per_cm2 and skin.lab.
+blend::StubbleLook StubbleFromMeasurement(const nlohmann::json& m, const std::string& file) {
+  blend::StubbleLook st;
+  try {
+    const auto& f = m.at("follicle");
+    st.skin = LabFromJson(m.at("skin").at("lab"), file + " skin.lab");
+    st.near = LabFromJson(f.at("near").at("lab"), file + " follicle.near.lab");
+    st.near_diameter_mm = f.at("near").value("diameter_mm", 0.0);
+    if (f.contains("regional") && f["regional"].contains("lab") && !f["regional"]["lab"].is_null()) {
+      st.regional = LabFromJson(f["regional"]["lab"], file + " follicle.regional.lab");
+      st.has_regional = true;
+    }
+    st.density_per_cm2 = f.value("density_per_cm2", 0.0);
+  } catch (const nlohmann::json::exception& e) {
+    throw InputError(file + ": not a measurement JSON with follicle.near and skin.lab (" + e.what() + ")");
+  }
+  CheckLab(st.skin, file + " skin.lab");
+  CheckLab(st.near, file + " follicle.near.lab");
+  if (st.has_regional) CheckLab(st.regional, file + " follicle.regional.lab");
+  if (!(st.near_diameter_mm >= 0 && st.near_diameter_mm <= 3)) st.near_diameter_mm = 0;
+  if (!(st.density_per_cm2 >= 0 && st.density_per_cm2 <= 1000)) throw InputError(file + ": follicle.density_per_cm2 outside 0-1000");
+  return st;
+}
+
+int RunLookMatch(const MatchCliOptions& o, const blend::StubbleLook& st) {
   int start = -1;
   if (!o.start.empty()) start = fade::ParseDate(o.start, "--start");
 
@@ -171,7 +200,7 @@ int RunLookMatch(const MatchCliOptions& o) {
 }
 
 int RunMatch(const MatchCliOptions& o) {
-  if (!o.stubble.empty()) return RunLookMatch(o);
+  if (!o.stubble.empty()) return RunLookMatch(o, StubbleFromFlags(o));
   color::Lab follicle{}, skin_lab{};
   if (!o.measurement.empty()) {
     if (!o.follicle.empty() || !o.skin.empty())
@@ -179,6 +208,9 @@ int RunMatch(const MatchCliOptions& o) {
     nlohmann::json m;
     try {
       m = nlohmann::json::parse(store::ReadFile(o.measurement));
+      // A measurement with the look (measure --json since issue 18): the recipe on the look.
+      if (m.contains("follicle") && m["follicle"].contains("near") && m["follicle"]["near"].contains("lab"))
+        return RunLookMatch(o, StubbleFromMeasurement(m, o.measurement));
       follicle = LabFromJson(m.at("follicle").at("lab"), o.measurement + " follicle.lab");
       skin_lab = LabFromJson(m.at("skin").at("lab"), o.measurement + " skin.lab");
     } catch (const nlohmann::json::exception& e) {

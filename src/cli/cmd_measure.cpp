@@ -26,14 +26,32 @@ namespace fs = std::filesystem;
 
 nlohmann::json LabJson(const pb::Lab& l) { return {l.l(), l.a(), l.b()}; }
 
+nlohmann::json ListOrNull(const google::protobuf::RepeatedField<double>& v) {
+  return v.size() == 3 ? nlohmann::json(std::vector<double>(v.begin(), v.end())) : nlohmann::json(nullptr);
+}
+
+// `lab` is the blobs' core colour (a diagnostic since issue 18); `near` and `regional` are the look
+// at viewing distance that the recipe matches (color/appearance.h).
 nlohmann::json BlobJson(const pb::BlobSet& b) {
+  const auto& n = b.near();
+  const auto& g = b.regional();
   return {{"lab", b.count() > 0 ? LabJson(b.lab()) : nlohmann::json(nullptr)},
           {"count", b.count()},
           {"spread_de00", b.spread_de00()},
           {"blur_sigma_px", b.blur_sigma_px()},
           {"blur_correction_de00", b.blur_correction_de00()},
           {"rejected_elongated", b.rejected_elongated()},
-          {"rejected_glare", b.rejected_glare()}};
+          {"rejected_glare", b.rejected_glare()},
+          {"density_per_cm2", b.density_per_cm2()},
+          {"diameter_mm_quantiles", std::vector<double>(b.diameter_mm_quantiles().begin(), b.diameter_mm_quantiles().end())},
+          {"near",
+           {{"lab", ListOrNull(n.lab())}, {"delta_l", n.delta_l()}, {"delta_c", n.delta_c()},
+            {"delta_h_deg", n.delta_h_deg()}, {"diameter_mm", n.diameter_mm()}, {"spread_de00", n.spread_de00()},
+            {"features", n.features()}, {"distance_m", n.distance_m()}, {"uncertainty_de00", n.uncertainty_de00()}}},
+          {"regional",
+           {{"lab", ListOrNull(g.lab())}, {"de00_to_skin", g.de00_to_skin()}, {"texture_l", g.texture_l()},
+            {"distance_m", g.distance_m()}, {"uncertainty_de00", g.uncertainty_de00()}}},
+          {"look_region", std::vector<int>(b.look_region().begin(), b.look_region().end())}};
 }
 
 nlohmann::json ResultJson(const measure::MeasureResult& r, const std::string& image, bool dots) {
@@ -50,7 +68,8 @@ nlohmann::json ResultJson(const measure::MeasureResult& r, const std::string& im
                    {"messages", std::vector<std::string>(q.messages().begin(), q.messages().end())},
                    {"clipped_share", q.clipped_share()}, {"uneven_light_l", q.uneven_light_l()},
                    {"light_falloff_l", q.light_falloff_l()},
-                   {"chart_drift_de00", q.chart_drift_de00()}, {"chart_fit_de00", q.chart_fit_de00()}}},
+                   {"chart_drift_de00", q.chart_drift_de00()}, {"chart_fit_de00", q.chart_fit_de00()},
+                   {"confidence", q.confidence()}}},
       {"px_per_mm", m.px_per_mm()},
       {"px_per_mm_source", m.px_per_mm_source()},
       {"color_source", m.color_source()},

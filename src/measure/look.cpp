@@ -5,7 +5,9 @@
 #include <stdexcept>
 
 #include "color/ciede2000.h"
+#include "color/appearance_pb.h"
 #include "color/lab.h"
+#include "measure/measure.h"
 
 namespace shadecast::measure {
 namespace {
@@ -115,6 +117,38 @@ LookStepResult MeasureLook(const LookStepInputs& in, const LookStepOptions& o) {
   r.diameter_mm_quantiles = {Quantile(diam, 0.1), Quantile(diam, 0.5), Quantile(diam, 0.9)};
   const long long area_px = in.roi.area() - (in.exclude ? Overlap(in.roi, *in.exclude) : 0);
   if (area_px > 0) r.density_per_cm2 = in.centres.size() / (area_px / (in.px_per_mm * in.px_per_mm) / 100.0);
+  return r;
+}
+
+LookStepResult AddLook(const LookContext& c, const std::vector<Blob>& blobs, const LookStepOptions& options,
+                       pb::BlobSet* set) {
+  LookStepInputs in;
+  in.rgb = c.rgb;
+  in.to_xyz = c.to_xyz;
+  in.roi = c.roi;
+  in.exclude = c.chart_box;
+  for (const Blob& b : blobs)
+    if (b.accepted) {
+      in.centres.push_back({b.x, b.y});
+      in.radii_px.push_back(b.radius_px);
+    }
+  in.skin = c.skin;
+  in.camera_sigma_px = c.camera_sigma_px;
+  in.px_per_mm = c.px_per_mm;
+  LookStepResult r;
+  try {
+    r = MeasureLook(in, options);
+  } catch (const std::invalid_argument&) {
+    return r;  // no region: nothing to report
+  }
+  if (r.features > 0) color::AppearanceToPb(r.look, options.viewing, set->mutable_near(), set->mutable_regional());
+  else color::AppearanceToPb(r.look, options.viewing, set->mutable_near(), set->mutable_regional()), set->clear_near();
+  set->mutable_regional()->set_uncertainty_de00(r.regional_uncertainty_de00);
+  set->set_density_per_cm2(r.density_per_cm2);
+  set->clear_diameter_mm_quantiles();
+  for (double d : r.diameter_mm_quantiles) set->add_diameter_mm_quantiles(d);
+  set->clear_look_region();
+  for (int v : {r.region.x, r.region.y, r.region.w, r.region.h}) set->add_look_region(v);
   return r;
 }
 

@@ -12,6 +12,7 @@
 #include "color/appearance.h"
 #include "image/image.h"
 #include "image/region.h"
+#include "shadecast/measurement.pb.h"
 
 namespace shadecast::measure {
 
@@ -47,5 +48,21 @@ struct LookStepResult {
 
 // Throws std::invalid_argument when there is no region (the chart fills the ROI) or no scale.
 LookStepResult MeasureLook(const LookStepInputs& in, const LookStepOptions& options);
+
+// The look step of Measure: from the accepted blobs of `blobs` and the measured skin, fills `set`'s
+// near, regional, density_per_cm2, diameter_mm_quantiles and look_region. A region too small for a
+// look leaves them empty (the flag is the quality step's).
+struct LookContext {
+  const ImageF* rgb = nullptr;
+  std::function<color::Xyz(const float*)> to_xyz;
+  RectI roi;
+  std::optional<RectI> chart_box;
+  color::Xyz skin{};
+  double px_per_mm = 0;
+  double camera_sigma_px = 0;
+};
+struct Blob;
+LookStepResult AddLook(const LookContext& c, const std::vector<Blob>& blobs, const LookStepOptions& options,
+                       pb::BlobSet* set);
 
 }  // namespace shadecast::measure

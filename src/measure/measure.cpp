@@ -16,6 +16,8 @@
 #include "color/lab.h"
 #include "color/skin_tone.h"
 #include "image/chart_layout.h"
+#include "image/region.h"
+#include "measure/look.h"
 
 namespace shadecast::measure {
 
@@ -1673,6 +1675,30 @@ MeasureResult Measure(const ImageF& rgb, const ColorSource& src, const Undertone
   *m.mutable_skin_d65() = ToPb(color::D50ToD65Lab(skin));
   *m.mutable_undertone() = Undertone(skin, thresholds);
   res.times.skin_s = Since(t0);
+
+  // ---- the look at viewing distance (measure/look.h): what the recipe matches ----------------------
+  t0 = Clock::now();
+  {
+    LookContext lc;
+    lc.rgb = &rgb;
+    if (skin_conv) {
+      const LabConverter* sc = &*skin_conv;
+      lc.to_xyz = [sc](const float* px) { return LabToXyzD50(sc->ToLab({px[0], px[1], px[2]})); };
+    } else {
+      lc.to_xyz = [&conv](const float* px) { return conv.PixelToXyz(px); };
+    }
+    lc.roi = {roi.x, roi.y, roi.width, roi.height};
+    if (res.chart_corners) {
+      std::array<std::array<double, 2>, 4> c;
+      for (int k = 0; k < 4; ++k) c[k] = {(*res.chart_corners)[k].x, (*res.chart_corners)[k].y};
+      lc.chart_box = BoundingBox(c, o.chart_margin_mm * ppm + 2);
+    }
+    lc.skin = acc;
+    lc.px_per_mm = ppm;
+    lc.camera_sigma_px = set->blur_sigma_px() > 0 ? set->blur_sigma_px() : 1.0;
+    AddLook(lc, res.blobs, o.look, set);
+  }
+  res.times.look_s = Since(t0);
   res.times.total_s = Since(t_start);
   return res;
 }

@@ -23,6 +23,7 @@
 #include "shadecast/chart.pb.h"
 #include "shadecast/measurement.pb.h"
 #include "image/image.h"
+#include "measure/look.h"
 
 namespace shadecast::measure {
 
@@ -49,6 +50,7 @@ struct Roi {
 
 struct MeasureOptions {
   Target target = Target::kFollicles;
+  LookStepOptions look;             // the look at viewing distance (measure/look.h)
   Roi roi;                          // region measured (the chart is excluded wherever it lies)
   double px_per_mm = 0;             // > 0: use this scale; 0: from the chart's patch pitch (needs the chart)
   // Blob diameters accepted (2 x the half-contrast radius), mm; 0: by target (follicles 0.05-0.3, dots 0.3-1.5).
@@ -173,7 +175,7 @@ struct Blob {
 };
 
 struct StepTimes {
-  double chart_s = 0, convert_s = 0, detect_s = 0, cores_s = 0, skin_s = 0, total_s = 0;
+  double chart_s = 0, convert_s = 0, detect_s = 0, cores_s = 0, skin_s = 0, look_s = 0, total_s = 0;
   // Parts of cores_s: candidates' rings, centres and tests; the follicles' blur search.
   double candidates_s = 0, blur_search_s = 0;
 };

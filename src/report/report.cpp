@@ -122,6 +122,47 @@ std::string FadeSvg(const ReportData& d) {
   return svg;
 }
 
+// How big a colour difference is, in a technician's words (CIEDE2000: about 1 is the smallest
+// difference most people notice side by side).
+std::string DifferenceWords(double de00) {
+  if (de00 <= 1.0) return "looks the same";
+  if (de00 <= 2.0) return "barely different";
+  if (de00 <= 3.5) return "a slight difference";
+  return "a visible difference";
+}
+
+std::string LookHtml(const ReportData& d) {
+  std::string h = "<h2>How it will look</h2><table id=\"look\"><tr><th>Seen from</th><th>Client's stubble</th><th></th>"
+                  "<th>Healed dots (predicted)</th><th></th><th>Difference</th></tr>";
+  for (const auto& r : d.look)
+    h += "<tr><td>" + Escape(r.label) + "<br><span class=\"dim\">" + Escape(r.who) + "</span></td><td>" + LabText(r.target) +
+         "</td><td><span class=\"mini\" style=\"background:" + Hex(r.target) + "\"></span></td><td>" + LabText(r.predicted) +
+         "</td><td><span class=\"mini\" style=\"background:" + Hex(r.predicted) + "\"></span></td><td><b>" +
+         DifferenceWords(r.de00) + "</b> (" + Fmt("%.1f", r.de00) + " dE00)</td></tr>";
+  h += "</table><p class=\"dim\">Close up: the colour of a typical dot or follicle as the eye sees it at that distance. "
+       "From 1.5 m: the overall tone of the area. dE00 is the colour difference; about 1 is the smallest most people "
+       "notice side by side.</p>";
+  return h;
+}
+
+std::string SessionsHtml(const ReportData& d) {
+  const bool look = !d.sessions.empty() && !d.sessions.front().shade.empty();
+  std::string h = "<h2>Session plan</h2><table id=\"plan\"><tr><th>Session</th>";
+  h += look ? "<th>Date</th><th>Shade</th><th>Needle</th><th>Dots per cm&sup2;</th>" : "<th>Mix</th>";
+  h += "<th>Healed (predicted)</th><th></th><th>Note</th></tr>";
+  for (const auto& s : d.sessions) {
+    h += "<tr><td>" + std::to_string(s.session) + "</td>";
+    if (look)
+      h += "<td>" + Escape(s.date) + "</td><td>" + Escape(s.shade) + "</td><td>" + Escape(s.needle) + "</td><td>" +
+           Fmt("%.0f", s.density_per_cm2) + " (" + Fmt("%.0f", s.hairline_density_per_cm2) + " at the hairline)</td>";
+    else
+      h += "<td>1 ml mix + " + Fmt("%.1f", s.water_ml_per_ml) + " ml distilled water</td>";
+    h += "<td>" + LabText(s.predicted_lab) + "</td><td><span class=\"mini\" style=\"background:" + Hex(s.predicted_lab) +
+         "\"></span></td><td>" + Escape(s.note) + "</td></tr>";
+  }
+  return h + "</table>";
+}
+
 }  // namespace
 
 std::string RenderHtml(const ReportData& d) {
@@ -145,17 +186,14 @@ std::string RenderHtml(const ReportData& d) {
          Base64(d.photo_png) + "\"><figcaption>" + Escape(d.photo_caption) + "</figcaption></figure>";
 
   h += "<h2>Recommended mix</h2><p id=\"mix\">";
+  if (!d.recipe_words.empty()) h += Escape(d.recipe_words) + "<br>";
   for (size_t i = 0; i < d.mix.size(); ++i) h += (i ? " + " : "") + Escape(d.mix[i].pigment) + " <b>" + Escape(d.mix[i].amount) + "</b>";
   h += "</p><div class=\"swatches\" id=\"target-swatches\">" + SwatchHtml({"Target (follicle)", d.follicle.lab}) +
        SwatchHtml(d.predicted) + "</div><p>Predicted healed result is " + Fmt("%.1f", d.predicted_de00) +
        " dE00 from the follicle shade" + (d.reachable ? "." : ": <b>not reachable with these inks</b> (" + Escape(d.miss) + ").") + "</p>";
 
-  h += "<h2>Session plan</h2><table id=\"plan\"><tr><th>Session</th><th>Mix</th><th>Healed (predicted)</th><th></th><th>Note</th></tr>";
-  for (const auto& s : d.sessions)
-    h += "<tr><td>" + std::to_string(s.session) + "</td><td>1 ml mix + " + Fmt("%.1f", s.water_ml_per_ml) +
-         " ml distilled water</td><td>" + LabText(s.predicted_lab) + "</td><td><span class=\"mini\" style=\"background:" +
-         Hex(s.predicted_lab) + "\"></span></td><td>" + Escape(s.note) + "</td></tr>";
-  h += "</table>";
+  if (!d.look.empty()) h += LookHtml(d);
+  h += SessionsHtml(d);
 
   h += "<h2>How it will fade</h2>" + FadeSvg(d) + "<p>";
   if (!d.touch_up_date.empty())

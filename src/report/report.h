@@ -24,6 +24,17 @@ struct SessionRow {
   double water_ml_per_ml = 0;
   color::Lab predicted_lab{};
   std::string note;
+  // The look match's plan (empty / 0: not shown).
+  std::string date, shade, needle;
+  double density_per_cm2 = 0, hairline_density_per_cm2 = 0;
+};
+
+// The stubble against the predicted healed look at one viewing distance.
+struct LookRow {
+  std::string label;       // "Close up (0.4 m)"
+  std::string who;         // "the technician, a mirror"
+  color::Lab target{}, predicted{};
+  double de00 = 0;
 };
 
 struct FadePoint {
@@ -47,6 +58,8 @@ struct ReportData {
   bool reachable = true;
   std::string miss;
   std::vector<SessionRow> sessions;
+  std::vector<LookRow> look;        // target vs predicted at each distance (the look match)
+  std::string recipe_words;         // "shade 8: 1 ml ink + 8 ml water, needle 1RL #10, 60 dots per cm2"
   // Fade forecast.
   std::vector<FadePoint> fade;
   double trigger_contrast = 0;      // contrast at which a touch-up is due (line on the chart)

@@ -1,5 +1,6 @@
 #include "synth/appearance_truth.h"
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 
@@ -25,7 +26,7 @@ const CameraResponse& ObserverUnderD50() {
 }
 
 FeatureLookTruth LookOf(const color::XyzPlanes& planes, const RectI& region, const std::vector<ScalpBlob>& blobs,
-                        const color::Xyz& skin, const color::ViewingOptions& viewing, double ppm) {
+                        const color::Xyz& skin, const color::ViewingOptions& viewing, double ppm, double skin_area_px) {
   FeatureLookTruth t;
   color::AppearanceInputs in;
   in.image = &planes;
@@ -34,7 +35,8 @@ FeatureLookTruth LookOf(const color::XyzPlanes& planes, const RectI& region, con
   for (const ScalpBlob& b : blobs)
     if (region.Contains(b.center.x, b.center.y)) in.centres.push_back({b.center.x - region.x, b.center.y - region.y});
   t.count = static_cast<int>(in.centres.size());
-  t.density_per_cm2 = t.count / (region.area() / (ppm * ppm) / 100.0);
+  // Density as the measurement defines it: every feature of the frame over the frame less the chart's box.
+  t.density_per_cm2 = blobs.size() / (skin_area_px / (ppm * ppm) / 100.0);
   t.look = color::ComputeAppearance(in, viewing);
   return t;
 }
@@ -57,10 +59,14 @@ SceneLookTruth ComputeSceneLookTruth(const ScalpOptions& options, const color::V
   SceneLookTruth out;
   const RectI frame{0, 0, o.width, o.height};
   out.region = frame;
+  double skin_area_px = static_cast<double>(frame.area());
   if (r.has_chart) {
     std::array<std::array<double, 2>, 4> c;
     for (int k = 0; k < 4; ++k) c[k] = {r.chart.corners[k].x, r.chart.corners[k].y};
-    out.region = LargestRectBeside(frame, BoundingBox(c, 1.0 * o.px_per_mm));
+    const RectI box = BoundingBox(c, 1.0 * o.px_per_mm);
+    out.region = LargestRectBeside(frame, box);
+    const int bw = std::min(frame.w, box.x + box.w) - std::max(0, box.x), bh = std::min(frame.h, box.y + box.h) - std::max(0, box.y);
+    if (bw > 0 && bh > 0) skin_area_px -= static_cast<double>(bw) * bh;
   }
   out.region = CapCentred(out.region, static_cast<int>(std::lround(viewing.max_region_side_mm * o.px_per_mm)));
   if (out.region.area() <= 0) throw std::invalid_argument("scalp render: no skin beside the chart for the look");
@@ -78,8 +84,8 @@ SceneLookTruth ComputeSceneLookTruth(const ScalpOptions& options, const color::V
       if (g.Contains(b.center.x, b.center.y)) return true;
     return false;
   };
-  if (any_in(r.follicles)) out.follicles = LookOf(planes, g, r.follicles, out.skin, viewing, o.px_per_mm);
-  if (any_in(r.dots)) out.dots = LookOf(planes, g, r.dots, out.skin, viewing, o.px_per_mm);
+  if (any_in(r.follicles)) out.follicles = LookOf(planes, g, r.follicles, out.skin, viewing, o.px_per_mm, skin_area_px);
+  if (any_in(r.dots)) out.dots = LookOf(planes, g, r.dots, out.skin, viewing, o.px_per_mm, skin_area_px);
   return out;
 }
 

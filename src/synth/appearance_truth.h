@@ -15,8 +15,8 @@ namespace shadecast::synth {
 
 struct FeatureLookTruth {
   color::Appearance look;
-  double density_per_cm2 = 0;
-  int count = 0;  // features whose centres lie in the region
+  double density_per_cm2 = 0;  // every feature of the frame over the frame less the chart's box
+  int count = 0;                // features whose centres lie in the region
 };
 
 struct SceneLookTruth {

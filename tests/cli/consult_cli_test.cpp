@@ -25,8 +25,24 @@ TEST_CASE("consult measures, plans, forecasts, stores and writes the report") {
   CHECK(j["recipe"]["components"].size() >= 1);
   CHECK(j["sessions"].size() == 3);
   CHECK(j["touch_up"].contains("date"));
+  // The look match (issue 18): the sample's stubble is reachable; each session dated, with its shade
+  // in words and the water per ml ink; the recipe within the documented 1.5 dE00 at both distances.
+  CHECK(j["reachable"].get<bool>());
+  CHECK(j["follicle"]["near"]["lab"].size() == 3);
+  CHECK(j["recipe"]["near_de00"].get<double>() <= 1.5);
+  CHECK(j["recipe"]["regional_de00"].get<double>() <= 1.5);
+  for (const auto& s : j["sessions"]) {
+    CHECK(s["date"].get<std::string>().size() == 10);
+    CHECK_THAT(s["shade"].get<std::string>(), Catch::Contains("ml water"));
+    CHECK(s["water_ml_per_ml"].get<double>() >= 0);
+  }
+  // Lightest first: the first session's shade has the most water.
+  CHECK(j["sessions"][0]["water_ml_per_ml"].get<double>() >= j["sessions"][2]["water_ml_per_ml"].get<double>());
   const std::string html = shadecast::test::ReadText(dir / "r.html");
   CHECK_THAT(html, Catch::Contains("id=\"plan\"") && Catch::Contains("fade-chart") && Catch::Contains("data:image/png;base64,"));
+  // Target and predicted side by side at both distances, in words beside the numbers.
+  CHECK_THAT(html, Catch::Contains("id=\"look\"") && Catch::Contains("Close up (0.4 m)") && Catch::Contains("From 1.5 m") &&
+                       Catch::Contains("looks the same"));
   // The photo is re-encoded from pixels: no EXIF block survives into the report.
   CHECK_THAT(html, !Catch::Contains("Exif"));
   // Stored: the consultation is in the record, and a forecast exists for `due`.

@@ -53,6 +53,22 @@ TEST_CASE("measure --chart-in-frame --json on a synthetic scalp photo", "[cli][m
   // Count within 10 % of the truth's 300 follicles (the issue's criterion).
   CHECK(std::abs(j["follicle"]["count"].get<int>() - 300) <= 30);
   CHECK(fs::file_size(dir / "overlay.png") > 0);
+  // The look at viewing distance (issue 18 contract keys) against the synthesiser's own look truth
+  // (the same scene rendered clean through the CIE observer, synth/appearance_truth.h: no detection,
+  // colour model or blur estimate in common with the measurement). Tolerances are the issue's
+  // targets: near 1.5 dE00, regional 1.0 dE00, density 10 %.
+  auto lab = [](const nlohmann::json& v) { return shadecast::color::Lab{v[0], v[1], v[2]}; };
+  const auto& f = j["follicle"];
+  const auto& tf = t["follicle"];
+  for (const char* k : {"lab", "delta_l", "delta_c", "delta_h_deg", "diameter_mm"}) CHECK(f["near"].contains(k));
+  for (const char* k : {"lab", "de00_to_skin"}) CHECK(f["regional"].contains(k));
+  CHECK(j["quality"].contains("confidence"));
+  REQUIRE(f["near"]["lab"].size() == 3);
+  REQUIRE(tf["near"]["lab"].size() == 3);
+  CHECK(shadecast::color::DeltaE00(lab(f["near"]["lab"]), lab(tf["near"]["lab"])) < 1.5);
+  CHECK(shadecast::color::DeltaE00(lab(f["regional"]["lab"]), lab(tf["regional"]["lab"])) < 1.0);
+  CHECK(f["density_per_cm2"].get<double>() == Approx(tf["density_per_cm2"].get<double>()).epsilon(0.10));
+  CHECK(f["near"]["delta_l"].get<double>() < 0);
 
   const auto d = RunShadecast("measure --image " + img.string() + " --chart-in-frame --target dots --json");
   REQUIRE(d.exit_code == 0);
