@@ -9,6 +9,9 @@
 //     rendered patches' own L*a*b*, i.e. a chart measured with a spectrophotometer), once for
 //     follicles and once for dots. Prints per photo and the medians: follicle / dot / skin dE00 vs
 //     truth, follicle count error, undertone class vs the class of the truth skin.
+//   build/bin/measure_bench matrix [seeds=3]
+//     The look (near, regional), skin and count against the synthesiser's look truth, one factor of
+//     the capture at a time (lights, skins, hair, blur, encoding, hairs, vignetting, cameras).
 //   build-measure/bin/measure_bench timing [WxH=4000x3000] [repeats=3]
 //     One 12 MP photo (JPEG q95) with a profile: decode, then the measurement's steps; the pixel
 //     conversion beside a LittleCMS float transform (the profile as ICC v4, RGB float -> Lab float)
@@ -46,6 +49,7 @@
 #include "store/pigment_library.h"
 #include "store/shipped_data.h"
 #include "store/training_set.h"
+#include "synth/appearance_truth.h"
 #include "synth/scalp.h"
 
 namespace ss = shadecast::synth;
@@ -249,6 +253,125 @@ int Accuracy(int seeds, bool truth_reference, const std::string& chart_model, co
   return 0;
 }
 
+
+// ---- matrix: the look against the synthesiser's look truth, one factor at a time -------------------
+// Each row changes one factor of the baseline (Canon EOS 5D Mark II, D65, melanin 0.03, dark-brown
+// hair, blur 1.5 px, JPEG q95, 20 hairs, no vignetting; 2048x1536 at 30 px/mm, 300 follicles, 40
+// smp_carbon_black dots, Nano in frame). Truth: synth/appearance_truth.h (the scene rendered clean
+// through the CIE observer, no shafts), independent of the measurement's detection, colour model and
+// blur estimate. Per photo: near dE00 of follicles and of dots, regional dE00 (follicles), skin dE00,
+// count error, flags and confidence; "silent" counts photos with a gross error (near or regional > 3,
+// skin > 2, count > 15 %) and no flag.
+struct MatrixRow {
+  std::string factor, level;
+  std::string light = "D65", camera = "canon_eos_5d_mark_ii", hair = "dark_brown", encoding = "jpeg95";
+  double melanin = 0.03, blood = 0.01, blur = 1.5, vignetting = 0;
+  int hairs = 20;
+};
+
+std::vector<MatrixRow> MatrixRows() {
+  std::vector<MatrixRow> rows;
+  auto add = [&](const std::string& f, const std::string& l, auto edit) {
+    MatrixRow r;
+    r.factor = f;
+    r.level = l;
+    edit(r);
+    rows.push_back(r);
+  };
+  add("baseline", "-", [](MatrixRow&) {});
+  for (const char* l : {"LED-B3", "FL11", "A"}) add("light", l, [&](MatrixRow& r) { r.light = l; });
+  // Melanin 0.01-0.4 spans Monk 1-10 under the Monte Carlo optics (docs/optics.md).
+  for (double m : {0.01, 0.06, 0.11, 0.2, 0.3, 0.4})
+    add("melanin", std::to_string(m).substr(0, 4), [&](MatrixRow& r) { r.melanin = m, r.blood = m > 0.1 ? 0.02 : 0.01; });
+  add("hair", "black", [](MatrixRow& r) { r.hair = "black"; });
+  for (double b : {0.5, 1.0, 2.0, 3.0}) add("blur", std::to_string(b).substr(0, 3), [&](MatrixRow& r) { r.blur = b; });
+  for (const char* e : {"jpeg85", "jpeg92", "png"}) add("encoding", e, [&](MatrixRow& r) { r.encoding = e; });
+  for (int h : {100, 200}) add("hairs", std::to_string(h), [&](MatrixRow& r) { r.hairs = h; });
+  add("vignetting", "0.3", [](MatrixRow& r) { r.vignetting = 0.3; });
+  add("camera", "gauss_shifted", [](MatrixRow& r) { r.camera = "gauss_shifted"; });
+  return rows;
+}
+
+sc::Lab ListLab(const google::protobuf::RepeatedField<double>& v) {
+  return v.size() == 3 ? sc::Lab{v[0], v[1], v[2]} : sc::Lab{NAN, NAN, NAN};
+}
+
+int Matrix(int seeds) {
+  const auto chart = st::LoadChart("colorchecker24_nano");
+  const auto library = st::LoadDefaultPigmentLibrary();
+  const auto black = shadecast::blend::PigmentKsFromProto(st::FindPigment(library, "smp_carbon_black", "bench"));
+  const auto thr = Thresholds();
+  const auto training = std::make_unique<shadecast::calib::TrainingSet>(st::DefaultSkinTrainingSet());
+  std::printf("factor     level          | near f  near d  regional  skin  | count err | flags (confidence min) | silent\n");
+  int photos = 0, silent_total = 0, clean_rows_ok = 0;
+  for (const MatrixRow& row : MatrixRows()) {
+    const ss::CameraResponse resp(st::LoadCamera(row.camera), sc::CieIlluminant(row.light));
+    std::vector<double> nf, nd, rg, sk, ce;
+    std::map<std::string, int> flags;
+    double conf_min = 1;
+    int silent = 0;
+    for (int seed = 1; seed <= seeds; ++seed) {
+      ss::ScalpOptions o;
+      o.width = 2048;
+      o.height = 1536;
+      o.skin.melanin = row.melanin;
+      o.skin.blood = row.blood;
+      o.follicles = 300;
+      o.dots = 40;
+      o.dot_blend = {{&black, 1.0}};
+      o.hairs = row.hairs;
+      o.hair = ss::HairOpticsFor(ss::HairColorFromString(row.hair), o.params);
+      o.chart = &chart;
+      o.seed = 1000 * seed + 17;
+      ss::CaptureOptions cap;
+      cap.blur_px = row.blur;
+      cap.vignetting = row.vignetting;
+      const ss::ScalpRender render = ss::RenderScalp(o, resp, cap);
+      const ss::SceneLookTruth truth = ss::ComputeSceneLookTruth(o);
+      const bool png = row.encoding == "png";
+      const int q = png ? 95 : std::atoi(row.encoding.c_str() + 4);
+      const std::string bytes = st::EncodeImage(render.image, png ? st::ImageFormat::kPng : st::ImageFormat::kJpeg, {8, q});
+      ms::ColorSource src;
+      src.chart = &chart;
+      src.training = training.get();
+      src.jpeg_quality = png ? 0 : q;
+      const ss::ImageF img = st::DecodeImage(bytes, png ? "m.png" : "m.jpg");
+      ms::MeasureOptions mo;
+      const auto rf = ms::Measure(img, src, thr, mo);
+      mo.target = ms::Target::kDots;
+      const auto rd = ms::Measure(img, src, thr, mo);
+      const auto& m = rf.measurement;
+      const double f = truth.follicles ? sc::DeltaE00(ListLab(m.follicle().near().lab()), truth.follicles->look.near.lab) : NAN;
+      const double d = truth.dots ? sc::DeltaE00(ListLab(rd.measurement.dots().near().lab()), truth.dots->look.near.lab) : NAN;
+      const double g =
+          truth.follicles ? sc::DeltaE00(ListLab(m.follicle().regional().lab()), truth.follicles->look.regional.lab) : NAN;
+      const double k = sc::DeltaE00(L(m.skin()), render.skin_lab);
+      const double c = 100.0 * (m.follicle().count() - 300) / 300.0;
+      const bool gross = !(f <= 3) || !(g <= 3) || !(k <= 2) || std::abs(c) > 15;
+      if (gross && m.quality().flags_size() == 0) ++silent;
+      for (const auto& fl : m.quality().flags()) ++flags[fl];
+      conf_min = std::min(conf_min, m.quality().confidence());
+      nf.push_back(std::isnan(f) ? 99 : f);
+      nd.push_back(std::isnan(d) ? 99 : d);
+      rg.push_back(std::isnan(g) ? 99 : g);
+      sk.push_back(k);
+      ce.push_back(c);
+      ++photos;
+    }
+    std::string fl;
+    for (const auto& [name, n] : flags) fl += name + " " + std::to_string(n) + "/" + std::to_string(seeds) + " ";
+    if (fl.empty()) fl = "-";
+    std::printf("%-10s %-14s | %5.2f  %5.2f   %5.2f    %5.2f | %+6.1f %% | %s(%.2f) | %d\n", row.factor.c_str(),
+                row.level.c_str(), Median(nf), Median(nd), Median(rg), Median(sk), Median(ce), fl.c_str(), conf_min, silent);
+    std::fflush(stdout);
+    silent_total += silent;
+    clean_rows_ok += flags.empty();
+  }
+  std::printf("\n%d photos (%d seeds per row); photos with a gross error and no flag: %d; rows with no flag: %d of %zu\n",
+              photos, seeds, silent_total, clean_rows_ok, MatrixRows().size());
+  return 0;
+}
+
 // One photo: each truth follicle's nearest candidate and why it was not accepted.
 int Debug(const char* light, double melanin, double blood, uint64_t seed) {
   const auto chart = st::LoadChart("colorchecker24_nano");
@@ -440,6 +563,7 @@ int main(int argc, char** argv) {
       }
       return Accuracy(seeds, truth, chart_model, skin_model);
     }
+    if (mode == "matrix") return Matrix(argc > 2 ? std::max(1, std::atoi(argv[2])) : 3);
     if (mode == "debug" && argc > 5) return Debug(argv[2], std::atof(argv[3]), std::atof(argv[4]), std::atoi(argv[5]));
     if (mode == "timing") {
       int w = 4000, h = 3000, rep = 3;
@@ -451,6 +575,6 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "measure_bench: %s\n", e.what());
     return 1;
   }
-  std::fprintf(stderr, "usage: %s accuracy [seeds] [--truth-reference] [--chart-model M] [--skin-model M] (M: linear|rootpoly2|spectral|auto) | timing [WxH] [repeats]\n", argv[0]);
+  std::fprintf(stderr, "usage: %s accuracy [seeds] [--truth-reference] [--chart-model M] [--skin-model M] (M: linear|rootpoly2|spectral|auto) | matrix [seeds=3] | timing [WxH] [repeats]\n", argv[0]);
   return 2;
 }

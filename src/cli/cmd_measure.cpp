@@ -69,7 +69,7 @@ nlohmann::json ResultJson(const measure::MeasureResult& r, const std::string& im
                    {"clipped_share", q.clipped_share()}, {"uneven_light_l", q.uneven_light_l()},
                    {"light_falloff_l", q.light_falloff_l()},
                    {"chart_drift_de00", q.chart_drift_de00()}, {"chart_fit_de00", q.chart_fit_de00()},
-                   {"confidence", q.confidence()}}},
+                   {"confidence", q.confidence()}, {"camera_blur_px", q.camera_blur_px()}}},
       {"px_per_mm", m.px_per_mm()},
       {"px_per_mm_source", m.px_per_mm_source()},
       {"color_source", m.color_source()},

@@ -24,6 +24,7 @@
 #include "shadecast/measurement.pb.h"
 #include "image/image.h"
 #include "measure/look.h"
+#include "measure/quality.h"
 
 namespace shadecast::measure {
 
@@ -51,6 +52,7 @@ struct Roi {
 struct MeasureOptions {
   Target target = Target::kFollicles;
   LookStepOptions look;             // the look at viewing distance (measure/look.h)
+  QualityOptions quality;           // the flags of the last step and the confidence (measure/quality.h)
   Roi roi;                          // region measured (the chart is excluded wherever it lies)
   double px_per_mm = 0;             // > 0: use this scale; 0: from the chart's patch pitch (needs the chart)
   // Blob diameters accepted (2 x the half-contrast radius), mm; 0: by target (follicles 0.05-0.3, dots 0.3-1.5).
