@@ -464,9 +464,9 @@ int Timing(int w, int h, int repeats) {
   {
     const auto first = ms::Measure(img, cs, thr, mo);  // chart in frame
     std::printf("chart-in-frame run: %s\n", first.BriefReport().c_str());
-    std::printf("  steps: chart find+fit %.3f s, convert %.3f, detect %.3f, cores %.3f, skin %.3f, total %.3f s\n",
+    std::printf("  steps: chart find+fit %.3f s, convert %.3f, detect %.3f, cores %.3f, skin %.3f, look %.3f, total %.3f s\n",
                 first.times.chart_s, first.times.convert_s, first.times.detect_s, first.times.cores_s,
-                first.times.skin_s, first.times.total_s);
+                first.times.skin_s, first.times.look_s, first.times.total_s);
   }
   {
     // Calibrate once from the chart for the profile path.
@@ -482,7 +482,7 @@ int Timing(int w, int h, int repeats) {
   ms::ColorSource ps;
   ps.profile = &profile;
   mo.px_per_mm = 30;
-  std::vector<double> dec, tot, conv, det, cor, skn, lcms, first_read, cand, search;
+  std::vector<double> dec, tot, conv, det, cor, skn, lk, lcms, first_read, cand, search;
   for (int i = 0; i < repeats; ++i) {
     auto t0 = Clock::now();
     img = st::DecodeImage(jpg, "12mp.jpg");
@@ -502,6 +502,7 @@ int Timing(int w, int h, int repeats) {
     cand.push_back(res.times.candidates_s);
     search.push_back(res.times.blur_search_s);
     skn.push_back(res.times.skin_s);
+    lk.push_back(res.times.look_s);
     if (i == 0) std::printf("profile run: %s\n", res.BriefReport().c_str());
   }
   // LittleCMS float transform of the same pixels with the profile as ICC v4.
@@ -534,6 +535,7 @@ int Timing(int w, int h, int repeats) {
   std::printf("  decode JPEG      %.3f s (reported separately)\n", Median(dec));
   std::printf("  first read       %.3f s (of the decoded pixels, before measuring; reported separately)\n",
               Median(first_read));
+  std::printf("  look (0.4 + 1.5 m) %.3f s\n", Median(lk));
   std::printf("  convert (L* only) %.3f s\n  detect (DoG)     %.3f s\n  cores            %.3f s\n  skin+undertone   %.3f s\n",
               Median(conv), Median(det), Median(cor), Median(skn));
   std::printf("    of cores: candidates %.3f s, blur search %.3f s, fits and refits %.3f s\n", Median(cand),
