@@ -409,6 +409,34 @@ color::Lab PredictDot(const optics::SkinParams& skin, const std::vector<const op
   return model.Lab(amounts.data(), pigments.data(), static_cast<int>(pigments.size()));
 }
 
+namespace {
+std::vector<Metamerism> DotContrastUnderLights(const optics::DotModel& model, const std::vector<const optics::PigmentKS*>& mix,
+                                              const std::vector<double>& amounts, double* spread_de00) {
+  color::Spectral36 dot_r{};
+  model.Reflectance(amounts.data(), mix.data(), static_cast<int>(mix.size()), dot_r.data());
+  double lo = INFINITY, hi = -INFINITY;
+  static const char* const kLights[] = {"D65", "A", "LED-B3"};
+  static const std::vector<color::Colorimeter> colorimeters = [] {
+    std::vector<color::Colorimeter> v;
+    for (const char* light : kLights) v.emplace_back(color::CieIlluminant(light));
+    return v;
+  }();
+  std::vector<Metamerism> out;
+  for (int li = 0; li < 3; ++li) {
+    const color::Colorimeter& c = colorimeters[li];
+    const color::Lab d = optics::ReflectanceToLabUnder(dot_r, c);
+    const color::Lab k = optics::ReflectanceToLabUnder(model.skin_reflectance(), c);
+    Metamerism m{kLights[li], color::DeltaE00(d, k), 0};
+    m.contrast_hue_deg = color::LabToLch(color::Lab{0, d[1] - k[1], d[2] - k[2]})[2];
+    lo = std::min(lo, m.contrast_de00);
+    hi = std::max(hi, m.contrast_de00);
+    out.push_back(m);
+  }
+  if (spread_de00) *spread_de00 = out.empty() ? 0 : hi - lo;
+  return out;
+}
+}  // namespace
+
 MatchResult Match(const color::Lab& target, const optics::SkinParams& skin, const std::vector<Candidate>& candidates,
                   const optics::ModelParams& params, const MatchOptions& o) {
   std::string why;
@@ -631,30 +659,16 @@ MatchResult Match(const color::Lab& target, const optics::SkinParams& skin, cons
   // Illuminant robustness of the dot-to-skin contrast.
   std::vector<double> a(shares.size());
   for (size_t i = 0; i < a.size(); ++i) a[i] = final_load * shares[i];
-  color::Spectral36 dot_r{};
-  model.Reflectance(a.data(), mix.data(), static_cast<int>(mix.size()), dot_r.data());
-  double lo = INFINITY, hi = -INFINITY;
-  static const char* const kLights[] = {"D65", "A", "LED-B3"};
-  static const std::vector<color::Colorimeter> colorimeters = [] {
-    std::vector<color::Colorimeter> v;
-    for (const char* light : kLights) v.emplace_back(color::CieIlluminant(light));
-    return v;
-  }();
-  for (int li = 0; li < 3; ++li) {
-    const char* light = kLights[li];
-    const color::Colorimeter& c = colorimeters[li];
-    const color::Lab d = optics::ReflectanceToLabUnder(dot_r, c);
-    const color::Lab k = optics::ReflectanceToLabUnder(model.skin_reflectance(), c);
-    Metamerism m{light, color::DeltaE00(d, k), 0};
-    m.contrast_hue_deg = color::LabToLch(color::Lab{0, d[1] - k[1], d[2] - k[2]})[2];
-    lo = std::min(lo, m.contrast_de00);
-    hi = std::max(hi, m.contrast_de00);
-    result.metamerism.push_back(m);
-  }
-  result.metamerism_spread_de00 = hi - lo;
+  result.metamerism = DotContrastUnderLights(model, mix, a, &result.metamerism_spread_de00);
   result.metamerism_flag = result.metamerism_spread_de00 > 2.0;
   result.evaluations = ev.evaluations;
   return result;
+}
+
+std::vector<Metamerism> DotContrastUnderLights(const optics::SkinParams& skin, const optics::ModelParams& params,
+                                              const std::vector<const optics::PigmentKS*>& mix,
+                                              const std::vector<double>& amounts, double* spread_de00) {
+  return DotContrastUnderLights(optics::DotModel(skin, params), mix, amounts, spread_de00);
 }
 
 Recipe LatticeOptimum(const color::Lab& target, const optics::SkinParams& skin,

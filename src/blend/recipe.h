@@ -95,6 +95,12 @@ struct MatchResult {
 MatchResult Match(const color::Lab& target, const optics::SkinParams& skin, const std::vector<Candidate>& candidates,
                   const optics::ModelParams& params, const MatchOptions& options);
 
+// The dot-to-skin contrast under D65, A and LED-B3 (both adapted to D50) of a dot with these amounts
+// (load x share) of the pigments, by the dot model; the spread (max - min contrast) if asked.
+std::vector<Metamerism> DotContrastUnderLights(const optics::SkinParams& skin, const optics::ModelParams& params,
+                                              const std::vector<const optics::PigmentKS*>& mix,
+                                              const std::vector<double>& amounts, double* spread_de00 = nullptr);
+
 // The baseline: every mixture of the same subsets on the pourable lattice (shares in the option's
 // units, load in load_step steps), evaluated exhaustively. For the bench and the tests.
 Recipe LatticeOptimum(const color::Lab& target, const optics::SkinParams& skin,

@@ -1,4 +1,5 @@
 // shadecast match: the recipe and session plan for a follicle shade seen through the client's skin.
+#include <cmath>
 #include <cstdio>
 #include <memory>
 
@@ -23,6 +24,7 @@ struct MatchCliOptions {
   std::string stubble, stubble_regional, start;
   double stubble_diameter_mm = 0, density_per_cm2 = 0;
   int interval_days = 12;
+  bool core_match = false;  // --follicle as a core colour (the match before issue 18)
 };
 
 color::Lab LabFromJson(const nlohmann::json& j, const std::string& what) {
@@ -79,6 +81,18 @@ std::string DarknessWords(double delta_l) {
   return "much darker than the skin";
 }
 
+constexpr const char* kFollicleNote =
+    "--follicle is read as the stubble's look close up (0.4 m), as --stubble is; the core-colour match of "
+    "earlier versions is --core-match";
+
+blend::PourUnits ParseUnits(const std::string& units) {
+  try {
+    return blend::PourUnitsFromString(units);
+  } catch (const std::invalid_argument& e) {
+    throw InputError(std::string("--units: ") + e.what());
+  }
+}
+
 blend::StubbleLook StubbleFromFlags(const MatchCliOptions& o) {
   if (o.skin.empty()) throw InputError("--stubble needs --skin L,a,b (the bare skin beside the stubble)");
   blend::StubbleLook st;
@@ -124,7 +138,61 @@ blend::StubbleLook StubbleFromMeasurement(const nlohmann::json& m, const std::st
   return st;
 }
 
-int RunLookMatch(const MatchCliOptions& o, const blend::StubbleLook& st) {
+// The keys of the core-colour match (before issue 18) filled from the look recipe, for `--follicle`
+// read as the near look: the pigment mix as components in the pour units, the healed load, the
+// predicted near look as healed_lab and its dE00, `continuous` = the pourable recipe (the look match
+// searches the pourable lattice only), no alternatives, and the session loads.
+void AddCoreMatchKeys(const blend::LookMatchResult& r, const color::Lab& follicle, blend::PourUnits units,
+                      const std::vector<blend::Candidate>& candidates, const optics::SkinParams& skin,
+                      const optics::ModelParams& params, nlohmann::json* j) {
+  const blend::LookRecipe& rc = r.recipe;
+  // The dot's contrast under other lights, as the core match reported it (the dot model's core).
+  std::vector<const optics::PigmentKS*> mix;
+  std::vector<double> amounts;
+  for (const auto& c : candidates) {
+    if (c.pigment->id == rc.black) mix.push_back(c.pigment), amounts.push_back(rc.load * (1 - rc.neutralizer_share));
+    if (!rc.neutralizer.empty() && c.pigment->id == rc.neutralizer)
+      mix.push_back(c.pigment), amounts.push_back(rc.load * rc.neutralizer_share);
+  }
+  nlohmann::json meta = nlohmann::json::object();
+  double spread = 0;
+  if (!mix.empty())
+    for (const auto& m : blend::DotContrastUnderLights(skin, params, mix, amounts, &spread))
+      meta[m.light] = {{"contrast_de00", m.contrast_de00}, {"contrast_hue_deg", m.contrast_hue_deg}};
+  (*j)["metamerism"] = meta;
+  (*j)["metamerism_spread_de00"] = spread;
+  (*j)["metamerism_flag"] = spread > 2.0;
+  const int whole = units == blend::PourUnits::kParts10 ? 10 : 20;
+  nlohmann::json comps = nlohmann::json::array();
+  if (!rc.black.empty()) {
+    const int n_parts = static_cast<int>(std::lround(rc.neutralizer_share * whole));
+    comps.push_back({{"pigment", rc.black}, {"parts", whole - n_parts}, {"fraction", 1 - rc.neutralizer_share}});
+    if (!rc.neutralizer.empty() && n_parts > 0)
+      comps.push_back({{"pigment", rc.neutralizer}, {"parts", n_parts}, {"fraction", rc.neutralizer_share}});
+  }
+  nlohmann::json recipe = (*j)["recipe"];
+  recipe["components"] = comps;
+  recipe["units"] = blend::PourUnitsToString(units);
+  // No recipe (a stubble declared unreachable up front): null, not a made-up colour.
+  const bool none = rc.needle.name.empty();
+  const nlohmann::json healed = none ? nlohmann::json(nullptr) : LabJson(rc.look.near.lab);
+  const nlohmann::json de00 = none ? nlohmann::json(nullptr) : nlohmann::json(rc.near_de00);
+  recipe["healed_lab"] = healed;
+  recipe["de00"] = de00;
+  (*j)["recipe"] = recipe;
+  (*j)["continuous"] = {{"components", comps}, {"load", rc.load}, {"healed_lab", healed}, {"de00", de00}};
+  (*j)["predicted"] = {{"healed_lab", healed}, {"de00", de00}};
+  (*j)["alternatives"] = nlohmann::json::array();
+  (*j)["miss"] = r.reachable ? std::string() : r.advice;
+  (*j)["target"]["follicle_lab"] = LabJson(follicle);
+  for (size_t i = 0; i < r.sessions.size() && i < (*j)["sessions"].size(); ++i) {
+    (*j)["sessions"][i]["load"] = r.sessions[i].load;
+    (*j)["sessions"][i]["predicted_lab"] = LabJson(r.sessions[i].healed.near.lab);
+  }
+  (*j)["follicle_read_as"] = "near";
+}
+
+int RunLookMatch(const MatchCliOptions& o, const blend::StubbleLook& st, bool from_follicle = false) {
   int start = -1;
   if (!o.start.empty()) start = fade::ParseDate(o.start, "--start");
 
@@ -156,7 +224,7 @@ int RunLookMatch(const MatchCliOptions& o, const blend::StubbleLook& st) {
                           {"fresh", AppearanceJson(s.fresh)},
                           {"healed", AppearanceJson(s.healed)},
                           {"note", s.note}});
-    PrintJson({{"reachable", r.reachable},
+    nlohmann::json j = {{"reachable", r.reachable},
                {"advice", r.advice},
                {"target", AppearanceJson(r.target)},
                {"skin", {{"lab", LabJson(st.skin)}, {"model_lab", LabJson(r.model_skin)}, {"melanin", skin.skin.melanin}}},
@@ -174,9 +242,15 @@ int RunLookMatch(const MatchCliOptions& o, const blend::StubbleLook& st) {
                  {"regional_de00", rc.regional_de00},
                  {"predicted", AppearanceJson(rc.look)}}},
                {"sessions", sessions},
-               {"evaluations", r.evaluations}});
+               {"evaluations", r.evaluations}};
+    if (from_follicle) {
+      j["note"] = kFollicleNote;
+      AddCoreMatchKeys(r, st.near, ParseUnits(o.units), RecipeCandidates(*lib), skin.skin, params, &j);
+    }
+    PrintJson(j);
     return kExitOk;
   }
+  if (from_follicle) std::printf("Note: %s\n\n", kFollicleNote);
   std::printf("Stubble close up (0.4 m): L* %5.1f  a* %5.1f  b* %5.1f  - %s\n", st.near[0], st.near[1], st.near[2],
               DarknessWords(st.near[0] - st.skin[0]).c_str());
   std::printf("Skin:                     L* %5.1f  a* %5.1f  b* %5.1f\n", st.skin[0], st.skin[1], st.skin[2]);
@@ -200,7 +274,23 @@ int RunLookMatch(const MatchCliOptions& o, const blend::StubbleLook& st) {
 }
 
 int RunMatch(const MatchCliOptions& o) {
-  if (!o.stubble.empty()) return RunLookMatch(o, StubbleFromFlags(o));
+  if (!o.stubble.empty()) {
+    if (!o.follicle.empty()) throw InputError("give either --stubble or --follicle, not both");
+    return RunLookMatch(o, StubbleFromFlags(o));
+  }
+  if (!o.follicle.empty() && !o.core_match && o.measurement.empty()) {
+    // --follicle is read as the stubble's near look (issue 18); --core-match keeps the core match.
+    if (o.skin.empty()) throw InputError("give --follicle L,a,b and --skin L,a,b (or --measurement)");
+    blend::StubbleLook st;
+    st.skin = ParseTriple(o.skin, "--skin");
+    st.near = ParseTriple(o.follicle, "--follicle");
+    CheckLab(st.skin, "--skin");
+    CheckLab(st.near, "--follicle");
+    ParseUnits(o.units);
+    if (o.density_per_cm2 < 0 || o.density_per_cm2 > 1000) throw InputError("--density-per-cm2: expected 0-1000");
+    st.density_per_cm2 = o.density_per_cm2;
+    return RunLookMatch(o, st, true);
+  }
   color::Lab follicle{}, skin_lab{};
   if (!o.measurement.empty()) {
     if (!o.follicle.empty() || !o.skin.empty())
@@ -234,11 +324,7 @@ int RunMatch(const MatchCliOptions& o) {
   mo.sessions = o.sessions;
   mo.max_pigments = o.max_pigments;
   mo.first_session_lightness_offset = o.first_session_offset;
-  try {
-    mo.units = blend::PourUnitsFromString(o.units);
-  } catch (const std::invalid_argument& e) {
-    throw InputError(std::string("--units: ") + e.what());
-  }
+  mo.units = ParseUnits(o.units);
   if (!mo.IsValid(&why)) throw InputError(why);
 
   const auto lib = LoadLibrary(o.library);
@@ -310,7 +396,10 @@ int RunMatch(const MatchCliOptions& o) {
 void RegisterMatch(CLI::App& app, Action& action) {
   auto o = std::make_shared<MatchCliOptions>();
   CLI::App* cmd = app.add_subcommand("match", "Ink mix and per-session dilution for a follicle shade, through the client's skin");
-  cmd->add_option("--follicle", o->follicle, "follicle shade L,a,b (D50)");
+  cmd->add_option("--follicle", o->follicle,
+                  "follicle L,a,b (D50), read as the stubble's look close up (as --stubble; see --core-match)");
+  cmd->add_flag("--core-match", o->core_match,
+                "with --follicle: match a healed dot's core colour to it (the match before the look; diagnostic)");
   cmd->add_option("--skin", o->skin, "skin colour L,a,b (D50)");
   cmd->add_option("--measurement", o->measurement, "a `shadecast measure --json` output instead of the two colours");
   cmd->add_option("--library", o->library, "pigment library (default data/pigments/default.textproto)");

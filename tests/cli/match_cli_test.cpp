@@ -99,3 +99,29 @@ TEST_CASE("match --stubble matches the look at both distances and dates the sess
   CHECK(bad2.exit_code != 0);
   CHECK_THAT(bad2.err, Catch::Contains("10-14 days"));
 }
+
+TEST_CASE("match --follicle is read as the near look and says so; --core-match keeps the core match") {
+  // Issue 18: --follicle maps to the stubble's look close up (as --stubble), with the old keys filled.
+  auto look = RunShadecast("match --follicle 46.3,7.6,13 --skin 47.9,8,14 --json");
+  REQUIRE(look.exit_code == 0);
+  auto j = nlohmann::json::parse(look.out);
+  CHECK(j["follicle_read_as"] == "near");
+  CHECK_THAT(j["note"].get<std::string>(), Catch::Contains("--core-match"));
+  CHECK(j["recipe"]["near_de00"].is_number());
+  CHECK(j["recipe"]["shade"].get<std::string>().rfind("shade ", 0) == 0);
+  // The old key is the near dE00 of the same recipe (exact copy).
+  CHECK(j["predicted"]["de00"].get<double>() == j["recipe"]["near_de00"].get<double>());
+  auto text = RunShadecast("match --follicle 46.3,7.6,13 --skin 47.9,8,14");
+  REQUIRE(text.exit_code == 0);
+  CHECK_THAT(text.out, Catch::Contains("read as the stubble's look close up"));
+  auto core = RunShadecast("match --follicle 46.3,7.6,13 --skin 47.9,8,14 --core-match --json");
+  REQUIRE(core.exit_code == 0);
+  auto c = nlohmann::json::parse(core.out);
+  CHECK_FALSE(c.contains("follicle_read_as"));
+  CHECK(c["continuous"]["de00"].is_number());
+  // A stubble lighter than the skin is declared unreachable up front: no made-up colour.
+  auto light = nlohmann::json::parse(RunShadecast("match --follicle 70,0,0 --skin 65,13,17 --json").out);
+  CHECK_FALSE(light["reachable"].get<bool>());
+  CHECK(light["predicted"]["healed_lab"].is_null());
+  CHECK(RunShadecast("match --follicle 46,7,13 --stubble 46,7,13 --skin 47.9,8,14").exit_code == 2);
+}
