@@ -39,6 +39,7 @@
 #include "calib/calibration.h"
 #include "calib/icc_profile.h"
 #include "calib/spectral.h"
+#include "color/camera.h"
 #include "color/ciede2000.h"
 #include "color/colorimetry.h"
 #include "color/lcms_raii.h"
@@ -565,6 +566,16 @@ int main(int argc, char** argv) {
       }
       return Accuracy(seeds, truth, chart_model, skin_model);
     }
+    if (mode == "luther") {
+      // The cameras' distance from the Luther condition under D50 (color::LutherResidual).
+      const sc::Colorimeter obs(sc::CieIlluminant("D50"));
+      std::printf("camera                  Luther residual r / g / b (share of the camera x D50 weights outside the CIE observer's span)\n");
+      for (const char* cam : {"canon_eos_5d_mark_ii", "gauss_broad", "gauss_narrow", "gauss_shifted"}) {
+        const auto r = sc::LutherResidual(ss::CameraResponse(st::LoadCamera(cam), sc::CieIlluminant("D50")), obs);
+        std::printf("%-22s  %5.1f %% / %5.1f %% / %5.1f %%\n", cam, 100 * r[0], 100 * r[1], 100 * r[2]);
+      }
+      return 0;
+    }
     if (mode == "matrix") return Matrix(argc > 2 ? std::max(1, std::atoi(argv[2])) : 3);
     if (mode == "debug" && argc > 5) return Debug(argv[2], std::atof(argv[3]), std::atof(argv[4]), std::atoi(argv[5]));
     if (mode == "timing") {
@@ -577,6 +588,6 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "measure_bench: %s\n", e.what());
     return 1;
   }
-  std::fprintf(stderr, "usage: %s accuracy [seeds] [--truth-reference] [--chart-model M] [--skin-model M] (M: linear|rootpoly2|spectral|auto) | matrix [seeds=3] | timing [WxH] [repeats]\n", argv[0]);
+  std::fprintf(stderr, "usage: %s accuracy [seeds] [--truth-reference] [--chart-model M] [--skin-model M] (M: linear|rootpoly2|spectral|auto) | matrix [seeds=3] | luther | timing [WxH] [repeats]\n", argv[0]);
   return 2;
 }

@@ -104,4 +104,42 @@ CameraResponse::CameraResponse(const CameraSensitivity& camera, const color::Sam
   }
 }
 
+std::array<double, 3> LutherResidual(const CameraResponse& camera, const Colorimeter& observer) {
+  const auto& x = observer.weights();
+  // Normal equations of the projection onto span{x, y, z}: G c = X^T w, G = X^T X (3 x 3).
+  double g[3][3];
+  for (int i = 0; i < 3; ++i)
+    for (int j = 0; j < 3; ++j) {
+      g[i][j] = 0;
+      for (int k = 0; k < kBands; ++k) g[i][j] += x[i][k] * x[j][k];
+    }
+  // Inverse by cofactors (G is symmetric positive definite for the CIE observer).
+  const double det = g[0][0] * (g[1][1] * g[2][2] - g[1][2] * g[2][1]) - g[0][1] * (g[1][0] * g[2][2] - g[1][2] * g[2][0]) +
+                     g[0][2] * (g[1][0] * g[2][1] - g[1][1] * g[2][0]);
+  double inv[3][3];
+  for (int i = 0; i < 3; ++i)
+    for (int j = 0; j < 3; ++j) {
+      const int a = (j + 1) % 3, b = (j + 2) % 3, c = (i + 1) % 3, d = (i + 2) % 3;
+      inv[i][j] = (g[a][c] * g[b][d] - g[a][d] * g[b][c]) / det;
+    }
+  std::array<double, 3> out{};
+  for (int ch = 0; ch < 3; ++ch) {
+    const Spectral36& w = camera.weights()[ch];
+    double xtw[3] = {0, 0, 0}, norm2 = 0;
+    for (int k = 0; k < kBands; ++k) {
+      for (int i = 0; i < 3; ++i) xtw[i] += x[i][k] * w[k];
+      norm2 += w[k] * w[k];
+    }
+    double coef[3];
+    for (int i = 0; i < 3; ++i) coef[i] = inv[i][0] * xtw[0] + inv[i][1] * xtw[1] + inv[i][2] * xtw[2];
+    double r2 = 0;
+    for (int k = 0; k < kBands; ++k) {
+      const double p = coef[0] * x[0][k] + coef[1] * x[1][k] + coef[2] * x[2][k];
+      r2 += (w[k] - p) * (w[k] - p);
+    }
+    out[ch] = norm2 > 0 ? std::sqrt(r2 / norm2) : 1.0;
+  }
+  return out;
+}
+
 }  // namespace shadecast::color
