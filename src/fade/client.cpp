@@ -129,6 +129,35 @@ void ValidateHistory(const pb::ClientHistory& h, const std::vector<optics::Pigme
   }
 }
 
+bool HasFixedComposition(const ClientData& c) {
+  // Every session's deposit proportional to the first's, equal multipliers.
+  bool fixed = std::all_of(c.rate_multiplier.begin(), c.rate_multiplier.end(),
+                           [&](double m) { return m == c.rate_multiplier.front(); });
+  const auto& d0 = c.sessions.front().deposit;
+  const double s0 = std::accumulate(d0.begin(), d0.end(), 0.0);
+  for (const auto& s : c.sessions) {
+    const double ss = std::accumulate(s.deposit.begin(), s.deposit.end(), 0.0);
+    for (size_t i = 0; i < d0.size(); ++i)
+      if (std::abs(s.deposit[i] / ss - d0[i] / s0) > 1e-9) fixed = false;
+  }
+  return fixed;
+}
+
+CutCounts CutAfter(ClientData* c, int day) {
+  CutCounts n;
+  // The first session always stays: a history is anchored on it.
+  while (c->sessions.size() > 1 && c->sessions.back().day > day) {
+    c->sessions.pop_back();
+    ++n.sessions;
+  }
+  while (!c->visits.empty() && c->visits.back().day > day) {
+    c->visits.pop_back();
+    ++n.visits;
+  }
+  if (n.sessions > 0) c->fixed_composition = HasFixedComposition(*c);
+  return n;
+}
+
 ClientData BuildClient(const pb::ClientHistory& h, const std::vector<optics::PigmentKS>& library,
                        const FadePriors& priors, const optics::ModelParams& params, const std::string& fallback_name) {
   ValidateHistory(h, library, fallback_name);
@@ -160,16 +189,7 @@ ClientData BuildClient(const pb::ClientHistory& h, const std::vector<optics::Pig
     if (s.dot_diameter_mm() > 0) c.optics.dot_diameter_mm = s.dot_diameter_mm();
     c.sessions.push_back(cs);
   }
-  // Fixed composition: every session's deposit proportional to the first's, equal multipliers.
-  c.fixed_composition = std::all_of(c.rate_multiplier.begin(), c.rate_multiplier.end(),
-                                    [&](double m) { return m == c.rate_multiplier.front(); });
-  const auto& d0 = c.sessions.front().deposit;
-  const double s0 = std::accumulate(d0.begin(), d0.end(), 0.0);
-  for (const auto& s : c.sessions) {
-    const double ss = std::accumulate(s.deposit.begin(), s.deposit.end(), 0.0);
-    for (size_t i = 0; i < d0.size(); ++i)
-      if (std::abs(s.deposit[i] / ss - d0[i] / s0) > 1e-9) c.fixed_composition = false;
-  }
+  c.fixed_composition = HasFixedComposition(c);
   for (const auto& v : h.follow_ups())
     c.visits.push_back({ParseDate(v.date(), "date"), {v.dot_lab().l(), v.dot_lab().a(), v.dot_lab().b()},
                         {v.skin_lab().l(), v.skin_lab().a(), v.skin_lab().b()}});

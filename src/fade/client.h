@@ -69,6 +69,18 @@ ClientData BuildClient(const pb::ClientHistory& h, const std::vector<optics::Pig
                        const FadePriors& priors, const optics::ModelParams& params,
                        const std::string& fallback_name = "");
 
+// Whether every session's deposit is proportional to the first's with equal rate multipliers
+// (ClientData::fixed_composition).
+bool HasFixedComposition(const ClientData& c);
+
+// The history as it stood on `day`: sessions (all but the first) and follow-ups after it removed,
+// for back-tests (`forecast --fit-until-months`): a forecast fitted on the first months must not know
+// of a later session either. Returns how many of each were removed.
+struct CutCounts {
+  int sessions = 0, visits = 0;
+};
+CutCounts CutAfter(ClientData* c, int day);
+
 // Retained amount of each pigment (load units) on `day`.
 std::vector<double> RetainedAmounts(const ClientData& c, const FadeState& s, const FadePriors& priors, double day);
 

@@ -53,8 +53,10 @@ constexpr double kSkinNoiseLab = 0.6 / 1.7320508075688772;
 // (p ~ 0.001 under no seasonality), with at least 3 visits spanning at least half a year (with 3 the
 // harmonic interpolates them and the test rests on the known noise level alone).
 constexpr double kSeasonWaldMin = 22.5;
-constexpr int kSeasonMinVisits = 3;
-constexpr double kSeasonMinSpanDays = 182;
+// A yearly harmonic needs a year of visits and at least 5 of them (3 parameters per channel; 3
+// visits over 194 days were once fitted and extrapolated for 8 years: issue 19).
+constexpr int kSeasonMinVisits = 5;
+constexpr double kSeasonMinSpanDays = 365;
 
 // Least squares skin[k] = m_k + c_k cos(w day) + s_k sin(w day), w = 2 pi / year, per channel. Returns
 // false (and leaves `im` alone) unless the data support it (see the constants above).

@@ -33,7 +33,7 @@ class PreparedClient {
   // Skin colour the forecast assumes (L*a*b* D50, measured) and its model fit's residual.
   const color::Lab& forecast_skin_lab() const;
   // Whether a yearly harmonic of the skin (tanning) was fitted to the visits and is used by the
-  // forecast: at least 4 visits spanning half a year and a harmonic well above the measurement noise.
+  // forecast: at least 5 visits spanning a year and a harmonic well above the measurement noise.
   bool seasonal_skin() const;
   // The skin the forecast expects on `day`: the harmonic when seasonal_skin(), else forecast_skin_lab().
   color::Lab skin_lab_on(double day) const;

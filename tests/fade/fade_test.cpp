@@ -250,18 +250,19 @@ TEST_CASE("fade synthetic cohorts: deterministic, families differ, truth consist
 }
 
 TEST_CASE("fade forecast: a seasonal skin is fitted only when the visits support it, and follows the tan") {
-  // Fit <= 12 months; the harmonic's skin at the 24-48-month visits must beat the mean skin, and a
-  // cohort without tanning must (almost) never get one.
+  // Fit <= 24 months (a harmonic needs >= 5 visits over >= a year: issue 19); the harmonic's skin
+  // at the 30-48-month visits must beat the mean skin, and a cohort without tanning must (almost)
+  // never get one.
   auto back_test = [](const fd::TruthClient& t, std::vector<double>* de) {
     const int first = fd::ParseDate(t.history.sessions(0).date(), "d");
     {
       fd::PipelineOptions po;
-      po.fit_until_months = 12;
-      po.forecast.as_of_day = first + 365;
+      po.fit_until_months = 24;
+      po.forecast.as_of_day = first + 730;
       po.forecast.draws = 200;
       std::vector<size_t> idx;
       for (size_t v = 0; v < t.visits.size(); ++v)
-        if (t.visits[v].day - first >= 715 && t.visits[v].day - first <= 1476) {
+        if (t.visits[v].day - first >= 900 && t.visits[v].day - first <= 1476) {
           idx.push_back(v);
           po.forecast.query_days.push_back(t.visits[v].day);
         }
@@ -279,18 +280,18 @@ TEST_CASE("fade forecast: a seasonal skin is fitted only when the visits support
   for (const auto& t : s) {
     const fd::ClientData cd = fd::BuildClient(t.history, Lib(), fd::FadePriors{}, op::ModelParams{});
     const int first = cd.first_day();
-    const fd::PreparedClient prep(cd, first + static_cast<int>(std::lround(fd::kDaysPerYear)));
+    const fd::PreparedClient prep(cd, first + static_cast<int>(std::lround(2 * fd::kDaysPerYear)));
     if (!prep.seasonal_skin()) continue;
     ++seasonal;
     CHECK(shadecast::color::DeltaE00(prep.skin_lab_on(12345.0), prep.skin_lab_on(12345.0 + fd::kDaysPerYear)) < 1e-9);
     for (const auto& v : t.visits)
-      if (v.day - first > 700) {
+      if (v.day - first > 900) {
         skin_harm.push_back(shadecast::color::DeltaE00(prep.skin_lab_on(v.day), v.skin));
         skin_mean.push_back(shadecast::color::DeltaE00(prep.forecast_skin_lab(), v.skin));
       }
   }
   for (size_t i = 0; i < 12; ++i) back_test(s[i], &de);
-  CHECK(seasonal >= 16);  // most seasonal clients have >= 3 visits over >= 6 months in their first year
+  CHECK(seasonal >= 16);  // most seasonal clients have >= 5 visits over >= a year in their first two
   REQUIRE(!skin_harm.empty());
   CHECK(median(skin_harm) < 0.6 * median(skin_mean));
   CHECK(median(de) < 1.5);  // bench (1,000 clients): 1.07; with the mean skin 1.82
@@ -298,7 +299,7 @@ TEST_CASE("fade forecast: a seasonal skin is fitted only when the visits support
   int false_alarms = 0;
   for (const auto& t : Cohort(40, 42)) {
     const fd::ClientData cd = fd::BuildClient(t.history, Lib(), fd::FadePriors{}, op::ModelParams{});
-    const fd::PreparedClient prep(cd, cd.first_day() + static_cast<int>(std::lround(fd::kDaysPerYear)));
+    const fd::PreparedClient prep(cd, cd.first_day() + static_cast<int>(std::lround(2 * fd::kDaysPerYear)));
     false_alarms += prep.seasonal_skin() ? 1 : 0;
     if (!prep.seasonal_skin()) CHECK(prep.skin_lab_on(cd.first_day()) == prep.forecast_skin_lab());
   }
@@ -328,4 +329,43 @@ TEST_CASE("fade cohort fit: EM moves a wrong rate prior toward the population's"
   CHECK(r.priors.cohort_clients == 60);
   std::string why;
   CHECK(r.priors.IsValid(&why));
+}
+
+TEST_CASE("fade: a 3-visit client gets no seasonal harmonic; --fit-until-months cuts later sessions too") {
+  // Issue 19: a harmonic needs >= 5 visits over >= a year; a back-test must not know a later session.
+  const auto cohort = Cohort(10, 43, fd::Family::kSeasonal);
+  int tested = 0;
+  for (const auto& t : cohort) {
+    fd::ClientData cd = fd::BuildClient(t.history, Lib(), fd::FadePriors{}, op::ModelParams{});
+    if (cd.visits.size() < 3) continue;
+    cd.visits.resize(3);
+    // Three visits spread over 2 years: still no harmonic (fewer than 5).
+    for (int i = 0; i < 3; ++i) cd.visits[static_cast<size_t>(i)].day = cd.first_day() + 60 + 330 * i;
+    const fd::PreparedClient prep(cd);
+    CHECK_FALSE(prep.seasonal_skin());
+    ++tested;
+  }
+  CHECK(tested >= 5);
+
+  auto h = cohort.front().history;
+  const int first = fd::ParseDate(h.sessions(0).date(), "d");
+  auto* late = h.add_sessions();
+  *late = h.sessions(0);
+  late->set_date(fd::FormatDate(first + 540));
+  fd::PipelineOptions po;
+  po.fit_until_months = 12;
+  po.forecast.as_of_day = first + 365;
+  po.forecast.draws = 100;
+  const auto r = fd::ForecastHistory(h, Lib(), fd::FadePriors{}, op::ModelParams{}, po);
+  CHECK(r.last_session_day < first + 540);
+  po.fit_until_months = -1;
+  po.forecast.as_of_day = first + 600;
+  const auto all = fd::ForecastHistory(h, Lib(), fd::FadePriors{}, op::ModelParams{}, po);
+  CHECK(all.last_session_day == first + 540);
+  fd::ClientData cd = fd::BuildClient(h, Lib(), fd::FadePriors{}, op::ModelParams{});
+  const size_t n_sessions = cd.sessions.size();
+  const fd::CutCounts cut = fd::CutAfter(&cd, first + 365);
+  CHECK(cut.sessions == 1);
+  CHECK(cd.sessions.size() == n_sessions - 1);
+  for (const auto& v : cd.visits) CHECK(v.day <= first + 365);
 }
