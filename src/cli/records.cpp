@@ -7,6 +7,7 @@
 
 #include "cli/common.h"
 #include "color/csv.h"
+#include "fade/client.h"
 
 namespace shadecast::cli {
 namespace {
@@ -95,6 +96,12 @@ void ValidateHistory(const pb::ClientHistory& h, const std::string& source) {
       throw InputError(who + field + ".date: " + v.date() + " is before the first session " + h.sessions(0).date());
     if (!v.has_dot_lab() || !FiniteLab(v.dot_lab())) throw InputError(who + field + ".dot_lab: missing or not finite");
     if (!v.has_skin_lab() || !FiniteLab(v.skin_lab())) throw InputError(who + field + ".skin_lab: missing or not finite");
+    // The same range check as `forecast` (fade::LabProblem), so nothing is imported that cannot be forecast.
+    for (const auto& [lab, name] : {std::pair{&v.dot_lab(), ".dot_lab"}, std::pair{&v.skin_lab(), ".skin_lab"}}) {
+      std::string sub;
+      const std::string why = fade::LabProblem(*lab, &sub);
+      if (!why.empty()) throw InputError(who + field + name + sub + ": " + why);
+    }
   }
 }
 

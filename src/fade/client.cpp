@@ -30,14 +30,32 @@ struct Checker {
   }
   void Lab(bool present, const pb::Lab& lab, const std::string& field) const {
     if (!present) Fail(field, "is missing (L*a*b* expected)");
-    const double v[3] = {lab.l(), lab.a(), lab.b()};
-    const char* names[3] = {".l", ".a", ".b"};
-    for (int i = 0; i < 3; ++i)
-      if (!std::isfinite(v[i])) Fail(field + names[i], "is not a finite number");
-    if (lab.l() <= 0 || lab.l() > 100) Fail(field + ".l", "must be within (0, 100], got " + std::to_string(lab.l()));
-    if (std::abs(lab.a()) > 128 || std::abs(lab.b()) > 128) Fail(field, "a* and b* must be within -128..128");
+    std::string sub;
+    const std::string why = LabProblem(lab, &sub);
+    if (!why.empty()) Fail(field + sub, why);
   }
 };
+
+}  // namespace
+
+std::string LabProblem(const pb::Lab& lab, std::string* subfield) {
+  const double v[3] = {lab.l(), lab.a(), lab.b()};
+  const char* names[3] = {".l", ".a", ".b"};
+  if (subfield) subfield->clear();
+  for (int i = 0; i < 3; ++i)
+    if (!std::isfinite(v[i])) {
+      if (subfield) *subfield = names[i];
+      return "is not a finite number";
+    }
+  if (lab.l() <= 0 || lab.l() > 100) {
+    if (subfield) *subfield = ".l";
+    return "must be within (0, 100], got " + std::to_string(lab.l());
+  }
+  if (std::abs(lab.a()) > 128 || std::abs(lab.b()) > 128) return "a* and b* must be within -128..128";
+  return "";
+}
+
+namespace {
 
 const optics::PigmentKS* FindPigment(const std::vector<optics::PigmentKS>& lib, const std::string& id) {
   for (const auto& p : lib)

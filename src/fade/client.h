@@ -12,6 +12,7 @@
 
 namespace shadecast::pb {
 class ClientHistory;
+class Lab;
 }
 
 namespace shadecast::fade {
@@ -57,6 +58,11 @@ struct FadeState {
   double c_inf = 0.2;
   double deposit_scale = 1.0;
 };
+
+// "" when `lab` is a measurable L*a*b* (finite, L* in (0, 100], |a*|, |b*| <= 128), else what is wrong
+// ("must be within (0, 100], got 120"), with the component (".l") in `subfield`. The one range check
+// for follow-ups, shared by `import`, `visit add` and `forecast`.
+std::string LabProblem(const pb::Lab& lab, std::string* subfield = nullptr);
 
 // Checks a history: dates valid and in order, no follow-up before the first session, every session
 // with a recipe whose pigments are in `library`, every follow-up with finite dot and skin L*a*b*.

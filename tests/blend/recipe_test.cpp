@@ -108,7 +108,7 @@ TEST_CASE("Match round trip: 200 random recipes on random skins") {
   CHECK(p90p <= 1.0);
 }
 
-TEST_CASE("Warmer targets get more warm neutralizer; darker targets a higher load") {
+TEST_CASE("Warmer targets get more warm neutralizer, darker targets a higher load") {
   const Lib& lib = ShippedLibrary();
   const op::ModelParams params;
   const op::SkinParams skin{0.03, 0.01, 1.4};

@@ -121,7 +121,7 @@ TEST_CASE("calibrate: a clipped patch is excluded and named") {
   CHECK(j["excluded"][0] == "white_9_5 (clipped)");
 }
 
-TEST_CASE("calibrate --image finds the chart; profile check sees no drift on the same photo; no chart -> exit 3") {
+TEST_CASE("calibrate --image finds the chart, profile check sees no drift on the same photo, no chart -> exit 3") {
   TempDir dir;
   const std::string img = (dir / "c.png").string(), truth = (dir / "ct.textproto").string();
   REQUIRE(RunShadecast("synth chart --camera canon_eos_5d_mark_ii --illuminant LED-B3 --size 1200x900 --seed 4 --out '" +

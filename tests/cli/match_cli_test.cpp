@@ -100,7 +100,7 @@ TEST_CASE("match --stubble matches the look at both distances and dates the sess
   CHECK_THAT(bad2.err, Catch::Contains("10-14 days"));
 }
 
-TEST_CASE("match --follicle is read as the near look and says so; --core-match keeps the core match") {
+TEST_CASE("match --follicle is read as the near look and says so, --core-match keeps the core match") {
   // Issue 18: --follicle maps to the stubble's look close up (as --stubble), with the old keys filled.
   auto look = RunShadecast("match --follicle 46.3,7.6,13 --skin 47.9,8,14 --json");
   REQUIRE(look.exit_code == 0);

@@ -148,7 +148,7 @@ TEST_CASE("measure --chart-in-frame reads a 16-bit photo as linear, as calibrate
   CHECK(j["quality"]["chart_fit_de00"].get<double>() < 2.0);
 }
 
-TEST_CASE("measure flags vignetting as uneven light; a clean photo is not flagged", "[cli][measure]") {
+TEST_CASE("measure flags vignetting as uneven light, a clean photo is not flagged", "[cli][measure]") {
   // Synthetic photos (Canon, D65, Nano in frame, JPEG q95, seed 5): vignetting 0.3 darkens the skin
   // toward the corners by ~4 L* and moves the measured skin ~2 dE00; the centre-to-corner fall-off
   // (3x3 grid, fitted against the squared distance, robust to the chart hiding cells) must raise

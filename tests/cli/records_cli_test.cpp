@@ -1,12 +1,13 @@
 // Client records from the command line: bad input is refused and leaves the database unchanged.
 #include <catch2/catch.hpp>
+#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "support/test_support.h"
 
 using shadecast::test::RunShadecast;
 
-TEST_CASE("Records: duplicate ids, future dates and unknown clients are refused; the database is unchanged") {
+TEST_CASE("Records: duplicate ids, future dates and unknown clients are refused, the database is unchanged") {
   shadecast::test::TempDir dir;
   REQUIRE(RunShadecast("client add c1 --name Ann", dir.path()).exit_code == 0);
   auto before = RunShadecast("export --client c1 --out before.textproto", dir.path());
@@ -47,4 +48,18 @@ TEST_CASE("Records: a session and a visit round-trip through CSV export and impo
   // 1 ml ink + 8 ml water -> load 1/9 (to 1e-9, printed with 10 significant digits).
   CHECK(h["sessions"][0]["recipe"]["load"].get<double>() == Approx(1.0 / 9.0).margin(1e-9));
   CHECK(h["follow_ups"][0]["dot_lab"]["l"].get<double>() == Approx(45.5).margin(1e-12));
+}
+
+TEST_CASE("Records: import applies the same L*a*b* range checks as forecast (issue 19)") {
+  // L* -5 and 120 were imported and then refused by forecast; now import refuses them, naming the field.
+  shadecast::test::TempDir dir;
+  for (const char* bad : {"-5", "120"}) {
+    std::ofstream(dir / "h.textproto") << "client_id: \"r1\" sessions { date: \"2025-06-01\" recipe { components { pigment: "
+                                          "\"carbon_black\" fraction: 1 } load: 0.2 } } follow_ups { date: \"2025-09-01\" "
+                                          "dot_lab { l: " << bad << " a: 2 b: 3 } skin_lab { l: 65 a: 12 b: 16 } }\n";
+    auto r = RunShadecast("import h.textproto", dir.path());
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(r.err, Catch::Contains("follow_ups[0].dot_lab.l"));
+    CHECK(RunShadecast("client show r1", dir.path()).exit_code != 0);
+  }
 }

@@ -36,7 +36,7 @@ TEST_CASE("synth chart writes an image and a JSON truth with the checked keys") 
   CHECK(j["chart"] == "colorchecker24");
 }
 
-TEST_CASE("synth chart: same flags, same bytes; textproto truth; linear16 TIFF; JPEG") {
+TEST_CASE("synth chart: same flags, same bytes, textproto truth, linear16 TIFF, JPEG") {
   TempDir dir;
   const std::string base = "synth chart --camera gauss_broad --illuminant A --size 400x300 --seed 9 ";
   REQUIRE(RunShadecast(base + "--out a.png --truth a.textproto", dir.path()).exit_code == 0);
@@ -207,7 +207,7 @@ TEST_CASE("synth scalp truth: skin equals optics render's, the dot its own Monte
   CHECK(sc::DeltaE00(truth_dot, model_dot) > 0.0);  // not the same computation
 }
 
-TEST_CASE("synth scalp: same flags, same bytes; another seed differs; --with-chart puts the Nano in frame") {
+TEST_CASE("synth scalp: same flags, same bytes, another seed differs, --with-chart puts the Nano in frame") {
   TempDir dir;
   const std::string base = "synth scalp --camera gauss_narrow --illuminant A --size 400x300 --follicles 40 --hairs 3 ";
   REQUIRE(RunShadecast(base + "--seed 9 --out a.png --truth a.json", dir.path()).exit_code == 0);

@@ -331,7 +331,7 @@ TEST_CASE("fade cohort fit: EM moves a wrong rate prior toward the population's"
   CHECK(r.priors.IsValid(&why));
 }
 
-TEST_CASE("fade: a 3-visit client gets no seasonal harmonic; --fit-until-months cuts later sessions too") {
+TEST_CASE("fade: a 3-visit client gets no seasonal harmonic, and --fit-until-months cuts later sessions too") {
   // Issue 19: a harmonic needs >= 5 visits over >= a year; a back-test must not know a later session.
   const auto cohort = Cohort(10, 43, fd::Family::kSeasonal);
   int tested = 0;

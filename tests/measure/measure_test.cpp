@@ -113,7 +113,7 @@ TEST_CASE("undertone rules from data/ classify by hue and chroma", "[measure]") 
   CHECK_THROWS_WITH(ms::UndertoneThresholds::FromProto(bad), Catch::Contains("no rules"));
 }
 
-TEST_CASE("Monk swatches: MST 1 nearest to itself, MST 10 darkest; ITA category from D65 values", "[measure]") {
+TEST_CASE("Monk swatches: MST 1 nearest to itself, MST 10 darkest, ITA category from D65 values", "[measure]") {
   const auto& s = ms::MonkSwatchesLab();
   for (int i = 0; i < 10; ++i) CHECK(ms::NearestMonk(s[i]) == i + 1);  // exact: identical colours
   CHECK(s[0][0] > s[9][0]);
@@ -320,7 +320,7 @@ TEST_CASE("the blur is read from luma: JPEGs of dark skin give the rendered blur
   CHECK(std::abs(median - 1.5) < 0.06);
 }
 
-TEST_CASE("a profile for another camera is flagged by the in-frame chart's drift; an ROI on the card has no skin", "[measure]") {
+TEST_CASE("a profile for another camera is flagged by the in-frame chart's drift, an ROI on the card has no skin", "[measure]") {
   // The profile is fitted (linear 3x3, noise-free patches) for the synthetic gauss_shifted camera
   // under D65; the photo is taken by the Canon EOS 5D Mark II under the same light with the Nano in
   // the frame. Through the wrong profile the chart's patches read several dE00 off their values:

@@ -99,7 +99,7 @@ shadecast::color::Lab D65ToD50(double L, double a, double b, double specular) {
 }
 }  // namespace
 
-TEST_CASE("Measured skins invert within 1.0 dE00; designed swatches beyond real skin are reported outside") {
+TEST_CASE("Measured skins invert within 1.0 dE00, designed swatches beyond real skin are reported outside") {
   // Chosen on (the dermal-melanin prior's median, params.h): the ISSA archive (Lu, Xiao, Pointer et al.
   // 2025, Sci Data 12:487; 15,256 records of 2,113 people, d/8 specular included, D65/2), medians per
   // ITA group as computed from the archive in jbcom/humanoid-kit docs/research/SKIN-RENDERING.md;

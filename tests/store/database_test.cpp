@@ -55,7 +55,7 @@ std::string Query(const std::string& db, const std::string& sql) {
 }
 }  // namespace
 
-TEST_CASE("A database written by schema 1 is migrated; a newer one is refused") {
+TEST_CASE("A database written by schema 1 is migrated, a newer one is refused") {
   shadecast::test::TempDir dir;
   const std::string path = (dir / "old.db").string();
   // Schema 1 as a released shadecast wrote it (store/database.cpp migration 0 -> 1).

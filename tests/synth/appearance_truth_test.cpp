@@ -81,7 +81,7 @@ TEST_CASE("look truth: the regional colour is the area mix of skin and follicle 
   CHECK(t.follicles->density_per_cm2 == Approx(1500 / (1200.0 * 900 / (30.0 * 30) / 100.0)));
 }
 
-TEST_CASE("look truth: no follicles, no follicle look; the chart is left out of the region", "[synth][appearance]") {
+TEST_CASE("look truth: no follicles, no follicle look, the chart is left out of the region", "[synth][appearance]") {
   ss::ScalpOptions o = Uniform(0);
   const ss::SceneLookTruth t = ss::ComputeSceneLookTruth(o);
   CHECK(!t.follicles.has_value());

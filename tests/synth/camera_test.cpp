@@ -51,7 +51,7 @@ TEST_CASE("Every shipped camera loads and responds under every CIE illuminant") 
   }
 }
 
-TEST_CASE("Camera CSVs: columns by position, decimals, comments; bad grids are rejected with a clear message") {
+TEST_CASE("Camera CSVs: columns by position, decimals, comments, bad grids are rejected with a clear message") {
   // Header names are not relied on; decimal wavelengths are fine.
   const auto ok = sc::ParseCsv("# a test camera\nfoo,bar,baz,qux\n390.5,0,0,1\n550.25,0,1,0\n710.0,1,0,0\n", "t.csv");
   const ss::CameraSensitivity cam = ss::CameraFromCsv(ok, "t");

@@ -116,7 +116,7 @@ TEST_CASE("Linear16 without noise: patch ratios equal the ratios computed from t
   }
 }
 
-TEST_CASE("Same options give the same bytes; another seed gives another image") {
+TEST_CASE("Same options give the same bytes, another seed gives another image") {
   const auto chart = st::LoadChart("colorchecker24_mini");
   const ss::CameraResponse response(st::LoadCamera("gauss_broad"), sc::CieIlluminant("D50"));
   ss::ChartRenderOptions o;
@@ -132,7 +132,7 @@ TEST_CASE("Same options give the same bytes; another seed gives another image") 
   CHECK(a != c);
 }
 
-TEST_CASE("Chart editions carry their physical size; truth px/mm follows from it") {
+TEST_CASE("Chart editions carry their physical size, truth px/mm follows from it") {
   const auto classic = st::LoadChart("colorchecker24");
   const auto mini = st::LoadChart("colorchecker24_mini");
   const auto nano = st::LoadChart("colorchecker24_nano");

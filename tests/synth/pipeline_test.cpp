@@ -50,7 +50,7 @@ TEST_CASE("Realistic noise: shot noise at 20000 e- full scale plus 3 e- read noi
   CHECK(sd == Approx(std::sqrt(4009.0) / 20000).epsilon(0.01));
 }
 
-TEST_CASE("No noise leaves values exact; clipping at full scale; sRGB encoding matches the colour core") {
+TEST_CASE("No noise leaves values exact, clipping at full scale, sRGB encoding matches the colour core") {
   ss::ImageF img(4, 1, 3);
   const float v[4] = {0.0f, 0.001f, 0.18f, 1.7f};
   for (int i = 0; i < 4; ++i)
@@ -64,7 +64,7 @@ TEST_CASE("No noise leaves values exact; clipping at full scale; sRGB encoding m
   for (int i = 0; i < 4; ++i) CHECK(img.At(i, 0, 1) == Approx(sc::SrgbEncode(std::min(1.0f, v[i]))).margin(1e-5));
 }
 
-TEST_CASE("Noise and encoding names round-trip; bad names are rejected") {
+TEST_CASE("Noise and encoding names round-trip, bad names are rejected") {
   CHECK(ss::NoiseModel::FromString("realistic").kind == ss::NoiseModel::Kind::kRealistic);
   CHECK(ss::NoiseModel::FromString("none").kind == ss::NoiseModel::Kind::kNone);
   CHECK(ss::NoiseModel::FromString("0.01").sigma == 0.01);
@@ -76,7 +76,7 @@ TEST_CASE("Noise and encoding names round-trip; bad names are rejected") {
   CHECK_THROWS_WITH(ss::EncodingFromString("srgb16"), Catch::Contains("unknown encoding 'srgb16'"));
 }
 
-TEST_CASE("Random: one seed, one sequence; the distributions have the right moments") {
+TEST_CASE("Random: one seed, one sequence, the distributions have the right moments") {
   // Reference: the moments of the standard normal and Poisson distributions.
   ss::Random a(42), b(42);
   for (int i = 0; i < 100; ++i) CHECK(a.Normal() == b.Normal());

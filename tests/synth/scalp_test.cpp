@@ -332,7 +332,7 @@ TEST_CASE("hair shaft reflectance is dark, warm and monotone like eumelanin-pigm
   for (int k = 1; k < sc::kBands; ++k) CHECK(r[k] >= r[k - 1]);
 }
 
-TEST_CASE("hair colours: black and dark brown shafts match their published fibre colours; the rest are refused") {
+TEST_CASE("hair colours: black and dark brown shafts match their published fibre colours, the rest are refused") {
   // Reference: J. Cosmet. Sci. 51(5) (2000), "Measurement of hair luster", D65/10 deg, specular
   // excluded: black hair (18.00, 0.02, -0.91), dark brown (22.72, 3.35, 3.85). The shaft model
   // (melanin body + flat cuticle reflectance) reaches both within 1.2 dE00 (black: a flat surface term
