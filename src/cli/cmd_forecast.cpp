@@ -58,6 +58,7 @@ nlohmann::json ForecastJson(const fade::ForecastResult& r, const fade::FadePrior
           {"horizon_end", fade::FormatDate(r.horizon_end_day)},
           {"last_session", fade::FormatDate(r.last_session_day)},
           {"triggers", triggers},
+          {"notes", r.notes},
           {"fit",
            {{"converged", f.converged},
             {"params",
@@ -91,6 +92,7 @@ void PrintText(const fade::ForecastResult& r) {
   std::printf("Client %s, as of %s, horizon %s\n", r.client_id.c_str(), fade::FormatDate(r.as_of_day).c_str(),
               fade::FormatDate(r.horizon_end_day).c_str());
   std::printf("Fit: %s\n", r.fit.BriefReport().c_str());
+  for (const auto& n : r.notes) std::printf("  Note: %s\n", n.c_str());
   if (!r.fit.converged) std::printf("  WARNING: the fit did not converge (%s); treat the dates with caution\n", r.fit.message.c_str());
   std::printf("Touch-up: %s (10-90 %%: %s to %s)%s\n", DateText(r.touch_up.p50_day).c_str(),
               DateText(r.touch_up.p10_day).c_str(), DateText(r.touch_up.p90_day).c_str(),

@@ -161,6 +161,44 @@ bool HasFixedComposition(const ClientData& c) {
   return fixed;
 }
 
+std::vector<std::string> CleanVisits(ClientData* c, int as_of_day, int unhealed_days) {
+  std::vector<std::string> notes;
+  std::vector<ClientData::Visit> kept;
+  int duplicates = 0;
+  for (const auto& v : c->visits) {
+    if (as_of_day > 0 && v.day > as_of_day) {
+      notes.push_back("the follow-up of " + FormatDate(v.day) + " is after the as-of date " + FormatDate(as_of_day) +
+                      ": a visit cannot be from the future, so it is not used (for a back-test use --fit-until-months)");
+      continue;
+    }
+    if (!kept.empty() && kept.back().day == v.day && kept.back().dot == v.dot && kept.back().skin == v.skin) {
+      ++duplicates;
+      continue;
+    }
+    bool unhealed = false;
+    for (const auto& s : c->sessions)
+      if (v.day >= s.day && v.day - s.day < unhealed_days) unhealed = true;
+    if (unhealed) {
+      notes.push_back("the follow-up of " + FormatDate(v.day) + " is within " + std::to_string(unhealed_days / 7) +
+                      " weeks of a session: the dots had not healed, so it is not used for the fade");
+      continue;
+    }
+    if (v.dot[0] >= v.skin[0]) {
+      notes.push_back("the follow-up of " + FormatDate(v.day) + " reads the dots lighter than the skin (L* " +
+                      std::to_string(static_cast<int>(std::lround(v.dot[0]))) + " vs " +
+                      std::to_string(static_cast<int>(std::lround(v.skin[0]))) +
+                      "): likely a bad photo or the wrong spot; it is not used for the fade");
+      continue;
+    }
+    kept.push_back(v);
+  }
+  if (duplicates > 0)
+    notes.push_back(std::to_string(duplicates) + " duplicate follow-up" + (duplicates == 1 ? "" : "s") +
+                    " (same date and colours) removed");
+  c->visits = std::move(kept);
+  return notes;
+}
+
 CutCounts CutAfter(ClientData* c, int day) {
   CutCounts n;
   // The first session always stays: a history is anchored on it.

@@ -87,6 +87,12 @@ struct CutCounts {
 };
 CutCounts CutAfter(ClientData* c, int day);
 
+// Physical sense of the follow-ups before a fit (issue 19): removes follow-ups after `as_of_day`
+// (from the future; 0: not checked), exact duplicates (same date and colours), follow-ups within
+// `unhealed_days` after a session (not healed) and follow-ups whose dot is not darker than the skin
+// (a bad photo), and returns one plain sentence per removal.
+std::vector<std::string> CleanVisits(ClientData* c, int as_of_day, int unhealed_days = 28);
+
 // Retained amount of each pigment (load units) on `day`.
 std::vector<double> RetainedAmounts(const ClientData& c, const FadeState& s, const FadePriors& priors, double day);
 

@@ -79,6 +79,8 @@ struct ForecastResult {
   int as_of_day = 0, horizon_end_day = 0, last_session_day = 0;
   bool tabulated = false;             // false: fixed composition did not hold, direct optics per draw
   std::vector<Trigger> triggers;
+  // Plain sentences about the history (follow-ups removed as duplicates, unhealed or implausible).
+  std::vector<std::string> notes;
 };
 
 ForecastResult Forecast(const PreparedClient& prepared, const FitResult& fit, const FadePriors& priors,

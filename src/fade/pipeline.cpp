@@ -16,9 +16,12 @@ ForecastResult ForecastHistory(const pb::ClientHistory& history, const std::vect
     // A back-test: neither the later follow-ups nor the later sessions are known (issue 19).
     CutAfter(&client, until);
   }
+  const std::vector<std::string> notes = CleanVisits(&client, options.forecast.as_of_day);
   const PreparedClient prepared(client, until);
   const FitResult fit = FitClient(prepared, priors, options.fit);
-  return Forecast(prepared, fit, priors, options.forecast);
+  ForecastResult r = Forecast(prepared, fit, priors, options.forecast);
+  r.notes = notes;
+  return r;
 }
 
 }  // namespace shadecast::fade

@@ -369,3 +369,28 @@ TEST_CASE("fade: a 3-visit client gets no seasonal harmonic, and --fit-until-mon
   CHECK(cd.sessions.size() == n_sessions - 1);
   for (const auto& v : cd.visits) CHECK(v.day <= first + 365);
 }
+
+TEST_CASE("fade: follow-ups from the future, duplicates, unhealed and lighter-than-skin dots are removed with a note") {
+  // Issue 19: each case gives its own plain sentence; the rest are kept in order.
+  const auto cohort = Cohort(1, 44);
+  fd::ClientData cd = fd::BuildClient(cohort.front().history, Lib(), fd::FadePriors{}, op::ModelParams{});
+  const int s0 = cd.first_day();
+  const shadecast::color::Lab dot{40, 3, 5}, skin{60, 10, 15};
+  cd.visits = {{s0 + 10, dot, skin},                       // unhealed (10 days after the session)
+               {s0 + 100, dot, skin}, {s0 + 100, dot, skin}, {s0 + 100, dot, skin},  // two duplicates
+               {s0 + 200, {62, 3, 5}, skin},                // lighter than the skin
+               {s0 + 300, dot, skin},
+               {s0 + 900, dot, skin}};                      // after as-of
+  const auto notes = fd::CleanVisits(&cd, s0 + 400);
+  REQUIRE(cd.visits.size() == 2);
+  CHECK(cd.visits[0].day == s0 + 100);
+  CHECK(cd.visits[1].day == s0 + 300);
+  auto has = [&](const char* what) {
+    return std::any_of(notes.begin(), notes.end(), [&](const std::string& n) { return n.find(what) != std::string::npos; });
+  };
+  CHECK(has("had not healed"));
+  CHECK(has("2 duplicate follow-ups"));
+  CHECK(has("lighter than the skin"));
+  CHECK(has("after the as-of date"));
+  CHECK(notes.size() == 4);
+}
