@@ -39,6 +39,12 @@ nlohmann::json DateJson(const std::optional<int>& d) {
   return d ? nlohmann::json(fade::FormatDate(*d)) : nlohmann::json(nullptr);
 }
 
+std::vector<std::string> OutlierDates(const fade::FitResult& f) {
+  std::vector<std::string> d;
+  for (int day : f.outlier_days) d.push_back(fade::FormatDate(day));
+  return d;
+}
+
 nlohmann::json ForecastJson(const fade::ForecastResult& r, const fade::FadePriors& priors) {
   nlohmann::json series = nlohmann::json::array();
   for (const auto& p : r.series)
@@ -72,6 +78,10 @@ nlohmann::json ForecastJson(const fade::ForecastResult& r, const fade::FadePrior
             {"follow_ups_used", f.visits_used},
             {"iterations", f.iterations},
             {"covariance_ok", f.covariance_ok},
+            {"residual_to_noise", f.residual_to_noise},
+            {"explains_visits", f.explains_visits},
+            {"visit_residuals_de00", f.visit_residual_de00},
+            {"outlier_visits", OutlierDates(f)},
             {"message", f.message}}},
           {"touch_up",
            {{"date", DateJson(r.touch_up.p50_day)},
@@ -93,10 +103,16 @@ void PrintText(const fade::ForecastResult& r) {
               fade::FormatDate(r.horizon_end_day).c_str());
   std::printf("Fit: %s\n", r.fit.BriefReport().c_str());
   for (const auto& n : r.notes) std::printf("  Note: %s\n", n.c_str());
+  for (const auto& d : OutlierDates(r.fit))
+    std::printf("  Note: the follow-up of %s is far from the fade the others show: check that photo (light, blur)\n", d.c_str());
+  if (!r.fit.explains_visits)
+    std::printf("  WARNING: the fade model does not explain this client's follow-ups (they scatter %.1f x the usual "
+                "measurement noise); the touch-up dates below are uncertain beyond the interval shown\n",
+                r.fit.residual_to_noise);
   if (!r.fit.converged) std::printf("  WARNING: the fit did not converge (%s); treat the dates with caution\n", r.fit.message.c_str());
   std::printf("Touch-up: %s (10-90 %%: %s to %s)%s\n", DateText(r.touch_up.p50_day).c_str(),
               DateText(r.touch_up.p10_day).c_str(), DateText(r.touch_up.p90_day).c_str(),
-              r.touch_up.overdue ? "  OVERDUE" : "");
+              r.touch_up.overdue ? (r.fit.explains_visits ? "  OVERDUE" : "  OVERDUE (from a fit that does not explain the visits: check)") : "");
   std::printf("P(no touch-up within the horizon): %.2f\n", r.touch_up.p_none_within_horizon);
   std::printf("\n%-10s  %-20s  %s\n", "date", "dot L*a*b* (median)", "contrast dE00 (10-90 %)");
   for (size_t i = 0; i < r.series.size(); i += 6) {

@@ -57,6 +57,14 @@ constexpr double kSeasonWaldMin = 22.5;
 // visits over 194 days were once fitted and extrapolated for 8 years: issue 19).
 constexpr int kSeasonMinVisits = 5;
 constexpr double kSeasonMinSpanDays = 365;
+// A follow-up further than this many stated noise sigmas from the fit is listed as a likely capture
+// problem (bad light, blur); the fit does not explain the visits when their RMS residual is above
+// kMisfitRatio sigmas. Set on the project's own cohort family (tests/fade, seeds 45): its clients fit
+// at 2.0-2.4 sigma RMS (the visit's skin noise enters the prediction too, and the MAP shrinks
+// toward the priors), the independent generator of issue 19 at 5-13; not yet calibrated on a
+// misspecified cohort of our own.
+constexpr double kOutlierSigmas = 4.0;
+constexpr double kMisfitRatio = 3.0;
 
 // Least squares skin[k] = m_k + c_k cos(w day) + s_k sin(w day), w = 2 pi / year, per channel. Returns
 // false (and leaves `im` alone) unless the data support it (see the constants above).
@@ -276,8 +284,13 @@ FitResult FitClient(const PreparedClient& prepared, const FadePriors& priors, co
                                                                         static_cast<int>(c.pigments.size()));
     const double d = color::DeltaE00(lab, v.dot);
     ss += d * d;
+    r.visit_residual_de00.push_back(d);
+    if (d > kOutlierSigmas * priors.measurement_sigma_de00) r.outlier_days.push_back(v.day);
   }
   r.residual_de00 = r.visits_used > 0 ? std::sqrt(ss / r.visits_used) : 0.0;
+  // The fit check: the RMS residual against the stated visit noise (kMisfitRatio above).
+  r.residual_to_noise = r.residual_de00 / priors.measurement_sigma_de00;
+  r.explains_visits = r.visits_used < 3 || r.residual_to_noise <= kMisfitRatio;
   if (r.visits_used == 0) r.message = "no follow-up in the fit window: the forecast rests on the population priors. " + r.message;
   return r;
 }

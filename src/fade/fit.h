@@ -65,6 +65,13 @@ struct FitResult {
   std::string message;
   double residual_de00 = 0;               // RMS dE00 of the fitted follow-ups
   int visits_used = 0;
+  // The fit check (issue 19): the RMS residual in units of the stated visit noise
+  // (FadePriors::measurement_sigma_de00), and whether the model explains the visits (<= 3 with at
+  // least 3 follow-ups; fit.cpp says where 3 comes from). Not explained: the forecast's dates rest on a model that does not fit.
+  double residual_to_noise = 0;
+  bool explains_visits = true;
+  std::vector<double> visit_residual_de00;  // per fitted follow-up, in date order
+  std::vector<int> outlier_days;            // follow-ups more than 4 noise sigmas off: likely capture problems
   std::array<double, 4> prior_mean{};     // of theta
   std::array<double, 4> prior_sd{};
 

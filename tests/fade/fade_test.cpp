@@ -394,3 +394,30 @@ TEST_CASE("fade: follow-ups from the future, duplicates, unhealed and lighter-th
   CHECK(has("after the as-of date"));
   CHECK(notes.size() == 4);
 }
+
+TEST_CASE("fade fit check: an outlier visit is listed, a misfit says the model does not explain the visits") {
+  // Issue 19. The cohort's own visits (noise 0.6 dE*ab; stated sigma 0.7) fit: residual <= 3 sigma
+  // (measured 2.0-2.4). One visit made 10 L* lighter (a bad-light photo) is listed (> 4 sigma).
+  // Every visit moved by +-6 L* alternately (~9x the noise) is not explained.
+  const fd::FadePriors priors;
+  int checked = 0;
+  for (const auto& t : Cohort(6, 45)) {
+    fd::ClientData c = fd::BuildClient(t.history, Lib(), priors, op::ModelParams{});
+    if (c.visits.size() < 5) continue;
+    const auto clean = fd::FitClient(fd::PreparedClient(c), priors);
+    INFO("residual/noise " << clean.residual_to_noise << " visits " << clean.visits_used << " rms " << clean.residual_de00);
+    CHECK(clean.explains_visits);
+    CHECK(clean.outlier_days.empty());
+    fd::ClientData bad = c;
+    bad.visits[3].dot[0] += 10;
+    const auto one = fd::FitClient(fd::PreparedClient(bad), priors);
+    CHECK(std::find(one.outlier_days.begin(), one.outlier_days.end(), bad.visits[3].day) != one.outlier_days.end());
+    fd::ClientData wild = c;
+    for (size_t i = 0; i < wild.visits.size(); ++i) wild.visits[i].dot[0] += i % 2 ? 6 : -6;
+    const auto misfit = fd::FitClient(fd::PreparedClient(wild), priors);
+    CHECK_FALSE(misfit.explains_visits);
+    CHECK(misfit.residual_to_noise > 3.0);
+    ++checked;
+  }
+  CHECK(checked >= 3);
+}
