@@ -10,15 +10,14 @@
 #include <opencv2/imgproc.hpp>
 #include <cstdlib>
 #include <memory>
-#include <sys/mman.h>
 
 #include "color/ciede2000.h"
 #include "color/lab.h"
 #include "color/skin_tone.h"
-#include "image/chart_layout.h"
 #include "image/region.h"
 #include "measure/look.h"
 #include "measure/quality.h"
+#include "measure/steps.h"
 
 namespace shadecast::measure {
 
@@ -59,143 +58,9 @@ std::string MeasureResult::BriefReport() const {
   return buf;
 }
 
+using namespace internal;
+
 namespace {
-
-using Clock = std::chrono::steady_clock;
-double Since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
-
-// A float plane in memory the kernel may back with transparent huge pages (madvise): at 12 MP a
-// plane is 48 MB, and faulting it in by 4 KiB pages took longer than the filter that fills it
-// (on the bench's machine, about 0.1 s per plane).
-std::shared_ptr<float> HugePlane(size_t n) {
-  constexpr size_t kAlign = size_t{2} << 20;
-  const size_t bytes = (n * sizeof(float) + kAlign - 1) / kAlign * kAlign;
-  void* p = std::aligned_alloc(kAlign, bytes);
-  if (!p) throw std::bad_alloc();
-#ifdef MADV_HUGEPAGE
-  madvise(p, bytes, MADV_HUGEPAGE);
-#endif
-#ifdef MADV_POPULATE_WRITE
-  // Fault the plane in with one call (where the kernel has no huge pages to give, page by page
-  // faults cost ~0.1 s per 48 MB plane on the bench's VM).
-  madvise(p, bytes, MADV_POPULATE_WRITE);
-#endif
-  return std::shared_ptr<float>(static_cast<float*>(p), [](float* q) { std::free(q); });
-}
-
-// A cv::Mat over a HugePlane; `owner` keeps the memory.
-cv::Mat HugeMat(int rows, int cols, std::vector<std::shared_ptr<float>>* owner) {
-  owner->push_back(HugePlane(static_cast<size_t>(rows) * cols));
-  return cv::Mat(rows, cols, CV_32F, owner->back().get());
-}
-
-pb::Lab ToPb(const color::Lab& l) {
-  pb::Lab p;
-  p.set_l(l[0]);
-  p.set_a(l[1]);
-  p.set_b(l[2]);
-  return p;
-}
-
-// The median; reorders *v.
-double MedianInPlace(std::vector<double>* v) {
-  if (v->empty()) return 0;
-  const size_t k = v->size() / 2;
-  std::nth_element(v->begin(), v->begin() + k, v->end());
-  double m = (*v)[k];
-  if (v->size() % 2 == 0) m = 0.5 * (m + *std::max_element(v->begin(), v->begin() + k));
-  return m;
-}
-double Median(std::vector<double> v) { return MedianInPlace(&v); }
-
-color::Xyz LabToXyzD50(const color::Lab& l) { return color::LabToXyz(l, color::kIccD50White); }
-color::Lab XyzToLabD50(const color::Xyz& x) { return color::XyzToLab(x, color::kIccD50White); }
-
-// A convex quadrilateral in ROI pixel coordinates (the card plus a margin).
-struct Quad {
-  bool valid = false;
-  std::array<cv::Point2d, 4> p;
-  bool Contains(double x, double y) const {
-    if (!valid) return false;
-    int sign = 0;
-    for (int i = 0; i < 4; ++i) {
-      const cv::Point2d& a = p[i];
-      const cv::Point2d& b = p[(i + 1) % 4];
-      const double c = (b.x - a.x) * (y - a.y) - (b.y - a.y) * (x - a.x);
-      const int s = c > 0 ? 1 : (c < 0 ? -1 : 0);
-      if (s == 0) continue;
-      if (sign == 0) sign = s;
-      else if (s != sign) return false;
-    }
-    return true;
-  }
-};
-
-struct ChartFound {
-  bool found = false;
-  calib::Corners corners{};
-  std::vector<calib::PatchObservation> patches;
-  double px_per_mm = 0;
-  cv::Matx33d mm_to_px;
-};
-
-ChartFound FindChart(const ImageF& rgb, const ColorSource& src, int detect_pixels) {
-  ChartFound f;
-  calib::DetectOptions d;
-  d.linear_input = src.linear_input;
-  d.max_detect_pixels = detect_pixels;
-  const calib::ChartLocation loc = src.chart_corners ? calib::LocateWithCorners(rgb, *src.chart, *src.chart_corners, d)
-                                                     : calib::DetectChart(rgb, *src.chart, d);
-  if (!loc.found) return f;
-  f.found = true;
-  f.corners = loc.corners;
-  f.patches = calib::SamplePatches(rgb, *src.chart, loc.corners, calib::SampleOptions{});
-  const ChartLayout layout = LayoutOf(*src.chart);
-  const cv::Point2f mm[4] = {{0, 0},
-                             {float(layout.width_mm), 0},
-                             {float(layout.width_mm), float(layout.height_mm)},
-                             {0, float(layout.height_mm)}};
-  cv::Point2f px[4];
-  for (int i = 0; i < 4; ++i) px[i] = {float(loc.corners[i].x), float(loc.corners[i].y)};
-  const cv::Mat h = cv::getPerspectiveTransform(mm, px);
-  for (int r = 0; r < 3; ++r)
-    for (int c = 0; c < 3; ++c) f.mm_to_px(r, c) = h.at<double>(r, c);
-  // Scale from the patch pitch: distance between neighbouring patch centres in pixels / pitch in mm.
-  auto map = [&](const Point& q) {
-    const cv::Vec3d v = f.mm_to_px * cv::Vec3d(q.x, q.y, 1.0);
-    return cv::Point2d(v[0] / v[2], v[1] / v[2]);
-  };
-  double sx = 0, sy = 0;
-  int nx = 0, ny = 0;
-  for (int r = 0; r < layout.rows; ++r)
-    for (int c = 0; c < layout.cols; ++c) {
-      const cv::Point2d p = map(layout.centers_mm[r * layout.cols + c]);
-      if (c + 1 < layout.cols) {
-        sx += cv::norm(map(layout.centers_mm[r * layout.cols + c + 1]) - p) / layout.pitch_x_mm;
-        ++nx;
-      }
-      if (r + 1 < layout.rows) {
-        sy += cv::norm(map(layout.centers_mm[(r + 1) * layout.cols + c]) - p) / layout.pitch_y_mm;
-        ++ny;
-      }
-    }
-  f.px_per_mm = std::sqrt((sx / nx) * (sy / ny));
-  return f;
-}
-
-// The card outline grown by `margin_mm`, in ROI coordinates.
-Quad CardQuad(const ChartFound& f, const pb::ChartDefinition& chart, double margin_mm, int x0, int y0) {
-  Quad q;
-  if (!f.found) return q;
-  const double w = chart.width_mm(), h = chart.height_mm(), m = margin_mm;
-  const cv::Point2d mm[4] = {{-m, -m}, {w + m, -m}, {w + m, h + m}, {-m, h + m}};
-  for (int i = 0; i < 4; ++i) {
-    const cv::Vec3d v = f.mm_to_px * cv::Vec3d(mm[i].x, mm[i].y, 1.0);
-    q.p[i] = {v[0] / v[2] - x0, v[1] / v[2] - y0};
-  }
-  q.valid = true;
-  return q;
-}
 
 // ---- scale space ----------------------------------------------------------------------------------
 // Difference of Gaussians with k = 2: D = G(2 s) - G(s) ~ 3 s^2 LoG. A dark blob gives D > 0; the
@@ -427,20 +292,6 @@ ScaleSpace DetectBlobs(const cv::Mat& l, double sigma_first, int n_levels, float
   return s;
 }
 
-// The ROI's L* plane (all that detection and the skin's selection read); a* and b* are converted
-// where they are needed (blob windows, skin samples): at 12 MP the two planes cost more to fill than
-// every use of them.
-struct Planes {
-  int w = 0, h = 0;
-  std::shared_ptr<float> memory;  // HugePlane
-  float* l = nullptr;
-  const ImageF* rgb = nullptr;
-  int x0 = 0, y0 = 0;  // the ROI in the photo
-  const LabConverter* conv = nullptr;
-  color::Lab At(int x, int y) const {
-    return conv->PixelToLab(rgb->data.data() + (static_cast<size_t>(y0 + y) * rgb->width + x0 + x) * 3);
-  }
-};
 
 // Per-blob measurements for the core and the blur model (Y contrast against the local ring).
 struct CoreStats {
@@ -1083,146 +934,24 @@ MeasureResult Measure(const ImageF& rgb, const ColorSource& src, const Undertone
   };
   char buf[512];
 
-  // ---- ROI -------------------------------------------------------------------------------------
-  Roi roi = o.roi;
-  if (roi.empty()) roi = {0, 0, rgb.width, rgb.height};
-  if (roi.x + roi.width > rgb.width || roi.y + roi.height > rgb.height) {
-    std::snprintf(buf, sizeof buf, "the ROI %d,%d,%d,%d does not fit in the %dx%d photo", roi.x, roi.y, roi.width,
-                  roi.height, rgb.width, rgb.height);
-    throw MeasureError(buf);
-  }
-  if (roi.width < 16 || roi.height < 16) throw MeasureError("the ROI is smaller than 16x16 px");
+  // ---- ROI and clipping -------------------------------------------------------------------------
+  const Roi roi = FrameRoi(rgb, o.roi);
+  const double n_roi = CheckClipping(rgb, roi, ClipOptions::From(o), q).pixels;
 
-  // ---- clipping ----------------------------------------------------------------------------------
-  size_t n_top = 0, n_bottom = 0;
-  for (int y = roi.y; y < roi.y + roi.height; ++y) {
-    const float* row = rgb.data.data() + (static_cast<size_t>(y) * rgb.width + roi.x) * 3;
-    int top = 0, bottom = 0;  // branch-free: the loop vectorises
-    for (int x = 0; x < roi.width; ++x) {
-      const float r = row[3 * x], g = row[3 * x + 1], b = row[3 * x + 2];
-      const float hi = std::max(r, std::max(g, b));
-      top += hi >= 0.995f;
-      bottom += hi <= 0.005f;
-    }
-    n_top += top;
-    n_bottom += bottom;
-  }
-  const double n_roi = static_cast<double>(roi.width) * roi.height;
-  q->set_clipped_share(n_top / n_roi);
-  if (n_top / n_roi >= o.clip_share_fail) {
-    std::snprintf(buf, sizeof buf,
-                  "the photo is clipped: %.0f %% of the ROI is at the top of the range, so no colour can be measured; "
-                  "lower the exposure (or the light) and take it again",
-                  100.0 * n_top / n_roi);
-    throw MeasureError(buf);
-  }
-  if (n_bottom / n_roi >= o.clip_share_fail) {
-    std::snprintf(buf, sizeof buf,
-                  "the photo is black: %.0f %% of the ROI is at the bottom of the range; raise the exposure and take it again",
-                  100.0 * n_bottom / n_roi);
-    throw MeasureError(buf);
-  }
-  if (n_top / n_roi >= o.clip_share_flag) {
-    std::snprintf(buf, sizeof buf, "%.1f %% of the ROI is clipped (glare or overexposure); colours near it are excluded",
-                  100.0 * n_top / n_roi);
-    flag("clipping", buf);
-  }
-
-  // ---- colour: chart and profile -------------------------------------------------------------------
+  // ---- colour: chart and profile; scale -------------------------------------------------------------
   auto t0 = Clock::now();
-  ChartFound chart;
-  if (src.chart) chart = FindChart(rgb, src, o.chart_detect_pixels);
-  pb::CameraProfile fitted, skin_fitted;
-  const pb::CameraProfile* profile = src.profile;
-  if (!profile) {
-    if (!chart.found)
-      throw ChartNotFound("no " + src.chart->id() +
-                          " chart found in the photo: colour comes from the chart in the frame (--chart-in-frame), so "
-                          "put the chart flat in the frame, give its corners, or use --profile");
-    calib::CalibrationInput in;
-    in.chart = *src.chart;
-    in.reference = src.chart_reference;
-    in.patches = chart.patches;
-    in.training = src.training;
-    calib::CalibrationOptions co;
-    // The spectral model trains on the training set's spectra too: without one, rootpoly2 (said in
-    // Measurement.color_model).
-    co.model = o.chart_model == calib::Model::kSpectral && !src.training ? calib::Model::kRootPoly2 : o.chart_model;
-    co.leave_one_out = false;
-    co.linearization = src.linear_input ? calib::Linearization::kNone : calib::Linearization::kSrgb;
-    try {
-      fitted = calib::Calibrate(in, co).profile;
-    } catch (const std::invalid_argument& e) {
-      throw MeasureError(std::string("the chart in the frame cannot be used for colour: ") + e.what());
-    }
-    profile = &fitted;
-    m.set_color_source("chart_in_frame");
-    m.set_color_model(calib::ModelToString(co.model));
-    m.set_skin_color_model(calib::ModelToString(co.model));
-    const bool same = o.skin_model == co.model &&
-                      (co.model != calib::Model::kSpectral || o.skin_training_share == co.training_share);
-    if (!same && (o.skin_model != calib::Model::kSpectral || src.training)) {
-      calib::CalibrationOptions sco = co;
-      sco.model = o.skin_model;
-      sco.training_share = o.skin_training_share;
-      try {
-        skin_fitted = calib::Calibrate(in, sco).profile;
-        m.set_skin_color_model(calib::ModelToString(o.skin_model));
-      } catch (const std::invalid_argument&) {
-        skin_fitted.Clear();  // the chart model serves the skin too
-      }
-    }
-    q->set_chart_fit_de00(fitted.fit().mean_de00());
-    if (fitted.fit().mean_de00() > 3.0) {
-      std::snprintf(buf, sizeof buf, "the in-frame chart fits poorly (mean %.1f dE00): check light and glare on the chart",
-                    fitted.fit().mean_de00());
-      flag("chart_fit", buf);
-    }
-  } else {
-    m.set_color_source("profile");
-    if (chart.found) {
-      calib::DriftOptions d;
-      d.max_mean_drift_de00 = o.drift_mean_flag_de00;
-      d.max_patch_drift_de00 = o.drift_patch_flag_de00;
-      const calib::DriftReport dr = calib::CheckDrift(*profile, chart.patches, d);
-      q->set_chart_drift_de00(dr.drift.mean_de00());
-      if (dr.recalibrate) {
-        std::snprintf(buf, sizeof buf,
-                      "the chart in the frame drifts from the profile (mean %.1f, max %.1f dE00): the profile does not "
-                      "fit this camera, light or exposure; recalibrate (%s)",
-                      dr.drift.mean_de00(), dr.drift.max_de00(), dr.reason.c_str());
-        flag("chart_drift", buf);
-      }
-    }
-  }
-  if (chart.found) res.chart_corners = chart.corners;
-
-  // ---- scale --------------------------------------------------------------------------------------
-  double ppm = o.px_per_mm;
-  if (ppm > 0) {
-    m.set_px_per_mm_source("flag");
-  } else if (chart.found) {
-    ppm = chart.px_per_mm;
-    m.set_px_per_mm_source("chart");
-  } else {
-    throw MeasureError("no scale: the chart was not found in the photo; give --px-per-mm");
-  }
-  m.set_px_per_mm(ppm);
+  const ChartStepResult colour = ChartStep(rgb, src, ChartStepOptions::From(o), &m);
+  const ChartFound& chart = colour.chart;
+  const pb::CameraProfile* profile = &colour.profile();
+  const pb::CameraProfile& skin_fitted = colour.skin_fitted;
+  const double ppm = colour.px_per_mm;
   res.times.chart_s = Since(t0);
+  if (chart.found) res.chart_corners = chart.corners;
 
   // ---- convert ------------------------------------------------------------------------------------
   t0 = Clock::now();
   const LabConverter conv(*profile, src.input_levels);
-  Planes P;
-  P.w = roi.width;
-  P.h = roi.height;
-  P.rgb = &rgb;
-  P.x0 = roi.x;
-  P.y0 = roi.y;
-  P.conv = &conv;
-  P.memory = HugePlane(static_cast<size_t>(P.w) * P.h);
-  P.l = P.memory.get();
-  conv.ConvertL(rgb, roi.x, roi.y, roi.width, roi.height, P.l);
+  const Planes P = MakePlanes(rgb, roi, conv);
   res.times.convert_s = Since(t0);
 
   const Quad card = src.chart ? CardQuad(chart, *src.chart, o.chart_margin_mm, roi.x, roi.y) : Quad{};
