@@ -3,7 +3,10 @@
 //   clipping.cpp    the ROI and the clipped share
 //   chart_step.cpp  the chart in the frame, the colour (profile given or fitted to it) and the scale
 //   planes.cpp      the ROI's L* plane
-//   (detection, cores, skin and the look are still in measure.cpp)
+//   detect.cpp      multi-scale DoG blob detection and the non-maximum suppression
+//   cores.cpp       blob cores, the acceptance tests, the blobs' blur, the cores' aggregation
+//   disc_fit.cpp    the follicles' soft-disc model fit and the dots' disc fit
+//   (the skin and the look are still in measure.cpp)
 #include <algorithm>
 #include <array>
 #include <chrono>
@@ -152,5 +155,153 @@ ChartStepResult ChartStep(const ImageF& rgb, const ColorSource& src, const Chart
 // ---- the L* plane (planes.cpp) ------------------------------------------------------------------
 // The ROI's L* through `conv` (borrowed by the result, as is `rgb`).
 Planes MakePlanes(const ImageF& rgb, const Roi& roi, const LabConverter& conv);
+
+// ---- detection (detect.cpp) ---------------------------------------------------------------------
+// Difference of Gaussians with k = 2: D = G(2 s) - G(s) ~ 3 s^2 LoG. A dark blob gives D > 0; the
+// response (D / 3) is about half the contrast of a Gaussian blob at its own scale.
+struct DogLevel {
+  double sigma = 0;  // full-resolution pixels
+  int octave = 0;    // computed at 1 / 2^octave resolution
+  cv::Mat d;         // response (D / 3), at that resolution
+};
+
+struct ScaleSpace {
+  std::vector<cv::Mat> pyramid;  // L* at 1, 1/2, 1/4 ...
+  std::vector<DogLevel> levels;  // octave 0 levels have no plane (computed in strips)
+  std::vector<std::shared_ptr<float>> memory;  // the planes' (HugePlane)
+  // Octave-0 levels' responses at the skin sample grid (every st-th pixel, gw per row), by level.
+  int st = 1, gw = 0;
+  std::vector<std::vector<float>> probe;
+  // The response of level j at full-resolution pixel (u, v) on the sample grid.
+  float ResponseAt(int j, int u, int v) const {
+    const DogLevel& lv = levels[j];
+    if (lv.octave == 0) return probe[j][static_cast<size_t>(v / st) * gw + u / st];
+    const double f = 1 << lv.octave;
+    const int cu = std::min(lv.d.cols - 1, static_cast<int>((u + 0.5) / f)), cv_ = std::min(lv.d.rows - 1, static_cast<int>((v + 0.5) / f));
+    return lv.d.at<float>(cv_, cu);
+  }
+};
+
+struct Candidate {
+  double x, y, response;
+  int level;
+};
+
+struct BlobDetectOptions {
+  bool dots = false;                          // MeasureOptions::target is kDots
+  double min_diameter_mm = 0, max_diameter_mm = 0;
+  double min_contrast_l = 0, detect_response_fraction = 0;
+  int max_skin_samples = 0;
+  static BlobDetectOptions From(const MeasureOptions& o);
+};
+struct DetectResult {
+  double dmin = 0, dmax = 0;       // blob diameters accepted, mm (by target where not given)
+  int st = 1;                      // the skin's sample grid: every st-th pixel
+  std::vector<Candidate> cands;    // every maximum, by response (strongest first)
+  std::vector<Candidate> kept;     // one per place (non-maximum suppression), off the card
+  ScaleSpace ss;
+};
+DetectResult DetectStep(const Planes& p, const Quad& card, double px_per_mm, const BlobDetectOptions& o);
+
+// ---- cores (cores.cpp) --------------------------------------------------------------------------
+// Per-blob measurements for the core and the blur model (Y contrast against the local ring).
+struct CoreStats {
+  bool ok = false;
+  color::Xyz bg{}, obs{};  // ring (local skin) and centre, XYZ D50 (Y = 1 white)
+  double ring_l = 0, centre_l = 0;
+  double volume = 0;       // sum of the Y contrast over the window, px
+  double m2 = 0;           // second moment of the Y contrast per axis, px^2
+  double rho = 1;          // radius of the centre disc, px
+  double x = 0, y = 0;     // refined centre
+  double r_half = 0;       // radius of the area darker than half the centre contrast (blur-robust size)
+  bool colour = false;     // bg and obs filled (not a faint blob)
+};
+
+struct CoreOptions {
+  double min_contrast_l = 0, max_hessian_ratio = 0, glare_l_above_skin = 0, glare_clip_level = 0;
+  static CoreOptions From(const MeasureOptions& o);
+};
+struct CoreInputs {
+  const Planes* planes = nullptr;
+  const DetectResult* detect = nullptr;
+  double px_per_mm = 0;
+  double skin_l_rough = 0;  // the glare test's skin L* (RoughSkinL)
+};
+struct CoreSet {
+  std::vector<CoreStats> stats;  // accepted blobs
+  std::vector<int> idx;          // blob index of each accepted core
+  int n_elong = 0, n_glare = 0;
+};
+// Every kept candidate becomes a Blob (in photo pixels) appended to `blobs`, accepted or rejected
+// (faint, size, elongated, glare).
+CoreSet AcceptCores(const CoreInputs& in, const CoreOptions& o, std::vector<Blob>* blobs);
+// Blur: the blob's second moment is that of the disc (R^2 / 4 per axis, R ~ the half-contrast
+// radius) plus the blur's sigma^2; the median over blobs. `blur_px` >= 0 (given) or no blobs: it.
+double BlurFromCores(const std::vector<CoreStats>& stats, double blur_px);
+
+// ---- disc fits (disc_fit.cpp) -------------------------------------------------------------------
+struct DiscFit {
+  bool ok = false;
+  double r = 0, sse = 0, f0 = 0;  // radius, residual (Y), blurred centre fraction
+  color::Xyz skin{}, amp{};       // skin at the centre, core - skin
+  double sx = 0, sy = 0;          // skin plane slope in Y
+  color::Xyz px_ = {0, 0, 0}, py_ = {0, 0, 0};  // skin plane slopes per channel
+  size_t ti = 0;                  // index of the radius in the grid
+  color::Xyz core_xyz{};          // the recovered core, XYZ D50
+  bool dark = false;
+  int n = 0;
+};
+
+struct FitInputs {
+  const ImageF* rgb = nullptr;
+  Roi roi;
+  const Planes* planes = nullptr;
+  const std::vector<CoreStats>* stats = nullptr;  // accepted blobs
+  const pb::CameraProfile* profile = nullptr;
+  const ColorSource* src = nullptr;
+  const ChartFound* chart = nullptr;
+  double px_per_mm = 0, dmax = 0;
+};
+struct FitOptions {
+  bool dots = false, blur_correction = false, dot_disc_fit = false;
+  double blur_px = 0;
+  static FitOptions From(const MeasureOptions& o);
+};
+struct FollicleFitResult {
+  bool model_fit = false;         // the follicles' cores come from the model (fits, in_shade)
+  std::vector<DiscFit> fits;      // per accepted blob
+  std::vector<uint8_t> in_shade;  // per accepted blob: its core is part of the shade (ShadeSet)
+  double blur_search_s = 0;       // time of the blur search (0 without one)
+};
+// Follicles: the forward model (a soft disc blurred by a Gaussian) inverted per blob; `blur` becomes
+// the blur fitted (follicle.blur_sigma_px too).
+FollicleFitResult FitFollicleCores(const FitInputs& in, const FitOptions& o, double* blur, pb::Measurement* m);
+struct DotFitResult {
+  std::vector<color::Xyz> core;  // per accepted blob
+  std::vector<bool> ok;
+};
+// Dots with dot_disc_fit and the chart in the frame: the disc fitted with the chart's camera blur,
+// which `blur` becomes (follicle.blur_sigma_px too).
+DotFitResult FitDotCores(const FitInputs& in, const FitOptions& o, double* blur, pb::Measurement* m);
+
+// ---- aggregation (cores.cpp) --------------------------------------------------------------------
+struct AggregateOptions {
+  bool dots = false, blur_correction = false;
+  double blur_gain = 0, blur_flag_px = 0, min_contrast_l = 0;
+  int min_blobs = 0, min_jpeg_quality = 0;
+  static AggregateOptions From(const MeasureOptions& o);
+};
+struct AggregateInputs {
+  const CoreSet* cores = nullptr;
+  const FollicleFitResult* follicles = nullptr;
+  const DotFitResult* dots = nullptr;
+  double blur = 0;
+  double dmin = 0, dmax = 0;
+  int jpeg_quality = 0;  // ColorSource::jpeg_quality
+};
+// The accepted blobs' cores (Blob::core, in_shade) and the BlobSet (follicle or dots: lab, spread,
+// count, centres; the flags too_few_*, blur, jpeg_compression). Returns the set filled.
+pb::BlobSet* AggregateCores(const AggregateInputs& in, const AggregateOptions& o, std::vector<Blob>* blobs,
+                            pb::Measurement* m);
 
 }  // namespace shadecast::measure::internal
