@@ -6,7 +6,8 @@
 //   detect.cpp      multi-scale DoG blob detection and the non-maximum suppression
 //   cores.cpp       blob cores, the acceptance tests, the blobs' blur, the cores' aggregation
 //   disc_fit.cpp    the follicles' soft-disc model fit and the dots' disc fit
-//   (the skin and the look are still in measure.cpp)
+//   skin.cpp        skin sampling, its colour and spread, uneven light, undertone
+//   look_step.cpp   the look at viewing distance and the quality step
 #include <algorithm>
 #include <array>
 #include <chrono>
@@ -303,5 +304,59 @@ struct AggregateInputs {
 // count, centres; the flags too_few_*, blur, jpeg_compression). Returns the set filled.
 pb::BlobSet* AggregateCores(const AggregateInputs& in, const AggregateOptions& o, std::vector<Blob>* blobs,
                             pb::Measurement* m);
+
+// ---- skin (skin.cpp) ----------------------------------------------------------------------------
+// Rough skin L* (median on a coarse grid outside the card) for the glare test; throws MeasureError when
+// the card covers the ROI.
+double RoughSkinL(const Planes& p, const Quad& card);
+
+struct SkinOptions {
+  double min_contrast_l = 0, skin_trim_mad = 0, glare_clip_level = 0;
+  double uneven_light_flag_l = 0, light_falloff_flag_l = 0;
+  static SkinOptions From(const MeasureOptions& o);
+};
+struct SkinInputs {
+  const Planes* planes = nullptr;
+  const Quad* card = nullptr;
+  const DetectResult* detect = nullptr;
+  const std::vector<Blob>* blobs = nullptr;
+  const pb::CameraProfile* skin_fitted = nullptr;  // has_fit(): the skin's own model
+  int input_levels = 255;
+  const UndertoneThresholds* thresholds = nullptr;
+};
+struct SkinResult {
+  color::Xyz xyz{};                       // the skin's mean, XYZ D50
+  std::optional<LabConverter> skin_conv;  // the skin's own model, when fitted
+  std::vector<std::array<int, 2>> skin_px;  // a thinned set of the pixels used, photo pixels
+};
+// Fills skin, skin_samples, skin_spread_de00, skin_d65, undertone and the light's quality (uneven_light);
+// throws MeasureError with too few skin pixels.
+SkinResult SkinStep(const SkinInputs& in, const SkinOptions& o, pb::Measurement* m);
+
+// ---- the look and the quality step (look_step.cpp) ----------------------------------------------
+struct LookQualityOptions {
+  bool dots = false;
+  double chart_margin_mm = 0, blur_flag_px = 0, min_contrast_l = 0;
+  LookStepOptions look;
+  QualityOptions quality;
+  static LookQualityOptions From(const MeasureOptions& o);
+};
+struct LookQualityInputs {
+  const ImageF* rgb = nullptr;
+  Roi roi;
+  const LabConverter* conv = nullptr;
+  const LabConverter* skin_conv = nullptr;  // the skin's own model, or null
+  const std::optional<calib::Corners>* chart_corners = nullptr;
+  const ChartFound* chart = nullptr;
+  const pb::ChartDefinition* chart_def = nullptr;  // ColorSource::chart
+  const pb::CameraProfile* profile = nullptr;
+  color::Xyz skin{};
+  double px_per_mm = 0;
+  const std::vector<Blob>* blobs = nullptr;
+};
+// The camera blur (quality.camera_blur_px; the `blur` flag dropped or raised by the chart's edges),
+// the look into `set` (AddLook) and the quality step (FinishQuality).
+LookStepResult LookAndQuality(const LookQualityInputs& in, const LookQualityOptions& o, pb::BlobSet* set,
+                              pb::Quality* q);
 
 }  // namespace shadecast::measure::internal
