@@ -371,11 +371,16 @@ LookMatchResult MatchLook(const StubbleLook& st, const optics::SkinParams& skin,
                     "from a distance the stubble reads lighter than dots at the sparsest spacing (%.0f per cm2) give: use "
                     "a finer needle",
                     dmin);
-    else
+    else if (st.has_regional)
       std::snprintf(buf, sizeof buf,
                     "the stubble's colour cannot be matched with these inks in this skin (nearest: %.1f dE00 close up, "
                     "%.1f from a distance): the nearest recipe is shown",
                     r.near_de00, r.regional_de00);
+    else  // no regional target given: nothing to say about the distance
+      std::snprintf(buf, sizeof buf,
+                    "the stubble's colour cannot be matched with these inks in this skin (nearest: %.1f dE00 close up): "
+                    "the nearest recipe is shown",
+                    r.near_de00);
     res.advice = buf;
   }
 
