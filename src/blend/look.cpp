@@ -226,6 +226,43 @@ std::string ShadeWords(double water, const std::string& neutralizer, double shar
   return buf;
 }
 
+// The one sentence a technician reads when the pourable recipe misses the stubble (docs/appearance.md).
+static std::string UnreachableAdvice(int side, const StubbleLook& st, const LookRecipe& r, const color::Lab& tr, double step,
+                                     const LookOptions& o) {
+  char buf[400];
+  const double dmax = std::floor(o.max_density_per_cm2 / step) * step, dmin = std::ceil(o.min_density_per_cm2 / step) * step;
+  if (side == 1)
+    std::snprintf(buf, sizeof buf,
+                  "the client's stubble looks darker close up than any dot this ink makes in this skin, even undiluted: "
+                  "use a larger needle or denser dots");
+  else if (side == -1)
+    std::snprintf(buf, sizeof buf,
+                  "the client's stubble looks lighter close up than the most dilute shade (1 ml ink + %.0f ml water) "
+                  "in this skin: use a finer needle",
+                  o.max_water_ml_per_ml);
+  else if (st.has_regional && r.look.regional.lab[0] > tr[0] + 1 && r.density_per_cm2 >= dmax)
+    std::snprintf(buf, sizeof buf,
+                  "from a distance the stubble reads darker than dots at the densest spacing (%.0f per cm2) give: use a "
+                  "larger needle",
+                  dmax);
+  else if (st.has_regional && r.look.regional.lab[0] < tr[0] - 1 && r.density_per_cm2 <= dmin)
+    std::snprintf(buf, sizeof buf,
+                  "from a distance the stubble reads lighter than dots at the sparsest spacing (%.0f per cm2) give: use "
+                  "a finer needle",
+                  dmin);
+  else if (st.has_regional)
+    std::snprintf(buf, sizeof buf,
+                  "the stubble's colour cannot be matched with these inks in this skin (nearest: %.1f dE00 close up, "
+                  "%.1f from a distance): the nearest recipe is shown",
+                  r.near_de00, r.regional_de00);
+  else  // no regional target given: nothing to say about the distance
+    std::snprintf(buf, sizeof buf,
+                  "the stubble's colour cannot be matched with these inks in this skin (nearest: %.1f dE00 close up): "
+                  "the nearest recipe is shown",
+                  r.near_de00);
+  return buf;
+}
+
 LookMatchResult MatchLook(const StubbleLook& st, const optics::SkinParams& skin, const std::vector<Candidate>& candidates,
                           const optics::ModelParams& params, const LookOptions& o) {
   std::string why;
@@ -349,40 +386,7 @@ LookMatchResult MatchLook(const StubbleLook& st, const optics::SkinParams& skin,
   r.diameter_diff_mm = st.near_diameter_mm > 0 ? r.look.near.diameter_mm - st.near_diameter_mm : 0;
   r.score = score_of(r.look, r.look.near.diameter_mm);
   res.reachable = r.near_de00 <= o.reachable_de00 && r.regional_de00 <= o.reachable_de00;
-  if (!res.reachable) {
-    char buf[400];
-    const double dmax = std::floor(o.max_density_per_cm2 / step) * step, dmin = std::ceil(o.min_density_per_cm2 / step) * step;
-    if (best_c.side == 1)
-      std::snprintf(buf, sizeof buf,
-                    "the client's stubble looks darker close up than any dot this ink makes in this skin, even undiluted: "
-                    "use a larger needle or denser dots");
-    else if (best_c.side == -1)
-      std::snprintf(buf, sizeof buf,
-                    "the client's stubble looks lighter close up than the most dilute shade (1 ml ink + %.0f ml water) "
-                    "in this skin: use a finer needle",
-                    o.max_water_ml_per_ml);
-    else if (st.has_regional && r.look.regional.lab[0] > tr[0] + 1 && r.density_per_cm2 >= dmax)
-      std::snprintf(buf, sizeof buf,
-                    "from a distance the stubble reads darker than dots at the densest spacing (%.0f per cm2) give: use a "
-                    "larger needle",
-                    dmax);
-    else if (st.has_regional && r.look.regional.lab[0] < tr[0] - 1 && r.density_per_cm2 <= dmin)
-      std::snprintf(buf, sizeof buf,
-                    "from a distance the stubble reads lighter than dots at the sparsest spacing (%.0f per cm2) give: use "
-                    "a finer needle",
-                    dmin);
-    else if (st.has_regional)
-      std::snprintf(buf, sizeof buf,
-                    "the stubble's colour cannot be matched with these inks in this skin (nearest: %.1f dE00 close up, "
-                    "%.1f from a distance): the nearest recipe is shown",
-                    r.near_de00, r.regional_de00);
-    else  // no regional target given: nothing to say about the distance
-      std::snprintf(buf, sizeof buf,
-                    "the stubble's colour cannot be matched with these inks in this skin (nearest: %.1f dE00 close up): "
-                    "the nearest recipe is shown",
-                    r.near_de00);
-    res.advice = buf;
-  }
+  if (!res.reachable) res.advice = UnreachableAdvice(best_c.side, st, r, tr, step, o);
 
   res.sessions = PlanSessions(s, res.recipe, best_c.mix, o);
   res.evaluations = s.evaluations;
