@@ -12,9 +12,16 @@ namespace shadecast::fade {
 struct PreparedClient::Impl {
   const ClientData* client = nullptr;  // borrowed
   std::vector<int> visit_index;
-  std::vector<std::unique_ptr<optics::DotModel>> visit_models;  // one per visit used
+  // One per visit used. A visit whose skin is within kShareSkinDe00 of the visits' mean skin shares
+  // the mean skin's model, and the difference of its skin from the mean is taken as a lighting
+  // shift shared by dot and skin: visit_target is the measured dot minus half that shift
+  // (fit.cpp kLightingShiftShare: the fit is on the dot-minus-skin contrast of each photo). Other visits (tanned) get their own model and
+  // visit_target is the measured dot.
+  std::vector<std::shared_ptr<const optics::DotModel>> visit_models;
+  std::vector<color::Lab> visit_target;
+  int shared_visit_models = 0;  // visits on the mean skin's model
   color::Lab forecast_skin{};
-  std::unique_ptr<optics::DotModel> forecast_model;
+  std::shared_ptr<const optics::DotModel> forecast_model;
   color::Lab forecast_skin_model_lab{};  // the model's colour of the forecast skin
   bool outside = false;
   // Seasonal skin (yearly harmonic per L*a*b* channel fitted to the visit skins, used only when the
@@ -25,7 +32,7 @@ struct PreparedClient::Impl {
   bool seasonal = false;
   color::Lab season_mean{}, season_cos{}, season_sin{};  // skin(day) = mean + cos(w day) c + sin(w day) s
   double season_wald = 0;                                 // chi^2 (6 dof) of the harmonic
-  std::vector<std::unique_ptr<optics::DotModel>> season_models;
+  std::vector<std::shared_ptr<const optics::DotModel>> season_models;
   std::vector<color::Lab> season_model_labs;
 };
 
