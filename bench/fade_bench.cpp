@@ -3,6 +3,8 @@
 //   fade_bench accuracy FAMILY [CLIENTS] [DRAWS]  fit <= 12 months, predict 24-48 months; coverage; Brier
 //   fade_bench cohort [CLIENTS]               prior recovery by fade fit-cohort's EM
 //   fade_bench timing [CLIENTS] [DRAWS] [THREADS]  fit + forecast of every client (all follow-ups)
+//   fade_bench misspec tune|holdout [CLIENTS] [DRAWS] [SEED]  issue 19's acceptance figures on the
+//                                             misspecified generator (fit 12 months, truth to 8 y)
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -253,6 +255,140 @@ int Timing(int clients, int draws, int threads) {
   return 0;
 }
 
+
+struct MisspecOut {
+  std::optional<fd::ForecastResult> r, prior;
+  std::vector<double> de, de_nochange;  // at 24, 36, 48 months
+  std::string error;
+  int flagged_outliers = 0, true_outlier_flagged = 0;
+};
+
+MisspecOut RunMisspecClient(const fd::MisspecTruth& t, const std::vector<op::PigmentKS>& lib, int draws) {
+  MisspecOut out;
+  const op::ModelParams params;
+  const fd::FadePriors priors;
+  const int first = fd::ParseDate(t.client.history.sessions(0).date(), "d");
+  fd::PipelineOptions po;
+  po.fit_until_months = 12;
+  po.forecast.as_of_day = first + static_cast<int>(std::lround(fd::kDaysPerYear));
+  po.forecast.years = 8;
+  po.forecast.draws = draws;
+  po.forecast.seed = 7;
+  for (int m : {24, 36, 48}) po.forecast.query_days.push_back(first + static_cast<int>(std::lround(m * fd::kDaysPerYear / 12)));
+  try {
+    out.r = fd::ForecastHistory(t.client.history, lib, priors, params, po);
+    shadecast::pb::ClientHistory bare = t.client.history;
+    bare.clear_follow_ups();
+    out.prior = fd::ForecastHistory(bare, lib, priors, params, po);
+    // No change: the last follow-up inside the fit window, as measured.
+    const shadecast::color::Lab* last = nullptr;
+    shadecast::color::Lab lab;
+    for (const auto& f : t.client.history.follow_ups())
+      if (fd::ParseDate(f.date(), "d") <= po.forecast.as_of_day) {
+        lab = {f.dot_lab().l(), f.dot_lab().a(), f.dot_lab().b()};
+        last = &lab;
+      }
+    for (size_t q = 0; q < po.forecast.query_days.size(); ++q) {
+      const auto truth = t.DotOn(po.forecast.query_days[q]);
+      out.de.push_back(shadecast::color::DeltaE00(out.r->queries[q].dot.p50, truth));
+      out.de_nochange.push_back(last ? shadecast::color::DeltaE00(*last, truth) : NAN);
+    }
+    out.flagged_outliers = static_cast<int>(out.r->fit.outlier_days.size());
+    for (int d : out.r->fit.outlier_days) out.true_outlier_flagged += t.has_outlier && d == t.outlier_day;
+  } catch (const std::exception& e) {
+    out.error = e.what();
+  }
+  return out;
+}
+
+struct Cover {
+  int n = 0, in = 0;
+  void Add(bool c) {
+    ++n;
+    in += c;
+  }
+  std::string Str() const {
+    char b[64];
+    std::snprintf(b, sizeof b, "%d / %d = %.1f %%", in, n, n ? 100.0 * in / n : 0.0);
+    return b;
+  }
+};
+
+int Misspec(const std::string& variant, int clients, int draws, long seed) {
+  const auto lib = Library();
+  auto o = fd::MisspecOptions::Preset(fd::MisspecVariantFromString(variant));
+  o.clients = clients;
+  if (seed >= 0) o.seed = static_cast<uint64_t>(seed);
+  const auto t0 = Clock::now();
+  const auto cohort = fd::GenerateMisspecifiedCohort(o, lib, op::ModelParams{});
+  const double gen_s = std::chrono::duration<double>(Clock::now() - t0).count();
+  std::vector<MisspecOut> outs(cohort.size());
+  const auto t1 = Clock::now();
+  Parallel(cohort.size(), 2, [&](size_t i) { outs[i] = RunMisspecClient(cohort[i], lib, draws); });
+  const double fit_s = std::chrono::duration<double>(Clock::now() - t1).count();
+  Cover all, early, late, sun;
+  std::vector<double> err, err_prior, de[3], de_nc[3];
+  int beyond = 0, within = 0, failed = 0, pred_over = 0, true_over = 0, tp_over = 0, misfit = 0, warned_over = 0;
+  int outliers = 0, outliers_in_window = 0, outliers_flagged = 0, flags = 0;
+  for (size_t i = 0; i < cohort.size(); ++i) {
+    const auto& t = cohort[i];
+    if (!outs[i].r) {
+      ++failed;
+      std::fprintf(stderr, "failed %s: %s\n", t.client.history.client_id().c_str(), outs[i].error.c_str());
+      continue;
+    }
+    const auto& r = *outs[i].r;
+    const auto& tu = r.touch_up;
+    for (int q = 0; q < 3; ++q) {
+      de[q].push_back(outs[i].de[static_cast<size_t>(q)]);
+      if (std::isfinite(outs[i].de_nochange[static_cast<size_t>(q)])) de_nc[q].push_back(outs[i].de_nochange[static_cast<size_t>(q)]);
+    }
+    misfit += r.fit.explains_visits ? 0 : 1;
+    flags += outs[i].flagged_outliers;
+    outliers_flagged += outs[i].true_outlier_flagged;
+    if (t.has_outlier) {
+      ++outliers;
+      outliers_in_window += t.outlier_day <= r.as_of_day;
+    }
+    const bool over = tu.overdue;
+    const auto& truth = t.client.touch_up_day;
+    const bool truly_over = truth && *truth < r.as_of_day;
+    pred_over += over;
+    true_over += truly_over;
+    tp_over += over && truly_over;
+    warned_over += over && !r.fit.explains_visits;
+    if (!truth || *truth > r.horizon_end_day) continue;
+    ++within;
+    const bool c = tu.p10_day && *tu.p10_day <= *truth && (!tu.p90_day || *truth <= *tu.p90_day);
+    all.Add(c);
+    const double years = (*truth - r.last_session_day) / fd::kDaysPerYear;
+    if (years < 1.5) early.Add(c);
+    if (years > 5) late.Add(c);
+    if (t.sun_heavy) sun.Add(c);
+    beyond += tu.p50_day ? 0 : 1;
+    err.push_back(std::abs((tu.p50_day ? *tu.p50_day : r.horizon_end_day) - *truth) / 30.4375);
+    const auto& pt = outs[i].prior->touch_up;
+    err_prior.push_back(std::abs((pt.p50_day ? *pt.p50_day : r.horizon_end_day) - *truth) / 30.4375);
+  }
+  std::printf("misspec: variant %s, %d clients (seed %llu), fit <= 12 months, %d draws, horizon 8 y from month 12\n", variant.c_str(),
+              clients, static_cast<unsigned long long>(o.seed), draws);
+  std::printf("  generate %.1f s, fit + forecast (and a prior-only forecast each) %.1f s on 2 threads; %d failed\n", gen_s, fit_s, failed);
+  std::printf("  true touch-up within the horizon: %d; inside the 10-90 %% interval: %s\n", within, all.Str().c_str());
+  std::printf("    truly due < 1.5 y after the last session: %s; > 5 y: %s; sun-heavy: %s\n", early.Str().c_str(), late.Str().c_str(),
+              sun.Str().c_str());
+  std::printf("  median |date error| %.1f months (population-prior date %.1f months); forecast 'beyond the horizon' %d = %.1f %%\n",
+              Median(err), Median(err_prior), beyond, within ? 100.0 * beyond / within : 0.0);
+  for (int q = 0; q < 3; ++q)
+    std::printf("  %d months: dot dE00 median %.2f (no change %.2f), p90 %.2f (%.2f)\n", 24 + 12 * q, Median(de[q]), Median(de_nc[q]),
+                Quant(de[q], 0.9), Quant(de_nc[q], 0.9));
+  std::printf("  OVERDUE: %d flagged, %d truly overdue, %d both: precision %.1f %%, recall %.1f %%; %d of the flagged with the misfit warning\n",
+              pred_over, true_over, tp_over, pred_over ? 100.0 * tp_over / pred_over : 0.0, true_over ? 100.0 * tp_over / true_over : 0.0,
+              warned_over);
+  std::printf("  fit check: %d clients not explained by the model; outlier visits flagged %d, of the %d true bad-light visits in the window %d flagged\n",
+              misfit, flags, outliers_in_window, outliers_flagged);
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -261,7 +397,8 @@ int main(int argc, char** argv) {
   if (mode == "calibrate") return Calibrate(arg(2, 2000));
   if (mode == "accuracy") return Accuracy(argc > 2 ? argv[2] : "default", arg(3, 1000), arg(4, 1000));
   if (mode == "cohort") return Cohort(arg(2, 1000));
+  if (mode == "misspec") return Misspec(argc > 2 ? argv[2] : "tune", arg(3, 1000), arg(4, 1000), argc > 5 ? std::atol(argv[5]) : -1);
   if (mode == "timing") return Timing(arg(2, 10000), arg(3, 1000), arg(4, 2));
-  std::fprintf(stderr, "usage: fade_bench calibrate|accuracy FAMILY|cohort|timing [N ...]\n");
+  std::fprintf(stderr, "usage: fade_bench calibrate|accuracy FAMILY|cohort|timing|misspec tune|holdout [N ...]\n");
   return 2;
 }

@@ -95,3 +95,68 @@ CohortFitResult FitCohort(const std::vector<const PreparedClient*>& clients, con
                           const CohortFitOptions& options);
 
 }  // namespace shadecast::fade
+
+namespace shadecast::fade {
+
+// A cohort generator that departs from the fitted family on purpose (issue 19), for calibrating and
+// checking the forecast's intervals: its own fade dynamics, written without the fitter's model code
+// (model_impl.h), on the same Monte Carlo optics but with per-client depth and diameter the history
+// does not record. Two presets: kTune sets the forecast's defaults, kHoldout (other values of every
+// knob, other seeds) checks them.
+enum class MisspecVariant { kTune, kHoldout };
+std::string MisspecVariantToString(MisspecVariant v);          // "tune", "holdout"
+MisspecVariant MisspecVariantFromString(const std::string& s);  // throws std::invalid_argument
+
+struct MisspecOptions {
+  int clients = 1000;
+  uint64_t seed = 11;
+  std::string start_date = "2019-01-01";
+  int start_spread_days = 730;
+  // Early loss: a share f_h (logit-normal) lost with time constant tau (log-normal, days), not the
+  // fitter's 2.5 days.
+  double healing_loss = 0.33, healing_loss_logit_sd = 0.3;
+  double tau_median_days = 30, tau_log_sd = 0.5;
+  // Slow phase per pigment: exp(-(m_i k t)^beta), beta uniform in [beta_lo, beta_hi], no floor.
+  double beta_lo = 0.7, beta_hi = 0.95;
+  double rate_per_year = 0.20, log_rate_sd = 0.45;
+  double iron_oxide_rate = 1.6;        // m of the warm neutralizer (iron oxides) against carbon black
+  double uv_coef = 0.2;                // on log k per unit of true uv exposure above 1
+  // Sun-heavy clients fade this much faster; only `sun_recorded` of them have uv 2 in the record.
+  double sun_heavy_share = 0.08, sun_heavy_rate = 2.0, sun_recorded = 0.7;
+  // Dots spread: the area grows by a rate uniform in [0, spread_per_year] (amount per area falls).
+  double spread_per_year = 0.05;
+  // Depth and diameter per client: the recorded value times a factor uniform in [1 - x, 1 + x].
+  double optics_spread = 0.2;
+  // One-sided tanning: melanin x exp(A_year max(0, sin(2 pi (doy - 115) / 365.25))), A_year uniform in
+  // [0, tan_max (1 + uv)] drawn per client and calendar year.
+  double tan_max = 0.12;
+  // Noise per client uniform in [noise_lo, noise_hi] RMS dE*ab on dot and skin independently, plus a
+  // lighting error shared by dot and skin of each photo (exposure factor, log-normal sd).
+  double noise_lo = 0.5, noise_hi = 1.0, exposure_log_sd = 0.04;
+  // Outliers: this share of clients has one follow-up under bad light (exposure log sd
+  // outlier_exposure_log_sd and a cast of outlier_cast a*/b* units, shared by dot and skin).
+  double outlier_share = 0.10, outlier_exposure_log_sd = 0.25, outlier_cast = 3.0;
+  // Mid-history touch-ups: this share of clients gets one recorded session 5-11 months after the first.
+  double touch_up_share = 0.18;
+  double truth_horizon_years = 30;
+  static MisspecOptions Preset(MisspecVariant v);
+  bool IsValid(std::string* why) const;
+};
+
+struct MisspecTruth {
+  TruthClient client;        // history, truth visits (noise-free, no lighting error), touch-up day
+  bool sun_heavy = false;
+  bool has_outlier = false;
+  int outlier_day = 0;
+  double beta = 1, tau_days = 0;
+  // Noise-free dot on the client's baseline skin (no tan) on `day`.
+  color::Lab DotOn(int day) const;
+  struct Impl;
+  std::shared_ptr<const Impl> impl;
+};
+
+std::vector<MisspecTruth> GenerateMisspecifiedCohort(const MisspecOptions& options,
+                                                     const std::vector<optics::PigmentKS>& library,
+                                                     const optics::ModelParams& params);
+
+}  // namespace shadecast::fade
