@@ -38,6 +38,24 @@ std::vector<op::PigmentKS> Library() {
   return out;
 }
 
+// The default priors, with the issue-19 prior knobs overridable from the environment for
+// calibration sweeps (FADE_BETA_SD, FADE_TAU_LOG_SD, FADE_C_INF, FADE_C_INF_LOGIT_SD, FADE_MISFIT_INFLATION).
+fd::FadePriors BenchPriors() {
+  fd::FadePriors p;
+  auto env = [](const char* name, double* v) {
+    if (const char* e = std::getenv(name)) *v = std::atof(e);
+  };
+  env("FADE_BETA", &p.beta);
+  env("FADE_BETA_SD", &p.beta_sd);
+  env("FADE_TAU_DAYS", &p.healing_tau_days);
+  env("FADE_TAU_LOG_SD", &p.healing_tau_log_sd);
+  env("FADE_C_INF", &p.c_inf);
+  env("FADE_C_INF_LOGIT_SD", &p.c_inf_logit_sd);
+  env("FADE_MISFIT_INFLATION", &p.misfit_inflation);
+  env("FADE_LOG_RATE_SD", &p.log_rate_sd);
+  return p;
+}
+
 template <typename F>
 void Parallel(size_t n, int threads, F f) {
   std::atomic<size_t> next{0};
@@ -84,7 +102,7 @@ int Accuracy(const std::string& family, int clients, int draws) {
   o.noise_de00 = 0.6;
   o.family = fd::FamilyFromString(family);
   const op::ModelParams params;
-  const fd::FadePriors priors;
+  const fd::FadePriors priors = BenchPriors();
   const auto t0 = Clock::now();
   const auto cohort = fd::GenerateCohort(o, lib, params);
   const double gen_s = std::chrono::duration<double>(Clock::now() - t0).count();
@@ -266,7 +284,7 @@ struct MisspecOut {
 MisspecOut RunMisspecClient(const fd::MisspecTruth& t, const std::vector<op::PigmentKS>& lib, int draws) {
   MisspecOut out;
   const op::ModelParams params;
-  const fd::FadePriors priors;
+  const fd::FadePriors priors = BenchPriors();
   const int first = fd::ParseDate(t.client.history.sessions(0).date(), "d");
   fd::PipelineOptions po;
   po.fit_until_months = 12;

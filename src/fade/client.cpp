@@ -268,10 +268,10 @@ ClientData BuildClient(const pb::ClientHistory& h, const std::vector<optics::Pig
   return c;
 }
 
-std::vector<double> RetainedAmounts(const ClientData& c, const FadeState& s, const FadePriors& priors, double day) {
+std::vector<double> RetainedAmounts(const ClientData& c, const FadeState& s, const FadePriors& /*priors*/, double day) {
   std::vector<double> out(c.pigments.size());
-  const impl::StateT<double> p{s.rate_per_year, s.healing_loss, s.c_inf, s.deposit_scale};
-  impl::Retained(c, p, priors.beta, priors.healing_tau_days, day, out.data());
+  const auto p = impl::StateT<double>::FromState(s);
+  impl::Retained(c, p, day, out.data());
   return out;
 }
 

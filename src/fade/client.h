@@ -51,12 +51,18 @@ struct ClientData {
   int last_session_day() const { return sessions.back().day; }
 };
 
+// Parameters of the per-client fit: log k, logit f_h, logit c_inf, log deposit scale, the stretch
+// shape (scaled logit) and log tau_h (days).
+inline constexpr int kFadeParams = 6;
+
 // Natural-unit fade parameters of one client.
 struct FadeState {
   double rate_per_year = 0.6;   // k
   double healing_loss = 0.33;   // f_h
   double c_inf = 0.2;
   double deposit_scale = 1.0;
+  double beta = 1.0;             // stretch shape of the long-term loss
+  double healing_tau_days = 2.5; // time constant of the early loss
 };
 
 // "" when `lab` is a measurable L*a*b* (finite, L* in (0, 100], |a*|, |b*| <= 128), else what is wrong

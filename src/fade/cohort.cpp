@@ -142,9 +142,9 @@ Draw DrawClient(int index, const CohortOptions& o, const optics::ModelParams& pa
 
 // True retained amounts per pigment on `day` for the family.
 void TruthRetained(const ClientData& c, const FadeState& s, const CohortOptions& o, double day, double* out) {
-  const impl::StateT<double> p{s.rate_per_year, s.healing_loss, s.c_inf, s.deposit_scale};
+  const auto p = impl::StateT<double>::FromState(s);
   if (o.family != Family::kBiexp) {
-    impl::Retained(c, p, o.population.beta, o.population.healing_tau_days, day, out);
+    impl::Retained(c, p, day, out);
     return;
   }
   const size_t n = c.pigments.size();
@@ -152,7 +152,7 @@ void TruthRetained(const ClientData& c, const FadeState& s, const CohortOptions&
   for (const auto& ss : c.sessions) {
     if (ss.day > day) break;
     const double dt = day - ss.day, years = dt / kDaysPerYear;
-    const double h = 1 - p.f_h * (1 - std::exp(-dt / o.population.healing_tau_days));
+    const double h = 1 - p.f_h * (1 - std::exp(-dt / p.tau_h));
     for (size_t i = 0; i < n; ++i) {
       const double kt = c.rate_multiplier[i] * p.k * years;
       const double decay = o.biexp_fast_share * std::exp(-o.biexp_fast * kt) +
@@ -374,7 +374,8 @@ CohortFitResult FitCohort(const std::vector<const PreparedClient*>& clients, con
     p.scarring_coef = beta(4);
     p.dilution_coef = beta(5);
     p.log_rate_sd = std::max(options.min_sd, std::sqrt(ss / double(n)));
-    // The other three: mean and spread of the posterior means plus posterior variances.
+    // Three more: mean and spread of the posterior means plus posterior variances (the stretch
+    // shape and the early-loss time keep their priors: a year of follow-ups says little about them).
     auto moments = [&](int k, double* mean, double* sd) {
       double m = 0;
       for (const auto& f : r.fits) m += f.theta[static_cast<size_t>(k)];
@@ -382,7 +383,7 @@ CohortFitResult FitCohort(const std::vector<const PreparedClient*>& clients, con
       double v = 0;
       for (const auto& f : r.fits) {
         const double e = f.theta[static_cast<size_t>(k)] - m;
-        v += e * e + f.covariance[static_cast<size_t>(k * 5)];
+        v += e * e + f.covariance[static_cast<size_t>(k * (kFadeParams + 1))];
       }
       *mean = m;
       *sd = std::max(options.min_sd, std::sqrt(v / double(n)));

@@ -74,6 +74,11 @@ constexpr double kShareSkinDe00 = 1.2;
 // 1.026 / 1.035 / 1.084 (default) and 2.002 / 1.976 / 1.964 (seasonal) dE00.
 constexpr double kLightingShiftShare = 0.5;
 constexpr double kMisfitRatio = 3.0;
+// The robust loss's scale in noise sigmas: visits further off than this get weight scale / residual.
+constexpr double kRobustSigmas = 2.0;
+// A flagged visit is also this many times the RMS residual of the client's other visits: a whole
+// history that misfits (the model, not one photo) flags none of them.
+constexpr double kOutlierVsOthers = 2.5;
 
 // Least squares skin[k] = m_k + c_k cos(w day) + s_k sin(w day), w = 2 pi / year, per channel. Returns
 // false (and leaves `im` alone) unless the data support it (see the constants above).
@@ -219,6 +224,47 @@ color::Lab PreparedClient::skin_lab_on(double day) const {
   return lab;
 }
 
+std::array<double, kFadeParams> PriorMean(const FadePriors& priors, const Covariates& cov) {
+  return {priors.LogRateMean(cov), impl::Logit(priors.healing_loss), impl::Logit(priors.c_inf), priors.deposit_log_mean,
+          impl::BetaTheta(priors.beta), std::log(priors.healing_tau_days)};
+}
+
+std::array<double, kFadeParams> PriorSd(const FadePriors& priors) {
+  // beta_sd is in beta units: divided by the slope of the scaled logistic at the prior mean.
+  const double u = (priors.beta - impl::kBetaLo) / (impl::kBetaHi - impl::kBetaLo);
+  const double slope = (impl::kBetaHi - impl::kBetaLo) * u * (1 - u);
+  return {priors.log_rate_sd, priors.healing_loss_logit_sd, priors.c_inf_logit_sd, priors.deposit_log_sd,
+          priors.beta_sd / slope, priors.healing_tau_log_sd};
+}
+
+namespace {
+
+// Follow-ups far from the fit, both in noise sigmas and against the client's other visits: likely
+// capture problems (bad light, blur), listed in the output.
+void FlagOutliers(const ClientData& c, const PreparedClient::Impl& im, const FadePriors& priors, FitResult* r) {
+  const auto& d = r->visit_residual_de00;
+  double total = 0;
+  for (double v : d) total += v * v;
+  for (size_t i = 0; i < d.size(); ++i) {
+    const double others = d.size() > 1 ? std::sqrt((total - d[i] * d[i]) / double(d.size() - 1)) : 0.0;
+    if (d[i] > kOutlierSigmas * priors.measurement_sigma_de00 && (d.size() < 3 || d[i] > kOutlierVsOthers * others))
+      r->outlier_days.push_back(c.visits[static_cast<size_t>(im.visit_index[i])].day);
+  }
+}
+
+// A fit that does not explain its visits gets a wider covariance (quasi-likelihood: the residual
+// variance over the noise's, scaled by the calibrated FadePriors::misfit_inflation).
+void InflateForMisfit(const FadePriors& priors, FitResult* r) {
+  r->interval_inflation = 1.0;
+  if (r->explains_visits) return;
+  const double ratio2 = r->residual_to_noise * r->residual_to_noise / (kMisfitRatio * kMisfitRatio);
+  r->interval_inflation = 1.0 + priors.misfit_inflation * std::max(0.0, ratio2 - 1.0);
+  for (double& v : r->covariance) v *= r->interval_inflation;
+  r->log_rate_sd = std::sqrt(std::max(0.0, r->covariance[0]));
+}
+
+}  // namespace
+
 bool FitOptions::IsValid(std::string* why) const {
   if (max_iterations < 1) {
     if (why) *why = "max_iterations must be >= 1";
@@ -243,20 +289,22 @@ FitResult FitClient(const PreparedClient& prepared, const FadePriors& priors, co
   const ClientData& c = *im.client;
 
   FitResult r;
-  r.prior_mean = {priors.LogRateMean(c.covariates), impl::Logit(priors.healing_loss), impl::Logit(priors.c_inf),
-                  priors.deposit_log_mean};
-  r.prior_sd = {priors.log_rate_sd, priors.healing_loss_logit_sd, priors.c_inf_logit_sd, priors.deposit_log_sd};
+  r.prior_mean = PriorMean(priors, c.covariates);
+  r.prior_sd = PriorSd(priors);
   r.theta = r.prior_mean;
   r.visits_used = prepared.visits_used();
 
   ceres::Problem problem;
   const double weight = std::sqrt(3.0) / priors.measurement_sigma_de00;
+  // Robust loss (issue 19): Huber on each visit's whitened residual, beyond kRobustSigmas noise
+  // sigmas, so a bad-light photo pulls the fit less and clean visits keep their full weight (a
+  // Cauchy loss down-weights every visit a little and widened the own cohort's intervals).
+  const double robust_a2 = 3.0 * kRobustSigmas * kRobustSigmas;
   for (int i = 0; i < r.visits_used; ++i) {
     const auto& v = c.visits[static_cast<size_t>(im.visit_index[static_cast<size_t>(i)])];
     problem.AddResidualBlock(internal::NewVisitCost(&c, im.visit_models[static_cast<size_t>(i)].get(), v.day,
-                                                    im.visit_target[static_cast<size_t>(i)],
-                                                    weight, priors.beta, priors.healing_tau_days),
-                             nullptr, r.theta.data());
+                                                    im.visit_target[static_cast<size_t>(i)], weight),
+                             options.robust ? new ceres::HuberLoss(std::sqrt(robust_a2)) : nullptr, r.theta.data());
   }
   problem.AddResidualBlock(internal::NewPriorCost(r.prior_mean.data(), r.prior_sd.data()), nullptr, r.theta.data());
 
@@ -292,7 +340,8 @@ FitResult FitClient(const PreparedClient& prepared, const FadePriors& priors, co
   }
   if (!r.covariance_ok) {
     r.covariance.fill(0.0);
-    for (int i = 0; i < 4; ++i) r.covariance[static_cast<size_t>(i * 5)] = r.prior_sd[static_cast<size_t>(i)] * r.prior_sd[static_cast<size_t>(i)];
+    for (int i = 0; i < kFadeParams; ++i)
+      r.covariance[static_cast<size_t>(i * (kFadeParams + 1))] = r.prior_sd[static_cast<size_t>(i)] * r.prior_sd[static_cast<size_t>(i)];
   }
   r.log_rate_sd = std::sqrt(std::max(0.0, r.covariance[0]));
 
@@ -302,18 +351,22 @@ FitResult FitClient(const PreparedClient& prepared, const FadePriors& priors, co
   std::vector<double> amounts(c.pigments.size());
   for (int i = 0; i < r.visits_used; ++i) {
     const auto& v = c.visits[static_cast<size_t>(im.visit_index[static_cast<size_t>(i)])];
-    impl::Retained(c, p, priors.beta, priors.healing_tau_days, v.day, amounts.data());
+    impl::Retained(c, p, v.day, amounts.data());
     const color::Lab lab = im.visit_models[static_cast<size_t>(i)]->Lab(amounts.data(), c.pigments.data(),
                                                                         static_cast<int>(c.pigments.size()));
     const double d = color::DeltaE00(lab, im.visit_target[static_cast<size_t>(i)]);
     ss += d * d;
     r.visit_residual_de00.push_back(d);
-    if (d > kOutlierSigmas * priors.measurement_sigma_de00) r.outlier_days.push_back(v.day);
+    // The weight the robust loss gave this visit: rho'(s) of the Cauchy loss (1 without it).
+    const double sq = 3.0 * d * d / (priors.measurement_sigma_de00 * priors.measurement_sigma_de00);
+    r.visit_weight.push_back(options.robust && sq > robust_a2 ? std::sqrt(robust_a2 / sq) : 1.0);
   }
+  FlagOutliers(c, im, priors, &r);
   r.residual_de00 = r.visits_used > 0 ? std::sqrt(ss / r.visits_used) : 0.0;
   // The fit check: the RMS residual against the stated visit noise (kMisfitRatio above).
   r.residual_to_noise = r.residual_de00 / priors.measurement_sigma_de00;
   r.explains_visits = r.visits_used < 3 || r.residual_to_noise <= kMisfitRatio;
+  InflateForMisfit(priors, &r);
   if (r.visits_used == 0) r.message = "no follow-up in the fit window: the forecast rests on the population priors. " + r.message;
   return r;
 }

@@ -1,7 +1,7 @@
 #pragma once
 // Per-client MAP fit of the fade model (design.md section 7): whitened CIEDE2000 residuals of the
 // follow-ups (each through the optics model on the skin measured at that visit) plus
-// population-prior residuals, solved with Ceres; covariance of the 4 parameters from
+// population-prior residuals, solved with Ceres; covariance of the parameters from
 // ceres::Covariance (DENSE_SVD, pseudo-inverse where rank-deficient).
 #include <array>
 #include <climits>
@@ -50,12 +50,13 @@ class PreparedClient {
 struct FitOptions {
   int max_iterations = 100;         // Ceres iterations
   bool compute_covariance = true;   // false: no draws possible beyond the prior's spread
+  bool robust = true;               // Cauchy loss on the visits (false: plain least squares)
   bool IsValid(std::string* why) const;
 };
 
 struct FitResult {
-  std::array<double, 4> theta{};          // log k, logit f_h, logit c_inf, log deposit scale
-  std::array<double, 16> covariance{};    // of theta, row-major
+  std::array<double, kFadeParams> theta{};  // see kFadeParams
+  std::array<double, kFadeParams * kFadeParams> covariance{};  // of theta, row-major
   bool covariance_ok = false;
   FadeState state;                        // natural units at the MAP
   double log_rate_sd = 0;                 // posterior sd of log k
@@ -71,14 +72,22 @@ struct FitResult {
   double residual_to_noise = 0;
   bool explains_visits = true;
   std::vector<double> visit_residual_de00;  // per fitted follow-up, in date order
-  std::vector<int> outlier_days;            // follow-ups more than 4 noise sigmas off: likely capture problems
-  std::array<double, 4> prior_mean{};     // of theta
-  std::array<double, 4> prior_sd{};
+  std::vector<double> visit_weight;         // the robust loss's weight of each fitted follow-up (0-1)
+  // Follow-ups more than 4 noise sigmas off and 2.5x the RMS of the client's other visits: likely
+  // capture problems (bad light, blur).
+  std::vector<int> outlier_days;
+  double interval_inflation = 1.0;          // covariance factor applied for a misfit (1: none)
+  std::array<double, kFadeParams> prior_mean{};  // of theta
+  std::array<double, kFadeParams> prior_sd{};
 
   std::string BriefReport() const;
 };
 
 FitResult FitClient(const PreparedClient& prepared, const FadePriors& priors, const FitOptions& options = {});
+
+// The population prior of theta for these covariates (mean) and its sd.
+std::array<double, kFadeParams> PriorMean(const FadePriors& priors, const Covariates& covariates);
+std::array<double, kFadeParams> PriorSd(const FadePriors& priors);
 
 // The dot L*a*b* the model predicts on `day` for parameters `s`, seen through a skin of L*a*b*
 // `skin_lab` (inverted with optics FitSkin). For tests and diagnostics (slow: one skin fit per call).

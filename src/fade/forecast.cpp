@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 #include <map>
+#include <numeric>
 #include <random>
 #include <sstream>
 #include <stdexcept>
@@ -183,29 +184,30 @@ double Quantile(std::vector<double>& v, double p) {
   return v[k];
 }
 
-// 4x4 Cholesky (lower) with a growing jitter when not positive definite.
-std::array<double, 16> Cholesky(const std::array<double, 16>& a) {
+// Cholesky (lower) of the parameter covariance with a growing jitter when not positive definite.
+constexpr int kP = kFadeParams;
+std::array<double, kP * kP> Cholesky(const std::array<double, kP * kP>& a) {
   for (double jitter = 0; jitter < 1; jitter = jitter == 0 ? 1e-10 : jitter * 10) {
-    std::array<double, 16> l{};
+    std::array<double, kP * kP> l{};
     bool ok = true;
-    for (int i = 0; i < 4 && ok; ++i)
+    for (int i = 0; i < kP && ok; ++i)
       for (int j = 0; j <= i; ++j) {
-        double s = a[static_cast<size_t>(i * 4 + j)] + (i == j ? jitter : 0.0);
-        for (int k = 0; k < j; ++k) s -= l[static_cast<size_t>(i * 4 + k)] * l[static_cast<size_t>(j * 4 + k)];
+        double s = a[static_cast<size_t>(i * kP + j)] + (i == j ? jitter : 0.0);
+        for (int k = 0; k < j; ++k) s -= l[static_cast<size_t>(i * kP + k)] * l[static_cast<size_t>(j * kP + k)];
         if (i == j) {
           if (!(s > 0)) {
             ok = false;
             break;
           }
-          l[static_cast<size_t>(i * 4 + i)] = std::sqrt(s);
+          l[static_cast<size_t>(i * kP + i)] = std::sqrt(s);
         } else {
-          l[static_cast<size_t>(i * 4 + j)] = s / l[static_cast<size_t>(j * 4 + j)];
+          l[static_cast<size_t>(i * kP + j)] = s / l[static_cast<size_t>(j * kP + j)];
         }
       }
     if (ok) return l;
   }
-  std::array<double, 16> l{};
-  for (int i = 0; i < 4; ++i) l[static_cast<size_t>(i * 5)] = std::sqrt(std::max(0.0, a[static_cast<size_t>(i * 5)]));
+  std::array<double, kP * kP> l{};
+  for (int i = 0; i < kP; ++i) l[static_cast<size_t>(i * (kP + 1))] = std::sqrt(std::max(0.0, a[static_cast<size_t>(i * (kP + 1))]));
   return l;
 }
 
@@ -238,55 +240,40 @@ ForecastResult Forecast(const PreparedClient& prepared, const FitResult& fit, co
   const auto chol = Cholesky(fit.covariance);
   std::vector<impl::StateT<double>> draws(static_cast<size_t>(nd));
   for (auto& d : draws) {
-    double z[4], th[4];
+    double z[kP], th[kP];
     for (double& v : z) v = normal(rng);
-    for (int i = 0; i < 4; ++i) {
+    for (int i = 0; i < kP; ++i) {
       th[i] = fit.theta[static_cast<size_t>(i)];
-      for (int k = 0; k <= i; ++k) th[i] += chol[static_cast<size_t>(i * 4 + k)] * z[k];
+      for (int k = 0; k <= i; ++k) th[i] += chol[static_cast<size_t>(i * kP + k)] * z[k];
     }
     d = impl::StateT<double>::FromTheta(th);
   }
 
   const double ref_day = c.last_session_day() + priors.settle_days;
   std::vector<double> a(np);
-  // Fast path once healing is over (fixed composition, beta = 1): the total load is
-  // s (1 - f_h) [c_inf D + (1 - c_inf) e^(-k (t - t_last)) sum_s D_s e^(-k (t_last - t_s))], one
-  // exponential per date; amounts are composition x load.
-  const bool fast = c.fixed_composition && priors.beta == 1.0;
-  const double healed_after = c.last_session_day() + 60.0 * priors.healing_tau_days;
+  // Fast path once healing is over (fixed composition): the total load is
+  // s (1 - f_h) sum_s D_s [c_inf + (1 - c_inf) e^(-(k (t - t_s))^beta)], one power per session and
+  // date; amounts are composition x load.
+  const bool fast = c.fixed_composition;
   std::vector<double> comp(np), dsum;
-  double d_total = 0;
-  for (const auto& s : c.sessions) {
-    double d = 0;
-    for (double v : s.deposit) d += v;
-    dsum.push_back(d);
-    d_total += d;
-  }
+  for (const auto& s : c.sessions) dsum.push_back(std::accumulate(s.deposit.begin(), s.deposit.end(), 0.0));
   for (size_t i = 0; i < np; ++i) comp[i] = c.sessions.front().deposit[i] / dsum.front();
-  struct Curve {
-    double a = 0, b = 0, k = 0;
-  };
-  auto curve_of = [&](const impl::StateT<double>& p) {
-    Curve cv;
-    double e = 0;
-    for (size_t s = 0; s < c.sessions.size(); ++s)
-      e += dsum[s] * std::exp(-p.k * c.rate_multiplier[0] * (c.last_session_day() - c.sessions[s].day) / kDaysPerYear);
-    const double h = p.scale * (1 - p.f_h);
-    cv.a = h * p.c_inf * d_total;
-    cv.b = h * (1 - p.c_inf) * e;
-    cv.k = p.k * c.rate_multiplier[0] / kDaysPerYear;
-    return cv;
-  };
-  auto retained = [&](const impl::StateT<double>& p, const Curve& cv, double day) {
-    if (fast && day >= healed_after) {
-      const double load = cv.a + cv.b * std::exp(-cv.k * (day - c.last_session_day()));
+  auto retained = [&](const impl::StateT<double>& p, double day) {
+    if (fast && day >= c.last_session_day() + 12.0 * p.tau_h) {
+      const double h = p.scale * (1 - p.f_h), m = p.k * c.rate_multiplier[0] / kDaysPerYear;
+      double load = 0;
+      for (size_t s = 0; s < c.sessions.size(); ++s) {
+        const double x = m * (day - c.sessions[s].day);
+        load += dsum[s] * (p.c_inf + (1 - p.c_inf) * std::exp(-std::pow(x, p.beta)));
+      }
+      load *= h;
       for (size_t i = 0; i < np; ++i) a[i] = comp[i] * load;
     } else {
-      impl::Retained(c, p, priors.beta, priors.healing_tau_days, day, a.data());
+      impl::Retained(c, p, day, a.data());
     }
   };
   auto load_at = [&](const impl::StateT<double>& p, double day) {
-    impl::Retained(c, p, priors.beta, priors.healing_tau_days, day, a.data());
+    impl::Retained(c, p, day, a.data());
     double s = 0;
     for (double v : a) s += v;
     return s;
@@ -330,21 +317,20 @@ ForecastResult Forecast(const PreparedClient& prepared, const FitResult& fit, co
   const double horizon = r.horizon_end_day;
   for (int di = 0; di < nd; ++di) {
     const auto& p = draws[static_cast<size_t>(di)];
-    const Curve cv = fast ? curve_of(p) : Curve{};
     color::Lab lab, ref_lab;
     double con = 0, ref_con = 0;
-    retained(p, cv, ref_day);
+    retained(p, ref_day);
     look.At(a.data(), &ref_lab, &ref_con);
     ref_contrast[static_cast<size_t>(di)] = ref_con;
     for (size_t t = 0; t < days.size(); ++t) {
-      retained(p, cv, days[t]);
+      retained(p, days[t]);
       (date_look.empty() ? look : date_look[t]).At(a.data(), &lab, &con);
       for (int k = 0; k < 3; ++k) vals[t * 4 + static_cast<size_t>(k)][static_cast<size_t>(di)] = lab[k];
       vals[t * 4 + 3][static_cast<size_t>(di)] = con;
     }
     // Bitmask of the triggers fired on `day` (each monotone in time after the healed reference).
     auto fired = [&](double day) {
-      retained(p, cv, day);
+      retained(p, day);
       look.At(a.data(), &lab, &con);
       unsigned mask = 0;
       for (size_t t = 0; t < nt; ++t) {

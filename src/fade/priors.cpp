@@ -19,10 +19,12 @@ bool FadePriors::IsValid(std::string* why) const {
   if (!(c_inf > 0)) return Fail(why, "c_inf must be > 0 (its prior is logit-normal)");
   if (!Positive(healing_tau_days)) return Fail(why, "healing_tau_days must be > 0");
   if (!Positive(rate_per_year)) return Fail(why, "rate_per_year must be > 0");
-  if (!Positive(beta)) return Fail(why, "beta must be > 0");
+  if (!(beta > 0.45 && beta < 1.25)) return Fail(why, "beta (the stretch shape's prior mean) must be within (0.45, 1.25)");
+  if (!(misfit_inflation >= 0 && std::isfinite(misfit_inflation))) return Fail(why, "misfit_inflation must be >= 0");
   for (auto [name, v] : {std::pair{"healing_loss_logit_sd", healing_loss_logit_sd}, {"log_rate_sd", log_rate_sd},
                          {"c_inf_logit_sd", c_inf_logit_sd}, {"deposit_log_sd", deposit_log_sd},
-                         {"measurement_sigma_de00", measurement_sigma_de00}, {"reference_load", reference_load}})
+                         {"measurement_sigma_de00", measurement_sigma_de00}, {"reference_load", reference_load},
+                         {"beta_sd", beta_sd}, {"healing_tau_log_sd", healing_tau_log_sd}})
     if (!Positive(v)) return Fail(why, std::string(name) + " must be > 0");
   for (double v : {uv_coef, ita_coef_per_10deg, oily_coef, scarring_coef, dilution_coef, deposit_log_mean})
     if (!std::isfinite(v)) return Fail(why, "covariate coefficients must be finite");
@@ -64,6 +66,9 @@ FadePriors FromProto(const pb::FadePriors& p) {
   SC_GET(measurement_sigma_de00)
   SC_GET(settle_days)
   SC_GET(reference_load)
+  SC_GET(beta_sd)
+  SC_GET(healing_tau_log_sd)
+  SC_GET(misfit_inflation)
 #undef SC_GET
   for (const auto& [id, m] : p.pigment_rate()) f.pigment_rate[id] = m;
   if (!p.source().empty()) f.source = p.source();
@@ -92,6 +97,9 @@ void ToProto(const FadePriors& f, pb::FadePriors* p) {
   p->set_measurement_sigma_de00(f.measurement_sigma_de00);
   p->set_settle_days(f.settle_days);
   p->set_reference_load(f.reference_load);
+  p->set_beta_sd(f.beta_sd);
+  p->set_healing_tau_log_sd(f.healing_tau_log_sd);
+  p->set_misfit_inflation(f.misfit_inflation);
   for (const auto& [id, m] : f.pigment_rate) (*p->mutable_pigment_rate())[id] = m;
   p->set_source(f.source);
   p->set_cohort_clients(f.cohort_clients);

@@ -15,13 +15,13 @@ struct VisitCost {
   const optics::DotModel* dot;    // borrowed
   int day;
   color::Lab measured;
-  double weight, beta, tau_h;
+  double weight;
 
   template <typename T>
   bool operator()(const T* const theta, T* residuals) const {
     const auto p = impl::StateT<T>::FromTheta(theta);
     T amounts[kMaxPigments];
-    impl::Retained(*client, p, beta, tau_h, day, amounts);
+    impl::Retained(*client, p, day, amounts);
     const int n = static_cast<int>(client->pigments.size());
     const color::Triple<T> lab = dot->Lab(amounts, client->pigments.data(), n);
     const color::Triple<T> meas{T(measured[0]), T(measured[1]), T(measured[2])};
@@ -34,11 +34,11 @@ struct VisitCost {
 }  // namespace
 
 ceres::CostFunction* NewVisitCost(const ClientData* client, const optics::DotModel* dot, int day,
-                                  const color::Lab& measured, double weight, double beta, double tau_h_days) {
+                                  const color::Lab& measured, double weight) {
   if (client->pigments.size() > static_cast<size_t>(kMaxPigments))
     throw std::invalid_argument("client " + client->client_id + ": more than 8 pigments in the sessions");
   return new ceres::AutoDiffCostFunction<VisitCost, 3, impl::kThetaSize>(
-      new VisitCost{client, dot, day, measured, weight, beta, tau_h_days});
+      new VisitCost{client, dot, day, measured, weight});
 }
 
 }  // namespace shadecast::fade::internal
