@@ -73,7 +73,10 @@ nlohmann::json ForecastJson(const fade::ForecastResult& r, const fade::FadePrior
               {"healing_loss", f.state.healing_loss},
               {"c_inf", f.state.c_inf},
               {"deposit_scale", f.state.deposit_scale},
-              {"beta", priors.beta}}},
+              // "beta" was the fixed prior value until issue 19; now the client's fitted stretch shape.
+              {"beta", f.state.beta},
+              {"beta_prior", priors.beta},
+              {"healing_tau_days", f.state.healing_tau_days}}},
             {"residual_de00", f.residual_de00},
             {"follow_ups_used", f.visits_used},
             {"iterations", f.iterations},
@@ -82,6 +85,8 @@ nlohmann::json ForecastJson(const fade::ForecastResult& r, const fade::FadePrior
             {"explains_visits", f.explains_visits},
             {"visit_residuals_de00", f.visit_residual_de00},
             {"outlier_visits", OutlierDates(f)},
+            {"visit_weights", f.visit_weight},
+            {"interval_inflation", f.interval_inflation},
             {"message", f.message}}},
           {"touch_up",
            {{"date", DateJson(r.touch_up.p50_day)},
@@ -107,8 +112,8 @@ void PrintText(const fade::ForecastResult& r) {
     std::printf("  Note: the follow-up of %s is far from the fade the others show: check that photo (light, blur)\n", d.c_str());
   if (!r.fit.explains_visits)
     std::printf("  WARNING: the fade model does not explain this client's follow-ups (they scatter %.1f x the usual "
-                "measurement noise); the touch-up dates below are uncertain beyond the interval shown\n",
-                r.fit.residual_to_noise);
+                "measurement noise); the touch-up interval below was widened %.1fx in variance for it and may still be too narrow\n",
+                r.fit.residual_to_noise, r.fit.interval_inflation);
   if (!r.fit.converged) std::printf("  WARNING: the fit did not converge (%s); treat the dates with caution\n", r.fit.message.c_str());
   std::printf("Touch-up: %s (10-90 %%: %s to %s)%s\n", DateText(r.touch_up.p50_day).c_str(),
               DateText(r.touch_up.p10_day).c_str(), DateText(r.touch_up.p90_day).c_str(),

@@ -421,3 +421,112 @@ TEST_CASE("fade fit check: an outlier visit is listed, a misfit says the model d
   }
   CHECK(checked >= 3);
 }
+
+TEST_CASE("fade robust fit: a bad-light visit is down-weighted and pulls the rate less than least squares") {
+  // Issue 19. Reference: the clean fit of the same client (the cohort's own noise, 0.6 dE*ab). One
+  // visit made 10 L* lighter gets a Huber weight < 0.35 (weight = 2 sigma / residual, sigma 0.7);
+  // the other visits, whose residuals are 1.5-2.3 dE00 on this cohort (its skin noise enters the
+  // prediction), keep weight >= 0.6; summed over the clients, the robust fit's parameters (in prior
+  // sds) move less from the clean fit than a plain least-squares fit's do.
+  const fd::FadePriors priors;
+  int checked = 0;
+  double moved_robust = 0, moved_ls = 0;
+  for (const auto& t : Cohort(6, 45)) {
+    fd::ClientData c = fd::BuildClient(t.history, Lib(), priors, op::ModelParams{});
+    if (c.visits.size() < 5) continue;
+    const auto clean = fd::FitClient(fd::PreparedClient(c), priors);
+    fd::ClientData bad = c;
+    bad.visits[3].dot[0] += 10;
+    const fd::PreparedClient prep(bad);
+    const auto robust = fd::FitClient(prep, priors);
+    fd::FitOptions plain;
+    plain.robust = false;
+    const auto ls = fd::FitClient(prep, priors, plain);
+    REQUIRE(robust.visit_weight.size() == static_cast<size_t>(robust.visits_used));
+    for (int i = 0; i < robust.visits_used; ++i) {
+      INFO("visit " << i << " residual " << robust.visit_residual_de00[static_cast<size_t>(i)]);
+      if (prep.visit_index(i) == 3)
+        CHECK(robust.visit_weight[static_cast<size_t>(i)] < 0.35);
+      else
+        CHECK(robust.visit_weight[static_cast<size_t>(i)] >= 0.6);
+    }
+    for (double w : ls.visit_weight) CHECK(w == 1.0);
+    for (size_t k = 0; k < robust.theta.size(); ++k) {
+      moved_robust += std::abs(robust.theta[k] - clean.theta[k]) / clean.prior_sd[k];
+      moved_ls += std::abs(ls.theta[k] - clean.theta[k]) / clean.prior_sd[k];
+    }
+    ++checked;
+  }
+  CHECK(checked >= 3);
+  INFO("moved: robust " << moved_robust << ", least squares " << moved_ls);
+  CHECK(moved_robust < moved_ls);
+}
+
+TEST_CASE("fade fit check: a misfit widens the touch-up interval") {
+  // Issue 19. Every visit moved by +-6 L* alternately is not explained (residual > 3 sigmas); the
+  // covariance is inflated by 1 + misfit_inflation (ratio^2 / 9 - 1) and the 10-90 % touch-up
+  // interval (where both ends fall within 30 years) and the contrast band at 3 years are wider than
+  // the same forecast with misfit_inflation 0 (exact comparison, same seed).
+  fd::FadePriors priors, no_widen;
+  no_widen.misfit_inflation = 0;
+  int checked = 0;
+  for (const auto& t : Cohort(6, 45)) {
+    fd::ClientData c = fd::BuildClient(t.history, Lib(), priors, op::ModelParams{});
+    if (c.visits.size() < 5) continue;
+    for (size_t i = 0; i < c.visits.size(); ++i) c.visits[i].dot[0] += i % 2 ? 6 : -6;
+    const fd::PreparedClient prep(c);
+    const auto fit = fd::FitClient(prep, priors);
+    const auto narrow_fit = fd::FitClient(prep, no_widen);
+    REQUIRE_FALSE(fit.explains_visits);
+    const double expect = 1 + priors.misfit_inflation * (fit.residual_to_noise * fit.residual_to_noise / 9 - 1);
+    CHECK(fit.interval_inflation == Approx(expect).epsilon(1e-9));
+    CHECK(narrow_fit.interval_inflation == 1.0);
+    fd::ForecastOptions fo;
+    fo.as_of_day = c.visits.back().day;
+    fo.draws = 400;
+    fo.years = 30;
+    const auto wide = fd::Forecast(prep, fit, priors, fo);
+    const auto narrow = fd::Forecast(prep, narrow_fit, no_widen, fo);
+    const auto& w3 = wide.series[36].contrast_de00;
+    const auto& n3 = narrow.series[36].contrast_de00;
+    CHECK(w3.p90 - w3.p10 > n3.p90 - n3.p10);
+    CHECK(wide.fit.log_rate_sd > narrow.fit.log_rate_sd);
+    if (wide.touch_up.p10_day && wide.touch_up.p90_day && narrow.touch_up.p10_day && narrow.touch_up.p90_day)
+      CHECK(*wide.touch_up.p90_day - *wide.touch_up.p10_day > *narrow.touch_up.p90_day - *narrow.touch_up.p10_day);
+    ++checked;
+  }
+  CHECK(checked >= 2);
+}
+
+TEST_CASE("fade misspecified cohort: deterministic, departs from the fitted family as documented") {
+  // Issue 19's generator of our own (fade/cohort.h MisspecOptions). Checks against its own
+  // definition, not the fitter: no floor (the dot nears the skin after 40 years of fading), early
+  // loss still going on at 4 weeks (tau median 30 days), presets differ, seeds reproduce.
+  auto o = fd::MisspecOptions::Preset(fd::MisspecVariant::kTune);
+  o.clients = 40;
+  const auto a = fd::GenerateMisspecifiedCohort(o, Lib(), op::ModelParams{});
+  const auto b = fd::GenerateMisspecifiedCohort(o, Lib(), op::ModelParams{});
+  REQUIRE(a.size() == 40);
+  CHECK(a[7].client.history.SerializeAsString() == b[7].client.history.SerializeAsString());
+  const auto h = fd::MisspecOptions::Preset(fd::MisspecVariant::kHoldout);
+  CHECK(h.seed != o.seed);
+  CHECK(h.tau_median_days != o.tau_median_days);
+  int outliers = 0, touch_ups = 0, sun = 0, due = 0;
+  for (const auto& t : a) {
+    outliers += t.has_outlier;
+    sun += t.sun_heavy;
+    due += t.client.touch_up_day.has_value();
+    for (const auto& s : t.client.history.sessions()) touch_ups += s.notes() == "mid-history touch-up";
+    CHECK(t.beta >= o.beta_lo);
+    CHECK(t.beta <= o.beta_hi);
+    const auto& hs = t.client.history;
+    const int first = fd::ParseDate(hs.sessions(0).date(), "d");
+    const shadecast::color::Lab skin{hs.skin_lab().l(), hs.skin_lab().a(), hs.skin_lab().b()};
+    // 40 years: no floor, so within 3 dE00 of the skin (a 15 % floor would leave a visible dot).
+    CHECK(shadecast::color::DeltaE00(t.DotOn(first + 40 * 365), skin) < 3.0);
+  }
+  CHECK(due >= 36);  // no floor: nearly every client reaches the trigger within 30 years
+  CHECK(outliers + touch_ups + sun > 0);
+  CHECK(fd::MisspecVariantFromString("holdout") == fd::MisspecVariant::kHoldout);
+  CHECK_THROWS_AS(fd::MisspecVariantFromString("x"), std::invalid_argument);
+}
