@@ -178,6 +178,56 @@ class Appearance {
   std::vector<double> contrast_;
 };
 
+// The 10th, 50th and 90th percentiles in one pass: the median's partition bounds the other two.
+Band Quantiles(std::vector<double>& v) {
+  const auto at = [&](double p) { return static_cast<std::ptrdiff_t>(std::lround(p * double(v.size() - 1))); };
+  const std::ptrdiff_t k10 = at(0.1), k50 = at(0.5), k90 = at(0.9);
+  std::nth_element(v.begin(), v.begin() + k50, v.end());
+  std::nth_element(v.begin(), v.begin() + k10, v.begin() + k50);
+  std::nth_element(v.begin() + k50 + 1, v.begin() + k90, v.end());
+  return {v[static_cast<size_t>(k10)], v[static_cast<size_t>(k50)], v[static_cast<size_t>(k90)]};
+}
+
+// Quantiles of successive dates of one quantity: the draws' order barely changes from one month to
+// the next, so the previous date's order, insertion-sorted, is a full sort in about linear time
+// (falls back to a plain sort when the order changed a lot).
+class RankTracker {
+ public:
+  Band Next(const std::vector<double>& v) {
+    const size_t n = v.size();
+    if (perm_.size() != n) {
+      perm_.resize(n);
+      std::iota(perm_.begin(), perm_.end(), 0u);
+    }
+    w_.resize(n);
+    for (size_t i = 0; i < n; ++i) w_[i] = v[perm_[i]];
+    size_t moves = 0;
+    const size_t cap = 16 * n;
+    for (size_t i = 1; i < n && moves <= cap; ++i) {
+      const double x = w_[i];
+      const uint32_t pi = perm_[i];
+      size_t j = i;
+      for (; j > 0 && w_[j - 1] > x; --j) {
+        w_[j] = w_[j - 1];
+        perm_[j] = perm_[j - 1];
+      }
+      w_[j] = x;
+      perm_[j] = pi;
+      moves += i - j;
+    }
+    if (moves > cap) {
+      std::sort(perm_.begin(), perm_.end(), [&](uint32_t a, uint32_t b) { return v[a] < v[b]; });
+      for (size_t i = 0; i < n; ++i) w_[i] = v[perm_[i]];
+    }
+    const auto at = [&](double p) { return w_[static_cast<size_t>(std::lround(p * double(n - 1)))]; };
+    return {at(0.1), at(0.5), at(0.9)};
+  }
+
+ private:
+  std::vector<uint32_t> perm_;
+  std::vector<double> w_;
+};
+
 double Quantile(std::vector<double>& v, double p) {
   const size_t k = static_cast<size_t>(std::lround(p * double(v.size() - 1)));
   std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(k), v.end());
@@ -329,9 +379,7 @@ ForecastResult Forecast(const PreparedClient& prepared, const FitResult& fit, co
       vals[t * 4 + 3][static_cast<size_t>(di)] = con;
     }
     // Bitmask of the triggers fired on `day` (each monotone in time after the healed reference).
-    auto fired = [&](double day) {
-      retained(p, day);
-      look.At(a.data(), &lab, &con);
+    auto mask_of = [&](const color::Lab& lab, double con) {
       unsigned mask = 0;
       for (size_t t = 0; t < nt; ++t) {
         const Trigger& tr = options.triggers[t];
@@ -342,13 +390,40 @@ ForecastResult Forecast(const PreparedClient& prepared, const FitResult& fit, co
       }
       return mask;
     };
+    auto fired = [&](double day) {
+      retained(p, day);
+      look.At(a.data(), &lab, &con);
+      return mask_of(lab, con);
+    };
+    // Without a seasonal skin the monthly series already holds this draw's dot on the trigger's
+    // skin: it brackets the first firing to a month, and the bisection refines inside it.
+    auto fired_on_series = [&](size_t t) {
+      const color::Lab l{vals[t * 4][static_cast<size_t>(di)], vals[t * 4 + 1][static_cast<size_t>(di)],
+                         vals[t * 4 + 2][static_cast<size_t>(di)]};
+      return mask_of(l, vals[t * 4 + 3][static_cast<size_t>(di)]);
+    };
     double when = std::numeric_limits<double>::infinity();
     unsigned mask = 0;
     if (horizon >= ref_day) {
+      double lo = ref_day, hi = horizon;
+      bool fires = false;
       if ((mask = fired(ref_day)) != 0) {
         when = ref_day;
-      } else if (fired(horizon) != 0) {
-        double lo = ref_day, hi = horizon;
+      } else if (date_look.empty()) {
+        for (size_t t = 0; t < n_series && !fires; ++t) {
+          if (days[t] <= ref_day) continue;
+          if (fired_on_series(t) != 0) {
+            fires = true;
+            hi = days[t];
+          } else {
+            lo = days[t];
+          }
+        }
+        if (!fires && lo < horizon) fires = fired(horizon) != 0;
+      } else {
+        fires = fired(horizon) != 0;
+      }
+      if (when > horizon && fires) {
         while (hi - lo > 0.5) {
           const double mid = 0.5 * (lo + hi);
           (fired(mid) ? hi : lo) = mid;
@@ -365,21 +440,21 @@ ForecastResult Forecast(const PreparedClient& prepared, const FitResult& fit, co
       }
   }
 
+  RankTracker rank[4];
   auto point = [&](size_t t) {
     ForecastPoint fp;
     fp.day = days[t];
     for (int k = 0; k < 3; ++k) {
-      auto& v = vals[t * 4 + static_cast<size_t>(k)];
-      fp.dot.p10[k] = Quantile(v, 0.1);
-      fp.dot.p50[k] = Quantile(v, 0.5);
-      fp.dot.p90[k] = Quantile(v, 0.9);
+      const Band b = rank[k].Next(vals[t * 4 + static_cast<size_t>(k)]);
+      fp.dot.p10[k] = b.p10;
+      fp.dot.p50[k] = b.p50;
+      fp.dot.p90[k] = b.p90;
     }
-    auto& v = vals[t * 4 + 3];
-    fp.contrast_de00 = {Quantile(v, 0.1), Quantile(v, 0.5), Quantile(v, 0.9)};
+    fp.contrast_de00 = rank[3].Next(vals[t * 4 + 3]);
     return fp;
   };
   for (size_t t = 0; t < days.size(); ++t) (t < n_series ? r.series : r.queries).push_back(point(t));
-  r.healed_contrast_de00 = {Quantile(ref_contrast, 0.1), Quantile(ref_contrast, 0.5), Quantile(ref_contrast, 0.9)};
+  r.healed_contrast_de00 = Quantiles(ref_contrast);
 
   int none = 0;
   for (double f : fire) none += std::isinf(f) ? 1 : 0;
