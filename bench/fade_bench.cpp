@@ -3,8 +3,9 @@
 //   fade_bench accuracy FAMILY [CLIENTS] [DRAWS]  fit <= 12 months, predict 24-48 months; coverage; Brier
 //   fade_bench cohort [CLIENTS]               prior recovery by fade fit-cohort's EM
 //   fade_bench timing [CLIENTS] [DRAWS] [THREADS]  fit + forecast of every client (all follow-ups)
-//   fade_bench misspec tune|holdout [CLIENTS] [DRAWS] [SEED]  issue 19's acceptance figures on the
-//                                             misspecified generator (fit 12 months, truth to 8 y)
+//   fade_bench misspec tune|holdout [CLIENTS] [DRAWS] [SEED] [FIT_MONTHS]  issue 19's acceptance
+//                                             figures on the misspecified generator (fit 12 months by
+//                                             default, truth to 8 y; SEED -1 = the preset's)
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -281,14 +282,14 @@ struct MisspecOut {
   int flagged_outliers = 0, true_outlier_flagged = 0;
 };
 
-MisspecOut RunMisspecClient(const fd::MisspecTruth& t, const std::vector<op::PigmentKS>& lib, int draws) {
+MisspecOut RunMisspecClient(const fd::MisspecTruth& t, const std::vector<op::PigmentKS>& lib, int draws, int fit_months) {
   MisspecOut out;
   const op::ModelParams params;
   const fd::FadePriors priors = BenchPriors();
   const int first = fd::ParseDate(t.client.history.sessions(0).date(), "d");
   fd::PipelineOptions po;
-  po.fit_until_months = 12;
-  po.forecast.as_of_day = first + static_cast<int>(std::lround(fd::kDaysPerYear));
+  po.fit_until_months = fit_months;
+  po.forecast.as_of_day = first + static_cast<int>(std::lround(fit_months * fd::kDaysPerYear / 12));
   po.forecast.years = 8;
   po.forecast.draws = draws;
   po.forecast.seed = 7;
@@ -332,7 +333,7 @@ struct Cover {
   }
 };
 
-int Misspec(const std::string& variant, int clients, int draws, long seed) {
+int Misspec(const std::string& variant, int clients, int draws, long seed, int fit_months) {
   const auto lib = Library();
   auto o = fd::MisspecOptions::Preset(fd::MisspecVariantFromString(variant));
   o.clients = clients;
@@ -342,7 +343,7 @@ int Misspec(const std::string& variant, int clients, int draws, long seed) {
   const double gen_s = std::chrono::duration<double>(Clock::now() - t0).count();
   std::vector<MisspecOut> outs(cohort.size());
   const auto t1 = Clock::now();
-  Parallel(cohort.size(), 2, [&](size_t i) { outs[i] = RunMisspecClient(cohort[i], lib, draws); });
+  Parallel(cohort.size(), 2, [&](size_t i) { outs[i] = RunMisspecClient(cohort[i], lib, draws, fit_months); });
   const double fit_s = std::chrono::duration<double>(Clock::now() - t1).count();
   Cover all, early, late, sun;
   std::vector<double> err, err_prior, de[3], de_nc[3];
@@ -388,8 +389,8 @@ int Misspec(const std::string& variant, int clients, int draws, long seed) {
     const auto& pt = outs[i].prior->touch_up;
     err_prior.push_back(std::abs((pt.p50_day ? *pt.p50_day : r.horizon_end_day) - *truth) / 30.4375);
   }
-  std::printf("misspec: variant %s, %d clients (seed %llu), fit <= 12 months, %d draws, horizon 8 y from month 12\n", variant.c_str(),
-              clients, static_cast<unsigned long long>(o.seed), draws);
+  std::printf("misspec: variant %s, %d clients (seed %llu), fit <= %d months, %d draws, horizon 8 y from month %d\n", variant.c_str(),
+              clients, static_cast<unsigned long long>(o.seed), fit_months, draws, fit_months);
   std::printf("  generate %.1f s, fit + forecast (and a prior-only forecast each) %.1f s on 2 threads; %d failed\n", gen_s, fit_s, failed);
   std::printf("  true touch-up within the horizon: %d; inside the 10-90 %% interval: %s\n", within, all.Str().c_str());
   std::printf("    truly due < 1.5 y after the last session: %s; > 5 y: %s; sun-heavy: %s\n", early.Str().c_str(), late.Str().c_str(),
@@ -415,7 +416,7 @@ int main(int argc, char** argv) {
   if (mode == "calibrate") return Calibrate(arg(2, 2000));
   if (mode == "accuracy") return Accuracy(argc > 2 ? argv[2] : "default", arg(3, 1000), arg(4, 1000));
   if (mode == "cohort") return Cohort(arg(2, 1000));
-  if (mode == "misspec") return Misspec(argc > 2 ? argv[2] : "tune", arg(3, 1000), arg(4, 1000), argc > 5 ? std::atol(argv[5]) : -1);
+  if (mode == "misspec") return Misspec(argc > 2 ? argv[2] : "tune", arg(3, 1000), arg(4, 1000), argc > 5 ? std::atol(argv[5]) : -1, arg(6, 12));
   if (mode == "timing") return Timing(arg(2, 10000), arg(3, 1000), arg(4, 2));
   std::fprintf(stderr, "usage: fade_bench calibrate|accuracy FAMILY|cohort|timing|misspec tune|holdout [N ...]\n");
   return 2;
