@@ -1,19 +1,17 @@
 // shadecast forecast: fit a client's follow-ups, project the dot over the years, date the touch-up.
 // One history (--history) or a whole folder (--histories DIR --csv OUT.csv, both cores).
-#include <atomic>
 #include <cmath>
 #include <cstdio>
 #include <fstream>
-#include <mutex>
 #include <optional>
 #include <sstream>
-#include <thread>
-#include <unistd.h>
 
+#include "cli/batch.h"
 #include "cli/commands.h"
 #include "cli/fade_inputs.h"
 #include "cli/inputs.h"
 #include "cli/records.h"
+#include "color/csv.h"
 #include "fade/date.h"
 #include "fade/pipeline.h"
 #include "store/files.h"
@@ -127,13 +125,6 @@ void PrintText(const fade::ForecastResult& r) {
   }
 }
 
-std::string CsvField(const std::string& s) {
-  if (s.find_first_of(",\"\n") == std::string::npos) return s;
-  std::string o = "\"";
-  for (char c : s) o += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return o + "\"";
-}
-
 int RunForecast(const ForecastCliOptions& o) {
   if ((!o.history.empty()) + (!o.histories.empty()) + (!o.client.empty()) != 1)
     throw InputError("give one of --history FILE, --histories DIR or --client ID");
@@ -202,35 +193,14 @@ int RunForecast(const ForecastCliOptions& o) {
   const size_t n = files.size();
   std::vector<std::optional<fade::ForecastResult>> results(n);
   std::vector<std::string> errors(n);
-  std::atomic<size_t> next{0}, done{0};
-  std::mutex io;
-  const bool tty = isatty(fileno(stderr));
-  auto progress = [&](size_t d) {
-    const int width = 30;
-    const int fill = static_cast<int>(width * d / n);
-    std::fprintf(stderr, "\rforecast [%s%s] %zu/%zu", std::string(static_cast<size_t>(fill), '#').c_str(),
-                 std::string(static_cast<size_t>(width - fill), '.').c_str(), d, n);
-    if (d == n) std::fprintf(stderr, "\n");
-  };
-  auto work = [&] {
-    for (size_t i = next++; i < n; i = next++) {
-      try {
-        const pb::ClientHistory h = ReadHistory(files[i]);
-        results[i] = fade::ForecastHistory(h, lib->pigments, priors, params, po, files[i].stem().string());
-      } catch (const std::exception& e) {
-        errors[i] = e.what();
-      }
-      const size_t d = ++done;
-      std::lock_guard<std::mutex> lock(io);
-      if (tty || d == n || d % std::max<size_t>(1, n / 20) == 0) progress(d);
+  RunBatch(n, BatchThreads(o.threads), "forecast", false, [&](size_t i) {
+    try {
+      const pb::ClientHistory h = ReadHistory(files[i]);
+      results[i] = fade::ForecastHistory(h, lib->pigments, priors, params, po, files[i].stem().string());
+    } catch (const std::exception& e) {
+      errors[i] = e.what();
     }
-  };
-  const unsigned hw = std::max(1u, std::thread::hardware_concurrency());
-  const int threads = o.threads > 0 ? o.threads : static_cast<int>(hw);
-  std::vector<std::thread> pool;
-  for (int t = 1; t < threads; ++t) pool.emplace_back(work);
-  work();
-  for (auto& t : pool) t.join();
+  });
 
   std::ostringstream csv;
   csv << "file,client_id,converged,follow_ups_used,rate_per_year,residual_de00,touch_up_date,touch_up_p10,touch_up_p90,"
@@ -247,7 +217,7 @@ int RunForecast(const ForecastCliOptions& o) {
     char num[160];
     std::snprintf(num, sizeof num, "%s,%d,%.5g,%.4g", r.fit.converged ? "true" : "false", r.fit.visits_used,
                   r.fit.state.rate_per_year, r.fit.residual_de00);
-    csv << CsvField(files[i].filename().string()) << ',' << CsvField(r.client_id) << ',' << num << ','
+    csv << color::CsvCell(files[i].filename().string()) << ',' << color::CsvCell(r.client_id) << ',' << num << ','
         << date(r.touch_up.p50_day) << ',' << date(r.touch_up.p10_day) << ',' << date(r.touch_up.p90_day) << ','
         << r.touch_up.p_none_within_horizon << ',' << (r.touch_up.overdue ? "true" : "false") << '\n';
   }

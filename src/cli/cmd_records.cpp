@@ -6,6 +6,7 @@
 #include <regex>
 
 #include "cli/commands.h"
+#include "cli/history_csv.h"
 #include "cli/inputs.h"
 #include "cli/measure_inputs.h"
 #include "cli/records.h"
@@ -231,27 +232,11 @@ struct ImportOptions {
 
 int RunImport(const ImportOptions& o) {
   const std::string today = Today(o.as_of);
-  std::vector<fs::path> files;
-  for (const auto& in : o.inputs) {
-    std::error_code ec;
-    if (fs::is_directory(in, ec)) {
-      for (const auto& e : fs::directory_iterator(in))
-        if (e.is_regular_file() && (e.path().extension() == ".textproto" || e.path().extension() == ".csv" ||
-                                    e.path().extension() == ".pb" || e.path().extension() == ".json"))
-          files.push_back(e.path());
-    } else {
-      files.emplace_back(in);
-    }
-  }
-  std::sort(files.begin(), files.end());
+  const std::vector<fs::path> files = CollectHistoryFiles(o.inputs, "import");
   // Everything is read and checked before the first write.
   std::vector<pb::ClientHistory> histories;
   for (const auto& f : files) {
-    pb::ClientHistory h;
-    if (f.extension() == ".csv")
-      h = HistoryFromCsv(store::ReadFile(f), f.string());
-    else
-      store::ReadMessage(f, &h);
+    pb::ClientHistory h = ReadHistoryFile(f);
     ValidateHistory(h, f.string());
     histories.push_back(std::move(h));
   }

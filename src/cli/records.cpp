@@ -3,10 +3,8 @@
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
-#include <sstream>
 
 #include "cli/common.h"
-#include "color/csv.h"
 #include "fade/client.h"
 
 namespace shadecast::cli {
@@ -21,21 +19,16 @@ std::chrono::sys_days ToDays(const std::string& iso) {
 
 bool FiniteLab(const pb::Lab& l) { return std::isfinite(l.l()) && std::isfinite(l.a()) && std::isfinite(l.b()); }
 
-std::string Num(double v) {
-  std::ostringstream s;
-  s.precision(10);
-  s << v;
-  return s.str();
-}
-
 }  // namespace
 
+std::string DatabasePath(const std::string& flag) {
+  if (!flag.empty()) return flag;
+  const char* env = std::getenv("SHADECAST_DB");
+  return (env && *env) ? env : "shadecast.db";
+}
+
 std::unique_ptr<store::Database> OpenDatabase(const std::string& flag) {
-  std::string path = flag;
-  if (path.empty()) {
-    const char* env = std::getenv("SHADECAST_DB");
-    path = (env && *env) ? env : "shadecast.db";
-  }
+  const std::string path = DatabasePath(flag);
   try {
     return store::Database::Open(path);
   } catch (const store::DatabaseError& e) {
@@ -103,87 +96,6 @@ void ValidateHistory(const pb::ClientHistory& h, const std::string& source) {
       if (!why.empty()) throw InputError(who + field + name + sub + ": " + why);
     }
   }
-}
-
-std::string HistoryToCsv(const pb::ClientHistory& h) {
-  std::string out =
-      "# shadecast client history (docs/conventions.md, History CSV)\n"
-      "client_id,name,kind,date,recipe,load,depth_mm,dot_diameter_mm,dot_L,dot_a,dot_b,skin_L,skin_a,skin_b,photo_sha256,notes\n";
-  auto clean = [](std::string s) {
-    for (char& c : s)
-      if (c == ',' || c == '\n' || c == '\r') c = ' ';
-    return s;
-  };
-  for (const auto& s : h.sessions()) {
-    std::string recipe;
-    for (const auto& c : s.recipe().components()) recipe += (recipe.empty() ? "" : "+") + c.pigment() + ":" + Num(c.fraction());
-    out += clean(h.client_id()) + "," + clean(h.name()) + ",session," + s.date() + "," + recipe + "," + Num(s.recipe().load()) +
-           "," + Num(s.depth_mm()) + "," + Num(s.dot_diameter_mm()) + ",,,,,,,," + clean(s.notes()) + "\n";
-  }
-  for (const auto& v : h.follow_ups()) {
-    out += clean(h.client_id()) + "," + clean(h.name()) + ",visit," + v.date() + ",,,,," + Num(v.dot_lab().l()) + "," +
-           Num(v.dot_lab().a()) + "," + Num(v.dot_lab().b()) + "," + Num(v.skin_lab().l()) + "," + Num(v.skin_lab().a()) +
-           "," + Num(v.skin_lab().b()) + "," + v.photo_sha256() + ",\n";
-  }
-  return out;
-}
-
-pb::ClientHistory HistoryFromCsv(const std::string& text, const std::string& source) {
-  const color::CsvTable t = color::ParseCsv(text, source);
-  if (t.cols() != 16) throw InputError(source + ": expected the 16 columns of a shadecast history CSV, found " + std::to_string(t.cols()));
-  pb::ClientHistory h;
-  for (size_t r = 0; r < t.rows.size(); ++r) {
-    const auto& row = t.rows[r];
-    const std::string where = source + " row " + std::to_string(r + 1);
-    if (h.client_id().empty()) {
-      h.set_client_id(row[0]);
-      h.set_name(row[1]);
-    } else if (row[0] != h.client_id()) {
-      throw InputError(where + ": one client per file (found '" + row[0] + "' after '" + h.client_id() + "')");
-    }
-    auto num = [&](size_t c) {
-      try {
-        return t.Number(r, c);
-      } catch (const std::exception& e) {
-        throw InputError(e.what());
-      }
-    };
-    if (row[2] == "session") {
-      auto* s = h.add_sessions();
-      s->set_date(row[3]);
-      size_t start = 0;
-      while (start < row[4].size()) {
-        size_t end = row[4].find('+', start);
-        const std::string item = row[4].substr(start, end == std::string::npos ? std::string::npos : end - start);
-        const size_t colon = item.find(':');
-        double f = 1;
-        if (colon == std::string::npos || !color::ParseDouble(item.substr(colon + 1), &f))
-          throw InputError(where + ": recipe '" + row[4] + "' is not PIGMENT:FRACTION+...");
-        auto* c = s->mutable_recipe()->add_components();
-        c->set_pigment(item.substr(0, colon));
-        c->set_fraction(f);
-        if (end == std::string::npos) break;
-        start = end + 1;
-      }
-      s->mutable_recipe()->set_load(num(5));
-      if (!row[6].empty()) s->set_depth_mm(num(6));
-      if (!row[7].empty()) s->set_dot_diameter_mm(num(7));
-      s->set_notes(row[15]);
-    } else if (row[2] == "visit") {
-      auto* v = h.add_follow_ups();
-      v->set_date(row[3]);
-      v->mutable_dot_lab()->set_l(num(8));
-      v->mutable_dot_lab()->set_a(num(9));
-      v->mutable_dot_lab()->set_b(num(10));
-      v->mutable_skin_lab()->set_l(num(11));
-      v->mutable_skin_lab()->set_a(num(12));
-      v->mutable_skin_lab()->set_b(num(13));
-      v->set_photo_sha256(row[14]);
-    } else {
-      throw InputError(where + ": kind must be 'session' or 'visit', got '" + row[2] + "'");
-    }
-  }
-  return h;
 }
 
 }  // namespace shadecast::cli

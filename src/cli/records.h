@@ -1,6 +1,6 @@
 #pragma once
 // Shared by the record-keeping subcommands: the database location, dates, recipe messages, history
-// checks and the history CSV.
+// checks (the history CSV: cli/history_csv.h).
 #include <memory>
 #include <string>
 
@@ -9,7 +9,9 @@
 
 namespace shadecast::cli {
 
-// --db PATH, else $SHADECAST_DB, else ./shadecast.db. Opening errors become InputError (exit 2).
+// --db PATH, else $SHADECAST_DB, else ./shadecast.db.
+std::string DatabasePath(const std::string& flag);
+// The database at DatabasePath(flag), created when absent. Opening errors become InputError (exit 2).
 std::unique_ptr<store::Database> OpenDatabase(const std::string& flag);
 
 // A YYYY-MM-DD date that is valid and not after `today`. Throws InputError naming `what`.
@@ -23,9 +25,5 @@ std::string AddDays(const std::string& date, int days);
 // follow-up before the first session, every session with a recipe, finite L*a*b*. Throws
 // InputError "<source>: client '<id>': <field>: <problem>".
 void ValidateHistory(const pb::ClientHistory& h, const std::string& source);
-
-// One row per session or follow-up (docs/conventions.md, "History CSV").
-std::string HistoryToCsv(const pb::ClientHistory& h);
-pb::ClientHistory HistoryFromCsv(const std::string& text, const std::string& source);
 
 }  // namespace shadecast::cli

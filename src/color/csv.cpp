@@ -1,5 +1,6 @@
 #include "color/csv.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <stdexcept>
@@ -13,18 +14,57 @@ std::string_view Trim(std::string_view s) {
   return s;
 }
 
-std::vector<std::string> SplitCells(std::string_view line) {
-  std::vector<std::string> cells;
-  size_t start = 0;
+bool Blank(char c) { return c == ' ' || c == '\t' || c == '\r'; }
+
+std::runtime_error LineError(const std::string& source, int line, const std::string& what) {
+  return std::runtime_error(source + ": line " + std::to_string(line) + ": " + what);
+}
+
+// One quoted cell from text[*i] (just past the opening quote) to just past its closing quote; a
+// doubled quote is one quote, and line breaks inside are kept (counted in *line_no).
+std::string ReadQuoted(std::string_view text, size_t* i, int* line_no, const std::string& source) {
+  const int opened = *line_no;
+  std::string cell;
   while (true) {
-    size_t comma = line.find(',', start);
-    std::string_view cell = line.substr(start, comma == std::string_view::npos ? line.npos : comma - start);
-    std::string_view t = Trim(cell);
-    if (t.size() >= 2 && t.front() == '"' && t.back() == '"') t = t.substr(1, t.size() - 2);
-    cells.emplace_back(t);
-    if (comma == std::string_view::npos) break;
-    start = comma + 1;
+    if (*i >= text.size()) throw LineError(source, opened, "a quoted cell is not closed (a '\"' is missing)");
+    const char c = text[*i];
+    if (c == '"' && *i + 1 < text.size() && text[*i + 1] == '"') {
+      cell += '"';
+      *i += 2;
+      continue;
+    }
+    ++*i;
+    if (c == '"') return cell;
+    if (c == '\n') ++*line_no;
+    cell += c;
   }
+}
+
+// One record from text[*pos] (not a comment or blank line), which may span lines through quoted
+// cells; advances *pos past its line break and *line_no by the lines read.
+std::vector<std::string> ReadRecord(std::string_view text, size_t* pos, int* line_no, const std::string& source) {
+  std::vector<std::string> cells;
+  size_t i = *pos;
+  while (true) {
+    while (i < text.size() && (text[i] == ' ' || text[i] == '\t')) ++i;
+    if (i < text.size() && text[i] == '"') {
+      ++i;
+      cells.push_back(ReadQuoted(text, &i, line_no, source));
+      while (i < text.size() && Blank(text[i])) ++i;
+      if (i < text.size() && text[i] != ',' && text[i] != '\n')
+        throw LineError(source, *line_no, "text after a closing quote (a quote inside a cell is written \"\")");
+    } else {
+      const size_t end = std::min(text.find_first_of(",\n", i), text.size());
+      cells.emplace_back(Trim(text.substr(i, end - i)));
+      i = end;
+    }
+    if (i >= text.size()) break;
+    if (text[i++] == '\n') {
+      ++*line_no;
+      break;
+    }
+  }
+  *pos = i;
   return cells;
 }
 
@@ -57,29 +97,37 @@ std::vector<double> CsvTable::NumericColumn(size_t col) const {
   return out;
 }
 
+std::string CsvCell(std::string_view s) {
+  const bool quote = !s.empty() && (s.find_first_of(",\"\n\r") != s.npos || s.front() == '#' || Blank(s.front()) ||
+                                    Blank(s.back()));
+  if (!quote) return std::string(s);
+  std::string out = "\"";
+  for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
+}
+
 CsvTable ParseCsv(std::string_view text, std::string_view source) {
   CsvTable table;
   table.source = std::string(source);
   size_t pos = 0;
-  int line_no = 0;
-  while (pos <= text.size()) {
-    size_t nl = text.find('\n', pos);
-    std::string_view line = text.substr(pos, nl == text.npos ? text.npos : nl - pos);
-    pos = (nl == text.npos) ? text.size() + 1 : nl + 1;
-    ++line_no;
-    std::string_view t = Trim(line);
-    if (t.empty()) continue;
-    if (t.front() == '#') {
-      table.comments.emplace_back(Trim(t.substr(1)));
+  int line_no = 1;
+  while (pos < text.size()) {
+    const size_t nl = std::min(text.find('\n', pos), text.size());
+    const std::string_view t = Trim(text.substr(pos, nl - pos));
+    if (t.empty() || t.front() == '#') {
+      if (!t.empty()) table.comments.emplace_back(Trim(t.substr(1)));
+      pos = nl + 1;
+      ++line_no;
       continue;
     }
-    auto cells = SplitCells(t);
+    const int record_line = line_no;
+    auto cells = ReadRecord(text, &pos, &line_no, table.source);
     if (table.header.empty()) {
       table.header = std::move(cells);
       continue;
     }
     if (cells.size() != table.header.size()) {
-      throw std::runtime_error(table.source + ": line " + std::to_string(line_no) + " has " +
+      throw std::runtime_error(table.source + ": line " + std::to_string(record_line) + " has " +
                                std::to_string(cells.size()) + " columns, the header has " +
                                std::to_string(table.header.size()));
     }

@@ -63,6 +63,11 @@ const char* const kMigrations[] = {
     CREATE INDEX forecasts_client ON forecasts(client_id, id);
     CREATE INDEX forecasts_p50 ON forecasts(touch_up_p50);
     )sql",
+    // 2 -> 3: a client's follicle and skin colours as imported (a ClientHistory holding only
+    // follicle_lab and skin_lab), so an import keeps them when the client has no consultation.
+    R"sql(
+    ALTER TABLE clients ADD COLUMN colours BLOB;
+    )sql",
 };
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == Database::kSchemaVersion);
 
@@ -97,6 +102,7 @@ class Statement {
     return p ? std::string(static_cast<const char*>(p), sqlite3_column_bytes(stmt_, col)) : "";
   }
   int Int(int col) const { return sqlite3_column_int(stmt_, col); }
+  bool IsNull(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
 
  private:
   sqlite3* db_;
@@ -229,12 +235,14 @@ pb::ClientHistory Database::History(const std::string& id) const {
   impl_->RequireClient(id);
   pb::ClientHistory h;
   {
-    Statement st(impl_->db, "SELECT name, covariates FROM clients WHERE id = ?", impl_->name);
+    Statement st(impl_->db, "SELECT name, covariates, colours FROM clients WHERE id = ?", impl_->name);
     st.Bind(1, id);
     st.Step(impl_->name);
+    h.ParseFromString(st.Blob(2));  // the imported follicle and skin colours, if any
     h.set_client_id(id);
     h.set_name(st.Text(0));
-    h.mutable_covariates()->ParseFromString(st.Blob(1));
+    // NULL: imported from a history that recorded none (the fade model's defaults apply).
+    if (!st.IsNull(1)) h.mutable_covariates()->ParseFromString(st.Blob(1));
   }
   {
     Statement st(impl_->db, "SELECT session FROM sessions WHERE client_id = ? ORDER BY date, id", impl_->name);
@@ -247,7 +255,7 @@ pb::ClientHistory Database::History(const std::string& id) const {
     while (st.Step(impl_->name)) h.add_follow_ups()->ParseFromString(st.Blob(0));
   }
   {
-    // The latest consultation's measurement gives the follicle and skin colours.
+    // The latest consultation's measurement gives the follicle and skin colours (over imported ones).
     Statement st(impl_->db, "SELECT measurement FROM consultations WHERE client_id = ? ORDER BY date DESC, id DESC LIMIT 1",
                  impl_->name);
     st.Bind(1, id);
@@ -407,8 +415,14 @@ void Database::ImportHistory(const pb::ClientHistory& history, bool replace, con
     del.Step(impl_->name);
   }
   {
-    Statement st(impl_->db, "INSERT INTO clients(id, name, created, covariates) VALUES (?, ?, ?, ?)", impl_->name);
-    st.Bind(1, id).Bind(2, history.name()).Bind(3, created).BindBlob(4, Serialize(history.covariates()));
+    pb::ClientHistory colours;
+    if (history.has_follicle_lab()) *colours.mutable_follicle_lab() = history.follicle_lab();
+    if (history.has_skin_lab()) *colours.mutable_skin_lab() = history.skin_lab();
+    Statement st(impl_->db, "INSERT INTO clients(id, name, created, covariates, colours) VALUES (?, ?, ?, ?, ?)",
+                 impl_->name);
+    st.Bind(1, id).Bind(2, history.name()).Bind(3, created);
+    if (history.has_covariates()) st.BindBlob(4, Serialize(history.covariates()));
+    st.BindBlob(5, Serialize(colours));
     st.Step(impl_->name);
   }
   for (const auto& s : history.sessions()) {

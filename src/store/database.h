@@ -43,7 +43,7 @@ struct DueEntry {
 class Database {
  public:
   // The schema version this build writes. Older files are migrated on open; newer ones refused.
-  static constexpr int kSchemaVersion = 2;
+  static constexpr int kSchemaVersion = 3;
 
   // Opens (creating when absent) and migrates. Throws DatabaseError.
   static std::unique_ptr<Database> Open(const std::filesystem::path& path);
@@ -59,8 +59,8 @@ class Database {
                  const std::string& created);
   bool HasClient(const std::string& id) const;
   std::vector<ClientSummary> ListClients() const;
-  // The whole history as one message (sessions and follow-ups in date order). Throws for an
-  // unknown id.
+  // The whole history as one message (sessions and follow-ups in date order; follicle and skin
+  // colours from the latest consultation, else as imported). Throws for an unknown id.
   pb::ClientHistory History(const std::string& id) const;
   // Removes the client and everything about them (right to erasure). Returns false if unknown.
   bool EraseClient(const std::string& id);
@@ -90,7 +90,8 @@ class Database {
   std::vector<DueEntry> Due(const std::string& until) const;
 
   // Imports a whole history as one client in one transaction: the client wholly in or wholly out.
-  // `replace`: an existing client of that id is replaced; otherwise a duplicate is an error.
+  // `replace`: an existing client of that id is replaced; otherwise a duplicate is an error. Every
+  // field of the history is kept (History gives it back).
   void ImportHistory(const pb::ClientHistory& history, bool replace, const std::string& created);
 
  private:

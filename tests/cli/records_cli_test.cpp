@@ -63,3 +63,117 @@ TEST_CASE("Records: import applies the same L*a*b* range checks as forecast (iss
     CHECK(RunShadecast("client show r1", dir.path()).exit_code != 0);
   }
 }
+
+namespace {
+// A history with every field of ClientHistory set, names and notes that need CSV quoting.
+const char* const kFullHistory = R"pb(
+client_id: "r7"
+name: "Ann, \"the\" client"
+follicle_lab { l: 21.5 a: 1.25 b: 3.5 }
+skin_lab { l: 63.25 a: 11.5 b: 17 }
+covariates { uv_exposure: 2 ita_deg: 23.5 oily_scalp: true scarring: true }
+sessions {
+  date: "2025-03-01"
+  recipe {
+    components { pigment: "carbon_black" parts: 18 fraction: 0.9 }
+    components { pigment: "iron_oxide_red" parts: 2 fraction: 0.1 }
+    load: 0.1111111111111111
+    predicted_healed_lab { l: 38.125 a: 0.5 b: 1.75 }
+    de00: 0.8
+  }
+  depth_mm: 0.6
+  dot_diameter_mm: 0.9
+  notes: "first pass, light hand\nsecond line"
+}
+sessions {
+  date: "2025-04-12"
+  recipe { components { pigment: "carbon_black" fraction: 1 } load: 0.125 }
+  notes: " leading space"
+}
+follow_ups {
+  date: "2025-06-01"
+  dot_lab { l: 41.3 a: 1.9 b: 2.7 }
+  skin_lab { l: 63.1 a: 11.8 b: 16.9 }
+  photo_sha256: "ab12"
+  profile: "room1.pb"
+}
+follow_ups { date: "2025-10-01" dot_lab { l: 43 a: 2 b: 3 } skin_lab { l: 64 a: 12 b: 16 } }
+)pb";
+}  // namespace
+
+TEST_CASE("Records: CSV import -> export -> import -> export keeps every field (issue 19)") {
+  shadecast::test::TempDir dir;
+  std::ofstream(dir / "full.textproto") << kFullHistory;
+  REQUIRE(RunShadecast("import full.textproto --db a.db", dir.path()).exit_code == 0);
+  REQUIRE(RunShadecast("export --client r7 --out a.csv --db a.db", dir.path()).exit_code == 0);
+  REQUIRE(RunShadecast("export --client r7 --out a.textproto --db a.db", dir.path()).exit_code == 0);
+  auto r = RunShadecast("import a.csv --db b.db", dir.path());
+  REQUIRE(r.exit_code == 0);
+  REQUIRE(RunShadecast("export --client r7 --out b.csv --db b.db", dir.path()).exit_code == 0);
+  REQUIRE(RunShadecast("export --client r7 --out b.textproto --db b.db", dir.path()).exit_code == 0);
+  // The two CSV exports are byte-identical, and so is the history behind them (every field).
+  CHECK(shadecast::test::ReadText(dir / "a.csv") == shadecast::test::ReadText(dir / "b.csv"));
+  CHECK(shadecast::test::ReadText(dir / "a.textproto") == shadecast::test::ReadText(dir / "b.textproto"));
+
+  const auto h = nlohmann::json::parse(RunShadecast("client show r7 --json --db b.db", dir.path()).out);
+  CHECK(h["name"] == "Ann, \"the\" client");
+  CHECK(h["covariates"]["uv_exposure"].get<double>() == 2.0);  // was 0 after a CSV round trip
+  CHECK(h["covariates"]["ita_deg"].get<double>() == 23.5);
+  CHECK(h["covariates"]["oily_scalp"] == true);
+  CHECK(h["covariates"]["scarring"] == true);
+  CHECK(h["follicle_lab"]["l"].get<double>() == 21.5);
+  CHECK(h["skin_lab"]["b"].get<double>() == 17.0);
+  REQUIRE(h["sessions"].size() == 2);
+  const auto& s0 = h["sessions"][0];
+  CHECK(s0["recipe"]["load"].get<double>() == 0.1111111111111111);  // exactly: shortest round-trip digits
+  CHECK(s0["recipe"]["components"][0]["parts"] == 18);
+  CHECK(s0["recipe"]["predicted_healed_lab"]["l"].get<double>() == 38.125);
+  CHECK(s0["recipe"]["de00"].get<double>() == 0.8);
+  CHECK(s0["notes"] == "first pass, light hand\nsecond line");
+  CHECK(h["sessions"][1]["notes"] == " leading space");
+  CHECK(h["sessions"][1]["depth_mm"].get<double>() == 0.0);  // not given stays not given
+  REQUIRE(h["follow_ups"].size() == 2);
+  CHECK(h["follow_ups"][0]["profile"] == "room1.pb");
+  CHECK(h["follow_ups"][0]["photo_sha256"] == "ab12");
+  // Not given is written empty, not 0.
+  const std::string csv = shadecast::test::ReadText(dir / "a.csv");
+  CHECK_THAT(csv, Catch::Contains("\nr7,\"Ann, \"\"the\"\" client\",session,2025-04-12,carbon_black:1,0.125,,,"));
+}
+
+TEST_CASE("Records: a first-version history CSV (16 columns, no client row) still imports") {
+  shadecast::test::TempDir dir;
+  std::ofstream(dir / "old.csv")
+      << "# shadecast client history (docs/conventions.md, History CSV)\n"
+         "client_id,name,kind,date,recipe,load,depth_mm,dot_diameter_mm,dot_L,dot_a,dot_b,skin_L,skin_a,skin_b,photo_sha256,notes\n"
+         "o1,Ben,session,2025-06-01,carbon_black:0.9+iron_oxide_red:0.1,0.1111111111,0,0,,,,,,,,first\n"
+         "o1,Ben,visit,2025-09-01,,,,,45.5,2,3,65,12,16,cafe,\n";
+  REQUIRE(RunShadecast("import old.csv", dir.path()).exit_code == 0);
+  const auto h = nlohmann::json::parse(RunShadecast("client show o1 --json", dir.path()).out);
+  CHECK(h["name"] == "Ben");
+  REQUIRE(h["sessions"].size() == 1);
+  CHECK(h["sessions"][0]["recipe"]["components"].size() == 2);
+  CHECK(h["sessions"][0]["notes"] == "first");
+  REQUIRE(h["follow_ups"].size() == 1);
+  CHECK(h["follow_ups"][0]["skin_lab"]["l"].get<double>() == 65.0);
+  CHECK(h["follow_ups"][0]["photo_sha256"] == "cafe");
+}
+
+TEST_CASE("Records: a history CSV without its header row is refused, naming the file") {
+  shadecast::test::TempDir dir;
+  // Before, the first data row was taken for the header and silently dropped.
+  std::ofstream(dir / "nohead.csv") << "h1,Cy,session,2025-06-01,carbon_black:1,0.2,,,,,,,,,,\n"
+                                       "h1,Cy,visit,2025-09-01,,,,,45.5,2,3,65,12,16,,\n";
+  auto r = RunShadecast("import nohead.csv", dir.path());
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.err, Catch::Contains("nohead.csv") && Catch::Contains("not the header of a shadecast history CSV") &&
+                        Catch::Contains("client_id,name,kind,date"));
+  // An unknown column is named rather than ignored.
+  std::ofstream(dir / "extra.csv")
+      << "client_id,name,kind,date,recipe,load,depth_mm,dot_diameter_mm,dot_L,dot_a,dot_b,skin_L,skin_a,skin_b,photo_sha256,notes,"
+         "colour\nh2,,session,2025-06-01,carbon_black:1,0.2,,,,,,,,,,,red\n";
+  r = RunShadecast("import extra.csv", dir.path());
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.err, Catch::Contains("extra.csv") && Catch::Contains("unknown column 'colour'"));
+  const auto list = nlohmann::json::parse(RunShadecast("client list --json", dir.path()).out);
+  CHECK(list["clients"].empty());
+}

@@ -108,6 +108,24 @@ TEST_CASE("History round trip and duplicate ids") {
   CHECK_THROWS_WITH(db->History("nobody"), Catch::Contains("no client 'nobody'"));
 }
 
+TEST_CASE("An imported history comes back whole: colours, covariates, and none recorded stays none") {
+  shadecast::test::TempDir dir;
+  auto db = st::Database::Open(dir / "c.db");
+  auto h = SampleHistory("full", 1, 1);
+  h.mutable_follicle_lab()->set_l(22);
+  h.mutable_skin_lab()->set_l(63);
+  h.mutable_covariates()->set_uv_exposure(2);
+  h.mutable_covariates()->set_scarring(true);
+  h.mutable_follow_ups(0)->set_profile("room1.pb");
+  db->ImportHistory(h, false, "2026-01-01");
+  CHECK(db->History("full").SerializeAsString() == h.SerializeAsString());
+  // No covariates recorded: none come back (not zeros, which would read as "indoors").
+  const auto bare = SampleHistory("bare", 1, 0);
+  db->ImportHistory(bare, false, "2026-01-01");
+  CHECK_FALSE(db->History("bare").has_covariates());
+  CHECK_FALSE(db->History("bare").has_skin_lab());
+}
+
 TEST_CASE("SIGKILL in the middle of a bulk import leaves whole clients and a sound file") {
   // Fault injection (store/database.cpp): SHADECAST_FAULT_KILL_AFTER_IMPORTS=3 raises SIGKILL right
   // after the third client's commit.
