@@ -18,10 +18,12 @@ double Median(std::vector<double> v) {
   return v.size() % 2 ? v[k] : 0.5 * (v[k - 1] + v[k]);
 }
 
-bool InBand(const fade::LabBand& band, const color::Lab& lab) {
-  for (int k = 0; k < 3; ++k)
-    if (lab[k] < band.p10[k] || lab[k] > band.p90[k]) return false;
-  return true;
+// Share of the three L*a*b* components inside the band (each 80 % when calibrated; all three at
+// once would be ~51 % for independent components).
+double ShareInBand(const fade::LabBand& band, const color::Lab& lab) {
+  int in = 0;
+  for (int k = 0; k < 3; ++k) in += lab[k] >= band.p10[k] && lab[k] <= band.p90[k];
+  return in / 3.0;
 }
 
 // The horizon nearest to `months`, when within the window; else -1.
@@ -109,7 +111,7 @@ BacktestClient BacktestHistory(const pb::ClientHistory& history, const std::vect
       bv.horizon = NearestHorizon(options, bv.months);
       bv.de00 = color::DeltaE00(q.dot.p50, later[i]->dot);
       bv.de00_no_change = color::DeltaE00(baseline, later[i]->dot);
-      bv.in_band = InBand(q.dot, later[i]->dot);
+      bv.in_band = ShareInBand(q.measured, later[i]->dot);
       out.visits.push_back(bv);
     }
     out.fit_follow_ups = r.fit.visits_used;
@@ -130,7 +132,7 @@ VisitStats SummarizeVisits(const std::vector<BacktestVisit>& visits) {
   st.visits = static_cast<int>(visits.size());
   if (visits.empty()) return st;
   std::vector<double> de, base;
-  int in_band = 0;
+  double in_band = 0;
   for (const auto& v : visits) {
     de.push_back(v.de00);
     base.push_back(v.de00_no_change);
@@ -138,7 +140,7 @@ VisitStats SummarizeVisits(const std::vector<BacktestVisit>& visits) {
   }
   st.median_de00 = Median(de);
   st.median_de00_no_change = Median(base);
-  st.band_coverage = double(in_band) / st.visits;
+  st.band_coverage = in_band / st.visits;
   return st;
 }
 

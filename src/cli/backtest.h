@@ -27,7 +27,9 @@ struct BacktestVisit {
   int horizon = -1;               // index into horizons_months, -1: near none
   double de00 = 0;                // forecast median dot vs the measured dot
   double de00_no_change = 0;      // the no-change baseline vs the measured dot
-  bool in_band = false;           // measured dot inside the forecast's p10-p90, component-wise
+  // Share of the measured dot's L*a*b* components inside the forecast's p10-p90 band for a photo
+  // (ForecastPoint::measured: the dot band widened by the visit noise).
+  double in_band = 0;
 };
 
 struct BacktestClient {

@@ -50,6 +50,8 @@ nlohmann::json ForecastJson(const fade::ForecastResult& r, const fade::FadePrior
                       {"dot_lab", LabJson(p.dot.p50)},
                       {"dot_lab_p10", LabJson(p.dot.p10)},
                       {"dot_lab_p90", LabJson(p.dot.p90)},
+                      {"measured_lab_p10", LabJson(p.measured.p10)},
+                      {"measured_lab_p90", LabJson(p.measured.p90)},
                       {"contrast_de00", p.contrast_de00.p50},
                       {"contrast_de00_p10", p.contrast_de00.p10},
                       {"contrast_de00_p90", p.contrast_de00.p90}});

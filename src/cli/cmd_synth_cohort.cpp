@@ -29,16 +29,31 @@ int RunCohort(const CohortCliOptions& o) {
   co.seed = static_cast<uint64_t>(o.seed);
   co.noise_de00 = o.noise_de00;
   co.start_date = o.start_date;
+  // misspec-tune / misspec-holdout: the generator that departs from the fitted family (issue 19;
+  // docs/fade.md); its noise is per client, so --noise-de00 does not apply.
+  const bool misspec = o.family.rfind("misspec-", 0) == 0;
+  fade::MisspecOptions mo;
   try {
-    co.family = fade::FamilyFromString(o.family);
+    if (misspec)
+      mo = fade::MisspecOptions::Preset(fade::MisspecVariantFromString(o.family.substr(8)));
+    else
+      co.family = fade::FamilyFromString(o.family);
   } catch (const std::invalid_argument& e) {
-    throw InputError(std::string("--family: ") + e.what());
+    throw InputError(std::string("--family: ") + e.what() + " (or misspec-tune, misspec-holdout)");
   }
+  mo.clients = o.clients;
+  mo.seed = co.seed;
+  mo.start_date = o.start_date;
   std::string why;
-  if (!co.IsValid(&why)) throw InputError("--clients/--noise-de00/--start-date: " + why);
+  if (!co.IsValid(&why) || (misspec && !mo.IsValid(&why))) throw InputError("--clients/--noise-de00/--start-date: " + why);
   const optics::ModelParams params = LoadModelParams(o.params);
   const auto lib = LoadLibrary(o.library);
-  const auto cohort = fade::GenerateCohort(co, lib->pigments, params);
+  std::vector<fade::TruthClient> cohort;
+  if (misspec) {
+    for (auto& m : fade::GenerateMisspecifiedCohort(mo, lib->pigments, params)) cohort.push_back(std::move(m.client));
+  } else {
+    cohort = fade::GenerateCohort(co, lib->pigments, params);
+  }
 
   namespace fs = std::filesystem;
   const fs::path dir = fs::path(o.out) / "histories";
@@ -105,7 +120,7 @@ void RegisterSynthCohort(CLI::App& app, Action& action) {
   c->add_option("--out", o->out, "output folder: histories/*.textproto and truth.json")->required();
   c->add_option("--noise-de00", o->noise_de00, "measurement noise, RMS dE*ab per visit (dot and skin)")
       ->capture_default_str();
-  c->add_option("--family", o->family, "generating family: default, biexp or seasonal")->capture_default_str();
+  c->add_option("--family", o->family, "generating family: default, biexp, seasonal (the fitter's own model), misspec-tune or misspec-holdout (departs from it; per-client noise)")->capture_default_str();
   c->add_option("--start-date", o->start_date, "first sessions spread over two years from this date")
       ->capture_default_str();
   c->add_option("--library", o->library, "pigment library (default data/pigments/default.textproto)");

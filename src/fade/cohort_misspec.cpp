@@ -295,6 +295,9 @@ std::vector<MisspecTruth> GenerateMisspecifiedCohort(const MisspecOptions& o, co
       }
       t.client.touch_up_day = static_cast<int>(std::ceil(hi));
     }
+    // The truth in the fitter's terms where they exist (no floor; carbon black's rate).
+    t.client.state = {std::exp(log_k), im->f_h, 0.0, im->deposit_scale, im->beta, im->tau};
+    t.client.log_rate_mean = std::log(o.rate_per_year);
     t.client.skin = im->skin;
     t.client.history = std::move(rec.h);
     t.impl = im;

@@ -451,6 +451,15 @@ ForecastResult Forecast(const PreparedClient& prepared, const FitResult& fit, co
       fp.dot.p90[k] = b.p90;
     }
     fp.contrast_de00 = rank[3].Next(vals[t * 4 + 3]);
+    // A photo's spread around the model: the stated visit noise, or this client's own RMS residual
+    // when larger (its photos scatter more than stated: light, tan, a model that fits loosely).
+    const double visit_sd = std::max(priors.measurement_sigma_de00, fit.residual_de00);
+    const double z = 1.2815515655446004 * visit_sd / std::sqrt(3.0);
+    fp.measured = fp.dot;
+    for (int k = 0; k < 3; ++k) {
+      fp.measured.p10[k] = fp.dot.p50[k] - std::hypot(fp.dot.p50[k] - fp.dot.p10[k], z);
+      fp.measured.p90[k] = fp.dot.p50[k] + std::hypot(fp.dot.p90[k] - fp.dot.p50[k], z);
+    }
     return fp;
   };
   for (size_t t = 0; t < days.size(); ++t) (t < n_series ? r.series : r.queries).push_back(point(t));

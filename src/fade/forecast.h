@@ -53,7 +53,11 @@ struct LabBand {
 };
 struct ForecastPoint {
   int day = 0;
-  LabBand dot;
+  LabBand dot;                        // the dot itself (parameter uncertainty)
+  // What a follow-up photo on that date would read: the dot band widened in quadrature by the visit
+  // noise, max(FadePriors::measurement_sigma_de00, the fit's RMS residual) / sqrt(3) per axis (p50
+  // unchanged).
+  LabBand measured;
   Band contrast_de00;                 // dot vs the forecast skin
 };
 
