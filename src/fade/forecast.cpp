@@ -261,6 +261,90 @@ std::array<double, kP * kP> Cholesky(const std::array<double, kP * kP>& a) {
   return l;
 }
 
+// The dates reported: monthly from as-of over the horizon (`n_series` of them), then the queries.
+std::vector<int> ForecastDays(const ForecastOptions& options, size_t* n_series) {
+  std::vector<int> days;
+  const int months = static_cast<int>(std::lround(options.years * 12));
+  for (int m = 0; m <= months; ++m) days.push_back(options.as_of_day + static_cast<int>(std::lround(m * kDaysPerYear / 12)));
+  *n_series = days.size();
+  days.insert(days.end(), options.query_days.begin(), options.query_days.end());
+  return days;
+}
+
+// Seasonal skin (fitted harmonic, when the data support one): the dot on each date's series and
+// query is seen through that date's skin; the triggers keep the annual-mean skin (a touch-up is not
+// due because of a tan). Empty without a harmonic.
+std::vector<Appearance> SeasonalLooks(const PreparedClient& prepared, const std::vector<int>& days, double max_load, int nodes) {
+  const auto& im = prepared.impl();
+  std::vector<Appearance> date_look;
+  if (!im.seasonal) return date_look;
+  std::vector<Appearance> phases;
+  phases.reserve(im.season_models.size());
+  for (size_t j = 0; j < im.season_models.size(); ++j) {
+    phases.emplace_back(*im.client, *im.season_models[j], im.season_model_labs[j]);
+    phases.back().Tabulate(max_load, nodes);
+  }
+  date_look.reserve(days.size());
+  for (int d : days) date_look.push_back(Appearance::Blend(phases, 2 * M_PI * std::fmod(double(d), kDaysPerYear) / kDaysPerYear));
+  return date_look;
+}
+
+// Parameter draws from the fit's Laplace approximation N(theta, covariance).
+std::vector<impl::StateT<double>> DrawStates(const FitResult& fit, int n, uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  std::normal_distribution<double> normal;
+  const auto chol = Cholesky(fit.covariance);
+  std::vector<impl::StateT<double>> draws(static_cast<size_t>(n));
+  for (auto& d : draws) {
+    double z[kP], th[kP];
+    for (double& v : z) v = normal(rng);
+    for (int i = 0; i < kP; ++i) {
+      th[i] = fit.theta[static_cast<size_t>(i)];
+      for (int k = 0; k <= i; ++k) th[i] += chol[static_cast<size_t>(i * kP + k)] * z[k];
+    }
+    d = impl::StateT<double>::FromTheta(th);
+  }
+  return draws;
+}
+
+// One date's bands from the draws' values (L*, a*, b*, contrast at vals[0..3]). The band for a photo
+// widens the dot's in quadrature by a photo's spread around the model: the stated visit noise, or the
+// client's own RMS residual when larger (its photos scatter more than stated: light, tan, a loose fit).
+ForecastPoint Point(int day, std::vector<double>* vals, RankTracker* rank, double visit_sd) {
+  ForecastPoint fp;
+  fp.day = day;
+  for (int k = 0; k < 3; ++k) {
+    const Band b = rank[k].Next(vals[k]);
+    fp.dot.p10[k] = b.p10;
+    fp.dot.p50[k] = b.p50;
+    fp.dot.p90[k] = b.p90;
+  }
+  fp.contrast_de00 = rank[3].Next(vals[3]);
+  const double z = 1.2815515655446004 * visit_sd / std::sqrt(3.0);
+  fp.measured = fp.dot;
+  for (int k = 0; k < 3; ++k) {
+    fp.measured.p10[k] = fp.dot.p50[k] - std::hypot(fp.dot.p50[k] - fp.dot.p10[k], z);
+    fp.measured.p90[k] = fp.dot.p50[k] + std::hypot(fp.dot.p90[k] - fp.dot.p50[k], z);
+  }
+  return fp;
+}
+
+// Quantiles of the draws' first trigger dates (infinite: none within the horizon).
+void SummariseDates(const std::vector<double>& fire, TouchUp* tu) {
+  int none = 0;
+  for (double f : fire) none += std::isinf(f) ? 1 : 0;
+  tu->p_none_within_horizon = double(none) / double(fire.size());
+  auto day_q = [&](double p) -> std::optional<int> {
+    std::vector<double> f = fire;
+    const double q = Quantile(f, p);
+    if (std::isinf(q)) return std::nullopt;
+    return static_cast<int>(q);
+  };
+  tu->p10_day = day_q(0.1);
+  tu->p50_day = day_q(0.5);
+  tu->p90_day = day_q(0.9);
+}
+
 }  // namespace
 
 ForecastResult Forecast(const PreparedClient& prepared, const FitResult& fit, const FadePriors& priors,
@@ -285,19 +369,7 @@ ForecastResult Forecast(const PreparedClient& prepared, const FitResult& fit, co
 
   // Parameter draws.
   const int nd = options.draws;
-  std::mt19937_64 rng(options.seed ^ Fnv1a(c.client_id));
-  std::normal_distribution<double> normal;
-  const auto chol = Cholesky(fit.covariance);
-  std::vector<impl::StateT<double>> draws(static_cast<size_t>(nd));
-  for (auto& d : draws) {
-    double z[kP], th[kP];
-    for (double& v : z) v = normal(rng);
-    for (int i = 0; i < kP; ++i) {
-      th[i] = fit.theta[static_cast<size_t>(i)];
-      for (int k = 0; k <= i; ++k) th[i] += chol[static_cast<size_t>(i * kP + k)] * z[k];
-    }
-    d = impl::StateT<double>::FromTheta(th);
-  }
+  const std::vector<impl::StateT<double>> draws = DrawStates(fit, nd, options.seed ^ Fnv1a(c.client_id));
 
   const double ref_day = c.last_session_day() + priors.settle_days;
   std::vector<double> a(np);
@@ -330,11 +402,8 @@ ForecastResult Forecast(const PreparedClient& prepared, const FitResult& fit, co
   };
 
   // Appearance table up to the largest load any draw reaches on the dates asked.
-  std::vector<int> days;
-  const int months = static_cast<int>(std::lround(options.years * 12));
-  for (int m = 0; m <= months; ++m) days.push_back(options.as_of_day + static_cast<int>(std::lround(m * kDaysPerYear / 12)));
-  const size_t n_series = days.size();
-  days.insert(days.end(), options.query_days.begin(), options.query_days.end());
+  size_t n_series = 0;
+  const std::vector<int> days = ForecastDays(options, &n_series);
   double max_load = 0;
   for (const auto& d : draws) {
     max_load = std::max(max_load, load_at(d, std::min<double>(c.last_session_day(), days.front())));
@@ -344,20 +413,7 @@ ForecastResult Forecast(const PreparedClient& prepared, const FitResult& fit, co
   Appearance look(c, *im.forecast_model, im.forecast_skin_model_lab);
   look.Tabulate(max_load * 1.02, options.table_nodes);
   r.tabulated = look.tabulated();
-  // Seasonal skin (fitted harmonic, when the data support one): the dot on each date's series and
-  // query is seen through that date's skin; the triggers keep the annual-mean skin (a touch-up is
-  // not due because of a tan).
-  std::vector<Appearance> date_look;
-  if (im.seasonal) {
-    std::vector<Appearance> phases;
-    phases.reserve(im.season_models.size());
-    for (size_t j = 0; j < im.season_models.size(); ++j) {
-      phases.emplace_back(c, *im.season_models[j], im.season_model_labs[j]);
-      phases.back().Tabulate(max_load * 1.02, options.table_nodes);
-    }
-    date_look.reserve(days.size());
-    for (int d : days) date_look.push_back(Appearance::Blend(phases, 2 * M_PI * std::fmod(double(d), kDaysPerYear) / kDaysPerYear));
-  }
+  const std::vector<Appearance> date_look = SeasonalLooks(prepared, days, max_load * 1.02, options.table_nodes);
 
   // Per draw: series values and the first trigger date.
   const size_t nt = options.triggers.size();
@@ -441,42 +497,12 @@ ForecastResult Forecast(const PreparedClient& prepared, const FitResult& fit, co
   }
 
   RankTracker rank[4];
-  auto point = [&](size_t t) {
-    ForecastPoint fp;
-    fp.day = days[t];
-    for (int k = 0; k < 3; ++k) {
-      const Band b = rank[k].Next(vals[t * 4 + static_cast<size_t>(k)]);
-      fp.dot.p10[k] = b.p10;
-      fp.dot.p50[k] = b.p50;
-      fp.dot.p90[k] = b.p90;
-    }
-    fp.contrast_de00 = rank[3].Next(vals[t * 4 + 3]);
-    // A photo's spread around the model: the stated visit noise, or this client's own RMS residual
-    // when larger (its photos scatter more than stated: light, tan, a model that fits loosely).
-    const double visit_sd = std::max(priors.measurement_sigma_de00, fit.residual_de00);
-    const double z = 1.2815515655446004 * visit_sd / std::sqrt(3.0);
-    fp.measured = fp.dot;
-    for (int k = 0; k < 3; ++k) {
-      fp.measured.p10[k] = fp.dot.p50[k] - std::hypot(fp.dot.p50[k] - fp.dot.p10[k], z);
-      fp.measured.p90[k] = fp.dot.p50[k] + std::hypot(fp.dot.p90[k] - fp.dot.p50[k], z);
-    }
-    return fp;
-  };
+  const double visit_sd = std::max(priors.measurement_sigma_de00, fit.residual_de00);
+  auto point = [&](size_t t) { return Point(days[t], &vals[t * 4], rank, visit_sd); };
   for (size_t t = 0; t < days.size(); ++t) (t < n_series ? r.series : r.queries).push_back(point(t));
   r.healed_contrast_de00 = Quantiles(ref_contrast);
 
-  int none = 0;
-  for (double f : fire) none += std::isinf(f) ? 1 : 0;
-  r.touch_up.p_none_within_horizon = double(none) / nd;
-  auto day_q = [&](double p) -> std::optional<int> {
-    std::vector<double> f = fire;
-    const double q = Quantile(f, p);
-    if (std::isinf(q)) return std::nullopt;
-    return static_cast<int>(q);
-  };
-  r.touch_up.p10_day = day_q(0.1);
-  r.touch_up.p50_day = day_q(0.5);
-  r.touch_up.p90_day = day_q(0.9);
+  SummariseDates(fire, &r.touch_up);
   r.touch_up.overdue = r.touch_up.p50_day && *r.touch_up.p50_day < options.as_of_day;
   const auto best = std::max_element(first_count.begin(), first_count.end());
   if (*best > 0) r.touch_up.first_trigger = TriggerToString(options.triggers[static_cast<size_t>(best - first_count.begin())]);
