@@ -2,7 +2,8 @@
 //   fade_bench calibrate [CLIENTS]            long-term rate for a 4-year median to the default trigger
 //   fade_bench accuracy FAMILY [CLIENTS] [DRAWS]  fit <= 12 months, predict 24-48 months; coverage; Brier
 //   fade_bench cohort [CLIENTS]               prior recovery by fade fit-cohort's EM
-//   fade_bench timing [CLIENTS] [DRAWS] [THREADS]  fit + forecast of every client (all follow-ups)
+//   fade_bench timing [CLIENTS] [DRAWS] [THREADS] [default|misspec]  fit + forecast of every client (all follow-ups)
+//   fade_bench series [CLIENTS]                bands and cost against the draws behind the monthly series
 //   fade_bench misspec tune|holdout [CLIENTS] [DRAWS] [SEED] [FIT_MONTHS]  issue 19's acceptance
 //                                             figures on the misspecified generator (fit 12 months by
 //                                             default, truth to 8 y; SEED -1 = the preset's)
@@ -241,13 +242,20 @@ int Cohort(int clients) {
   return 0;
 }
 
-int Timing(int clients, int draws, int threads) {
+int Timing(int clients, int draws, int threads, const std::string& which) {
   const auto lib = Library();
-  fd::CohortOptions o;
-  o.clients = clients;
-  o.seed = 5;
   const op::ModelParams params;
-  const auto cohort = fd::GenerateCohort(o, lib, params);
+  std::vector<fd::TruthClient> cohort;
+  if (which == "misspec") {
+    auto mo = fd::MisspecOptions::Preset(fd::MisspecVariant::kHoldout);
+    mo.clients = clients;
+    for (auto& m : fd::GenerateMisspecifiedCohort(mo, lib, params)) cohort.push_back(std::move(m.client));
+  } else {
+    fd::CohortOptions o;
+    o.clients = clients;
+    o.seed = 5;
+    cohort = fd::GenerateCohort(o, lib, params);
+  }
   const fd::FadePriors priors;
   fd::PipelineOptions po;
   po.forecast.as_of_day = fd::ParseDate("2026-01-15", "as-of");
@@ -264,8 +272,8 @@ int Timing(int clients, int draws, int threads) {
   });
   const double wall = std::chrono::duration<double>(Clock::now() - t0).count();
   const double cpu = double(std::clock() - c0) / CLOCKS_PER_SEC;
-  std::printf("timing: %d clients (all follow-ups, mean %.1f each), %d draws, 8-year monthly series, %d threads: %.1f s wall, %.1f s CPU (%.2f ms CPU per client), %d failed\n",
-              clients, [&] {
+  std::printf("timing: %d %s clients (all follow-ups, mean %.1f each), %d draws, 8-year monthly series, %d threads: %.1f s wall, %.1f s CPU (%.2f ms CPU per client), %d failed\n",
+              clients, which.c_str(), [&] {
                 double s = 0;
                 for (const auto& t : cohort) s += t.history.follow_ups_size();
                 return s / clients;
@@ -408,6 +416,51 @@ int Misspec(const std::string& variant, int clients, int draws, long seed, int f
   return 0;
 }
 
+// Band accuracy and cost against the number of draws behind the monthly series (issue 19 speed):
+// the 10/90 % points of L* and of the contrast at every series date, against a 16,000-draw run.
+int SeriesDraws(int clients) {
+  const auto lib = Library();
+  fd::CohortOptions o;
+  o.clients = clients;
+  o.seed = 5;
+  const op::ModelParams params;
+  const auto cohort = fd::GenerateCohort(o, lib, params);
+  const fd::FadePriors priors;
+  auto run = [&](int draws, int series, std::vector<fd::ForecastResult>* out) {
+    out->resize(cohort.size());
+    fd::PipelineOptions po;
+    po.forecast.as_of_day = fd::ParseDate("2026-01-15", "as-of");
+    po.forecast.draws = draws;
+    po.forecast.series_draws = series;
+    const std::clock_t c0 = std::clock();
+    Parallel(cohort.size(), 2, [&](size_t i) { (*out)[i] = fd::ForecastHistory(cohort[i].history, lib, priors, params, po); });
+    return 1000.0 * double(std::clock() - c0) / CLOCKS_PER_SEC / double(cohort.size());
+  };
+  std::vector<fd::ForecastResult> ref, got;
+  run(16000, 0, &ref);
+  std::printf("series draws: %d clients (default family, all follow-ups, seed 5), bands vs a 16,000-draw run\n", clients);
+  std::printf("| draws | series draws | CPU ms per client | L* p10/p90 error median (p90) | contrast p10/p90 error median (p90) | touch-up p10/p50/p90 error days, median |\n");
+  for (auto [draws, series] : {std::pair{1000, 0}, {1000, 500}, {1000, 250}, {2000, 0}, {2000, 500}}) {
+    const double ms = run(draws, series, &got);
+    std::vector<double> el, ec, ed;
+    for (size_t i = 0; i < got.size(); ++i) {
+      for (size_t t = 0; t < got[i].series.size(); ++t) {
+        const auto &g = got[i].series[t], &r = ref[i].series[t];
+        el.push_back(std::abs(g.dot.p10[0] - r.dot.p10[0]));
+        el.push_back(std::abs(g.dot.p90[0] - r.dot.p90[0]));
+        ec.push_back(std::abs(g.contrast_de00.p10 - r.contrast_de00.p10));
+        ec.push_back(std::abs(g.contrast_de00.p90 - r.contrast_de00.p90));
+      }
+      const auto &gt = got[i].touch_up, &rt = ref[i].touch_up;
+      for (auto [a, b] : {std::pair{gt.p10_day, rt.p10_day}, {gt.p50_day, rt.p50_day}, {gt.p90_day, rt.p90_day}})
+        if (a && b) ed.push_back(std::abs(*a - *b));
+    }
+    std::printf("| %d | %s | %.2f | %.3f (%.3f) | %.3f (%.3f) | %.0f |\n", draws, series ? std::to_string(series).c_str() : "all", ms,
+                Median(el), Quant(el, 0.9), Median(ec), Quant(ec, 0.9), Median(ed));
+  }
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -417,7 +470,8 @@ int main(int argc, char** argv) {
   if (mode == "accuracy") return Accuracy(argc > 2 ? argv[2] : "default", arg(3, 1000), arg(4, 1000));
   if (mode == "cohort") return Cohort(arg(2, 1000));
   if (mode == "misspec") return Misspec(argc > 2 ? argv[2] : "tune", arg(3, 1000), arg(4, 1000), argc > 5 ? std::atol(argv[5]) : -1, arg(6, 12));
-  if (mode == "timing") return Timing(arg(2, 10000), arg(3, 1000), arg(4, 2));
-  std::fprintf(stderr, "usage: fade_bench calibrate|accuracy FAMILY|cohort|timing|misspec tune|holdout [N ...]\n");
+  if (mode == "series") return SeriesDraws(arg(2, 300));
+  if (mode == "timing") return Timing(arg(2, 10000), arg(3, 1000), arg(4, 2), argc > 5 ? argv[5] : "default");
+  std::fprintf(stderr, "usage: fade_bench calibrate|accuracy FAMILY|cohort|timing|series|misspec tune|holdout [N ...]\n");
   return 2;
 }

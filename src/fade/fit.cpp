@@ -163,17 +163,23 @@ PreparedClient::PreparedClient(const ClientData& client, int fit_until_day) : im
   if (!base.within_model) impl_->outside = true;
   const std::shared_ptr<const optics::DotModel> mean_model = std::make_shared<optics::DotModel>(base.skin, client.optics);
   const color::Lab mean_model_lab = optics::ReflectanceToLab(mean_model->skin_reflectance());
+  // Anchors: skins with an inverted model. A visit within kShareSkinDe00 of an anchor (the mean skin
+  // first) shares its model; otherwise (a tan) its own skin is inverted and becomes an anchor.
+  std::vector<std::pair<color::Lab, std::shared_ptr<const optics::DotModel>>> anchors{{mean, mean_model}};
   for (int i : impl_->visit_index) {
     const auto& v = client.visits[static_cast<size_t>(i)];
-    if (color::DeltaE00(v.skin, mean) <= kShareSkinDe00) {
+    const auto near = std::find_if(anchors.begin(), anchors.end(),
+                                   [&](const auto& an) { return color::DeltaE00(v.skin, an.first) <= kShareSkinDe00; });
+    if (near != anchors.end()) {
       color::Lab target;
-      for (int k = 0; k < 3; ++k) target[k] = v.dot[k] - kLightingShiftShare * (v.skin[k] - mean[k]);
-      impl_->visit_models.push_back(mean_model);
+      for (int k = 0; k < 3; ++k) target[k] = v.dot[k] - kLightingShiftShare * (v.skin[k] - near->first[k]);
+      impl_->visit_models.push_back(near->second);
       impl_->visit_target.push_back(target);
       ++impl_->shared_visit_models;
     } else {
       impl_->visit_models.push_back(ModelNear(v.skin, base.skin, client.optics, &impl_->outside));
       impl_->visit_target.push_back(v.dot);
+      anchors.emplace_back(v.skin, impl_->visit_models.back());
     }
   }
   impl_->forecast_skin = mean;
@@ -202,7 +208,8 @@ PreparedClient::PreparedClient(const ClientData& client, int fit_until_day) : im
     impl_->season_models.push_back(ModelNear(lab, base.skin, client.optics, &ignored));
     impl_->season_model_labs.push_back(optics::ReflectanceToLab(impl_->season_models.back()->skin_reflectance()));
   }
-  impl_->forecast_model = ModelOnSkin(impl_->forecast_skin, client.optics, &impl_->outside);
+  // The harmonic's annual mean is near the visits' mean skin: a local solve from its inversion.
+  impl_->forecast_model = ModelNear(impl_->forecast_skin, base.skin, client.optics, &impl_->outside);
   impl_->forecast_skin_model_lab = optics::ReflectanceToLab(impl_->forecast_model->skin_reflectance());
 }
 

@@ -79,6 +79,7 @@ bool ForecastOptions::IsValid(std::string* why) const {
   if (draws < 10 || draws > 1000000) return fail("draws must be within 10-1000000");
   if (triggers.empty()) return fail("at least one trigger is needed");
   if (table_nodes < 8) return fail("table_nodes must be >= 8");
+  if (series_draws != 0 && series_draws < 10) return fail("series_draws must be 0 (all) or >= 10");
   return true;
 }
 
@@ -417,7 +418,10 @@ ForecastResult Forecast(const PreparedClient& prepared, const FitResult& fit, co
 
   // Per draw: series values and the first trigger date.
   const size_t nt = options.triggers.size();
-  std::vector<std::vector<double>> vals(days.size() * 4, std::vector<double>(static_cast<size_t>(nd)));
+  // The monthly series and queries use the first `ns` draws (iid, so a random subset); the touch-up
+  // dates use all of them.
+  const int ns = options.series_draws > 0 ? std::min(nd, options.series_draws) : nd;
+  std::vector<std::vector<double>> vals(days.size() * 4, std::vector<double>(static_cast<size_t>(ns)));
   std::vector<double> fire(static_cast<size_t>(nd)), ref_contrast(static_cast<size_t>(nd));
   std::vector<int> first_count(nt, 0);
   const double horizon = r.horizon_end_day;
@@ -428,7 +432,7 @@ ForecastResult Forecast(const PreparedClient& prepared, const FitResult& fit, co
     retained(p, ref_day);
     look.At(a.data(), &ref_lab, &ref_con);
     ref_contrast[static_cast<size_t>(di)] = ref_con;
-    for (size_t t = 0; t < days.size(); ++t) {
+    for (size_t t = 0; t < days.size() && di < ns; ++t) {
       retained(p, days[t]);
       (date_look.empty() ? look : date_look[t]).At(a.data(), &lab, &con);
       for (int k = 0; k < 3; ++k) vals[t * 4 + static_cast<size_t>(k)][static_cast<size_t>(di)] = lab[k];
@@ -465,7 +469,7 @@ ForecastResult Forecast(const PreparedClient& prepared, const FitResult& fit, co
       bool fires = false;
       if ((mask = fired(ref_day)) != 0) {
         when = ref_day;
-      } else if (date_look.empty()) {
+      } else if (date_look.empty() && di < ns) {
         for (size_t t = 0; t < n_series && !fires; ++t) {
           if (days[t] <= ref_day) continue;
           if (fired_on_series(t) != 0) {
