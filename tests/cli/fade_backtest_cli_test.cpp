@@ -114,3 +114,21 @@ TEST_CASE("fade backtest: bad histories are listed and counted, bad inputs refus
   CHECK(r.exit_code == 2);
   CHECK_THAT(r.err, Catch::Contains("expected the truth.json of `shadecast synth cohort`"));
 }
+
+TEST_CASE("fade backtest: the misspecified cohort from synth cohort scores in range") {
+  // `synth cohort --family misspec-holdout` (fade/cohort.h GenerateMisspecifiedCohort): histories
+  // with mid-history touch-ups and bad-light visits import and back-test without failures; the
+  // numbers are range checks only (accuracy figures are in docs/benchmarks.md).
+  TempDir dir;
+  REQUIRE(RunShadecast("synth cohort --clients 8 --seed 3 --family misspec-holdout --out " + Q(dir / "m")).exit_code == 0);
+  const auto r = RunShadecast("fade backtest --histories " + Q(dir / "m" / "histories") + " --truth " + Q(dir / "m") +
+                              " --draws 100 --threads 2 --json");
+  REQUIRE(r.exit_code == 0);
+  const auto j = nlohmann::json::parse(r.out);
+  CHECK(j["clients"].get<int>() == 8);
+  CHECK(j["failed"].get<int>() == 0);
+  CHECK(FiniteIn(j["touch_up"]["interval_coverage"], 0, 1));
+  const auto bad = RunShadecast("synth cohort --clients 2 --family misspec-nothing --out " + Q(dir / "x"));
+  CHECK(bad.exit_code != 0);
+  CHECK(bad.err.find("misspec-tune") != std::string::npos);
+}
