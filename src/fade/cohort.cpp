@@ -11,6 +11,7 @@
 
 #include "color/ciede2000.h"
 #include "color/skin_tone.h"
+#include "fade/cohort_parts.h"
 #include "fade/date.h"
 #include "fade/model_impl.h"
 #include "optics/dot_model.h"
@@ -59,12 +60,8 @@ const optics::PigmentKS& Need(const std::vector<optics::PigmentKS>& lib, const s
   throw std::invalid_argument("synthetic cohort: the pigment library has no '" + id + "'");
 }
 
-uint64_t SplitMix(uint64_t x) {
-  x += 0x9e3779b97f4a7c15ull;
-  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
-  x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
-  return x ^ (x >> 31);
-}
+using cohort_parts::SetLab;
+using cohort_parts::SplitMix;
 
 // Everything random about one synthetic client, before any optics.
 struct Draw {
@@ -104,30 +101,13 @@ Draw DrawClient(int index, const CohortOptions& o, const optics::ModelParams& pa
   // session. (The draw that picked one of two artists' iron oxides is kept so seeds keep their clients.)
   const int black_parts = 16 + static_cast<int>(u01(rng) * 5);  // of 20
   (void)u01(rng);
-  const std::string warm = "smp_warm_neutralizer";
   const int n_sessions = u01(rng) < 0.6 ? 2 : 3;
   int day = ParseDate(o.start_date, "start_date") + static_cast<int>(u01(rng) * o.start_spread_days);
   for (int s = 0; s < n_sessions; ++s) {
     if (s == 1) day += 14 + static_cast<int>(u01(rng) * 22);
     if (s == 2) day += 28 + static_cast<int>(u01(rng) * 29);
-    auto* ts = d.history.add_sessions();
-    ts->set_date(FormatDate(day));
-    ts->set_depth_mm(params.depth_mm);
-    ts->set_dot_diameter_mm(params.dot_diameter_mm);
-    auto* r = ts->mutable_recipe();
     const double load = s < 2 ? uni(0.10, 0.16) : uni(0.04, 0.08);
-    r->set_load(std::round(load * 1000) / 1000);
-    auto* b = r->add_components();
-    b->set_pigment("smp_carbon_black");
-    b->set_parts(black_parts);
-    b->set_fraction(black_parts / 20.0);
-    if (black_parts < 20) {
-      auto* w = r->add_components();
-      w->set_pigment(warm);
-      w->set_parts(20 - black_parts);
-      w->set_fraction((20 - black_parts) / 20.0);
-    }
-    ts->set_notes("session " + std::to_string(s + 1));
+    cohort_parts::AddSmpSession(&d.history, day, load, black_parts, params, "session " + std::to_string(s + 1));
   }
   const int first = ParseDate(d.history.sessions(0).date(), "date");
   const int healed = day + 28 + static_cast<int>(u01(rng) * 22);
@@ -193,12 +173,6 @@ FadeState TrueState(const Draw& d, const CohortOptions& o, double log_rate_mean)
   s.c_inf = impl::Sigmoid(impl::Logit(p.c_inf) + p.c_inf_logit_sd * d.z_cinf);
   s.deposit_scale = std::exp(p.deposit_log_mean + p.deposit_log_sd * d.z_dep);
   return s;
-}
-
-void SetLab(pb::Lab* m, const color::Lab& l) {
-  m->set_l(std::round(l[0] * 100) / 100);
-  m->set_a(std::round(l[1] * 100) / 100);
-  m->set_b(std::round(l[2] * 100) / 100);
 }
 
 }  // namespace

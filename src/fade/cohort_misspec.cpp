@@ -13,6 +13,7 @@
 #include "color/lab.h"
 #include "color/skin_tone.h"
 #include "fade/cohort.h"
+#include "fade/cohort_parts.h"
 #include "fade/date.h"
 #include "optics/dot_model.h"
 #include "optics/model.h"
@@ -110,18 +111,7 @@ color::Lab MisspecTruth::DotOn(int day) const { return impl->Dot(*impl->baseline
 
 namespace {
 
-uint64_t Mix(uint64_t x) {
-  x += 0x9e3779b97f4a7c15ull;
-  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
-  x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
-  return x ^ (x >> 31);
-}
-
-void SetLab(pb::Lab* m, const color::Lab& l) {
-  m->set_l(std::round(l[0] * 100) / 100);
-  m->set_a(std::round(l[1] * 100) / 100);
-  m->set_b(std::round(l[2] * 100) / 100);
-}
+using cohort_parts::SetLab;
 
 // A photo's lighting error: every XYZ scaled by `exposure`, plus a colour cast, on dot and skin alike.
 color::Lab Lit(const color::Lab& lab, double exposure, double cast_a, double cast_b) {
@@ -162,25 +152,7 @@ Recorded DrawRecord(int index, const MisspecOptions& o, const optics::ModelParam
   const int n_sessions = u01(rng) < 0.5 ? 2 : 3;
   int day = ParseDate(o.start_date, "start_date") + static_cast<int>(u01(rng) * o.start_spread_days);
   const int first = day;
-  auto add_session = [&](int d, double load, const char* note) {
-    auto* ts = r.h.add_sessions();
-    ts->set_date(FormatDate(d));
-    ts->set_depth_mm(params.depth_mm);
-    ts->set_dot_diameter_mm(params.dot_diameter_mm);
-    auto* rc = ts->mutable_recipe();
-    rc->set_load(std::round(load * 1000) / 1000);
-    auto* b = rc->add_components();
-    b->set_pigment("smp_carbon_black");
-    b->set_parts(black);
-    b->set_fraction(black / 20.0);
-    if (black < 20) {
-      auto* w = rc->add_components();
-      w->set_pigment("smp_warm_neutralizer");
-      w->set_parts(20 - black);
-      w->set_fraction((20 - black) / 20.0);
-    }
-    ts->set_notes(note);
-  };
+  auto add_session = [&](int d, double load, const char* note) { cohort_parts::AddSmpSession(&r.h, d, load, black, params, note); };
   for (int s = 0; s < n_sessions; ++s) {
     if (s > 0) day += 10 + static_cast<int>(u01(rng) * 25);
     add_session(day, s < 2 ? uni(0.09, 0.17) : uni(0.04, 0.09), "session");
@@ -204,7 +176,7 @@ std::vector<MisspecTruth> GenerateMisspecifiedCohort(const MisspecOptions& o, co
   const FadePriors bookkeeping;  // BuildClient's rate multipliers are ignored: the truth has its own
   const std::vector<double> months{3, 6, 9, 12, 18, 24, 30, 36, 42, 48, 60, 72, 84, 96};
   for (int i = 0; i < o.clients; ++i) {
-    std::mt19937_64 rng(Mix(o.seed * 0x9e3779b97f4a7c15ull + static_cast<uint64_t>(i)));
+    std::mt19937_64 rng(cohort_parts::SplitMix(o.seed * 0x9e3779b97f4a7c15ull + static_cast<uint64_t>(i)));
     std::uniform_real_distribution<double> u01(0.0, 1.0);
     std::normal_distribution<double> n01;
     auto uni = [&](double a, double b) { return a + (b - a) * u01(rng); };
