@@ -262,6 +262,37 @@ std::array<double, kP * kP> Cholesky(const std::array<double, kP * kP>& a) {
   return l;
 }
 
+// The first day a draw's trigger mask `fired(day)` is non-zero, from `ref_day` (the healed
+// reference) to `horizon` (infinity: never), to half a day. The first `n_series` of `days` (the
+// monthly series, where `on_series(t)` gives the mask without a new evaluation) bracket it to a month
+// before the bisection; 0: bisection over the whole span. `mask` gets the triggers fired then.
+template <typename Fired, typename OnSeries>
+double FirstFiring(double ref_day, double horizon, const std::vector<int>& days, size_t n_series, Fired fired,
+                   OnSeries on_series, unsigned* mask) {
+  *mask = 0;
+  if (horizon < ref_day) return std::numeric_limits<double>::infinity();
+  if ((*mask = fired(ref_day)) != 0) return ref_day;
+  double lo = ref_day, hi = horizon;
+  bool fires = false;
+  for (size_t t = 0; t < n_series && !fires; ++t) {
+    if (days[t] <= ref_day) continue;
+    if (on_series(t) != 0) {
+      fires = true;
+      hi = days[t];
+    } else {
+      lo = days[t];
+    }
+  }
+  if (!fires && lo < horizon) fires = fired(horizon) != 0;
+  if (!fires) return std::numeric_limits<double>::infinity();
+  while (hi - lo > 0.5) {
+    const double mid = 0.5 * (lo + hi);
+    (fired(mid) ? hi : lo) = mid;
+  }
+  *mask = fired(hi);
+  return std::ceil(hi);
+}
+
 // The dates reported: monthly from as-of over the horizon (`n_series` of them), then the queries.
 std::vector<int> ForecastDays(const ForecastOptions& options, size_t* n_series) {
   std::vector<int> days;
@@ -462,36 +493,9 @@ ForecastResult Forecast(const PreparedClient& prepared, const FitResult& fit, co
                          vals[t * 4 + 2][static_cast<size_t>(di)]};
       return mask_of(l, vals[t * 4 + 3][static_cast<size_t>(di)]);
     };
-    double when = std::numeric_limits<double>::infinity();
     unsigned mask = 0;
-    if (horizon >= ref_day) {
-      double lo = ref_day, hi = horizon;
-      bool fires = false;
-      if ((mask = fired(ref_day)) != 0) {
-        when = ref_day;
-      } else if (date_look.empty() && di < ns) {
-        for (size_t t = 0; t < n_series && !fires; ++t) {
-          if (days[t] <= ref_day) continue;
-          if (fired_on_series(t) != 0) {
-            fires = true;
-            hi = days[t];
-          } else {
-            lo = days[t];
-          }
-        }
-        if (!fires && lo < horizon) fires = fired(horizon) != 0;
-      } else {
-        fires = fired(horizon) != 0;
-      }
-      if (when > horizon && fires) {
-        while (hi - lo > 0.5) {
-          const double mid = 0.5 * (lo + hi);
-          (fired(mid) ? hi : lo) = mid;
-        }
-        when = std::ceil(hi);
-        mask = fired(hi);
-      }
-    }
+    const double when = FirstFiring(ref_day, horizon, days, date_look.empty() && di < ns ? n_series : 0, fired,
+                                    fired_on_series, &mask);
     fire[static_cast<size_t>(di)] = when;
     for (size_t t = 0; t < nt; ++t)
       if (mask & (1u << t)) {

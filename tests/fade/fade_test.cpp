@@ -530,3 +530,43 @@ TEST_CASE("fade misspecified cohort: deterministic, departs from the fitted fami
   CHECK(fd::MisspecVariantFromString("holdout") == fd::MisspecVariant::kHoldout);
   CHECK_THROWS_AS(fd::MisspecVariantFromString("x"), std::invalid_argument);
 }
+
+TEST_CASE("fade forecast: the photo band widens the dot band by the visit noise, and the series draws leave the dates alone") {
+  // Issue 19. measured = p50 -+ hypot(p50 - p10 (p90 - p50), 1.2816 max(0.7, fit RMS) / sqrt(3))
+  // (forecast.h; exact to 1e-9). The touch-up dates use every draw whatever series_draws is, so
+  // agree for series_draws 0 (all) and 50 (same seed) to within 1 day: the bisection starts from a
+  // month's bracket for the draws with a series and from the whole span for the rest, and stops at
+  // half a day.
+  const fd::FadePriors priors;
+  const auto t = Cohort(3, 45)[1];
+  const fd::ClientData c = fd::BuildClient(t.history, Lib(), priors, op::ModelParams{});
+  const fd::PreparedClient prep(c);
+  const auto fit = fd::FitClient(prep, priors);
+  fd::ForecastOptions fo;
+  fo.as_of_day = c.visits.back().day;
+  fo.draws = 400;
+  fo.series_draws = 0;
+  const auto all = fd::Forecast(prep, fit, priors, fo);
+  fo.series_draws = 50;
+  const auto few = fd::Forecast(prep, fit, priors, fo);
+  auto same_day = [](const std::optional<int>& a, const std::optional<int>& b) {
+    return a.has_value() == b.has_value() && (!a || std::abs(*a - *b) <= 1);
+  };
+  CHECK(same_day(all.touch_up.p10_day, few.touch_up.p10_day));
+  CHECK(same_day(all.touch_up.p50_day, few.touch_up.p50_day));
+  CHECK(same_day(all.touch_up.p90_day, few.touch_up.p90_day));
+  CHECK(all.touch_up.p_none_within_horizon == few.touch_up.p_none_within_horizon);
+  const double z = 1.2815515655446004 * std::max(priors.measurement_sigma_de00, fit.residual_de00) / std::sqrt(3.0);
+  for (const auto& p : all.series)
+    for (int k = 0; k < 3; ++k) {
+      CHECK(p.measured.p50[k] == p.dot.p50[k]);
+      CHECK(p.measured.p10[k] == Approx(p.dot.p50[k] - std::hypot(p.dot.p50[k] - p.dot.p10[k], z)).margin(1e-9));
+      CHECK(p.measured.p90[k] == Approx(p.dot.p50[k] + std::hypot(p.dot.p90[k] - p.dot.p50[k], z)).margin(1e-9));
+      CHECK(p.measured.p10[k] < p.dot.p10[k]);
+      CHECK(p.measured.p90[k] > p.dot.p90[k]);
+    }
+  fo.series_draws = 5;
+  std::string why;
+  CHECK_FALSE(fo.IsValid(&why));
+  CHECK(why.find("series_draws") != std::string::npos);
+}
