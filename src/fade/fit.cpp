@@ -13,37 +13,27 @@
 #include "fade/model_impl.h"
 #include "fade/prepared.h"
 #include "optics/model.h"
-#include "optics/skin_fit_cost.h"
+#include "optics/skin_fit.h"
 
 namespace shadecast::fade {
 namespace {
 
-std::unique_ptr<optics::DotModel> ModelOnSkin(const color::Lab& lab, const optics::ModelParams& params, bool* outside) {
-  const optics::SkinFitResult s = optics::FitSkin(lab, params);
+std::unique_ptr<optics::DotModel> ModelOnSkin(const color::Lab& lab, const optics::DotModel::Shares& shares,
+                                              bool* outside) {
+  const optics::SkinFitResult s = optics::FitSkin(lab, shares.params());
   if (!s.within_model) *outside = true;
-  return std::make_unique<optics::DotModel>(s.skin, params);
+  return std::make_unique<optics::DotModel>(s.skin, shares);
 }
 
 // A visit's skin differs from the client's mean skin by tanning and noise: a local solve of the
-// three colour equations from the mean skin's inversion (one Ceres problem, no restarts) instead of
-// a full multi-start FitSkin; falls back to FitSkin when the local solve misses by > 0.05 dE00.
+// three colour equations from the mean skin's inversion (optics::FitSkinNear) instead of a full
+// multi-start FitSkin; falls back to FitSkin when the local solve misses by > 0.05 dE00. (Until
+// 2026-12-03 the local solve passed a 3-element block to the 4-parameter cost and always fell back.)
 std::unique_ptr<optics::DotModel> ModelNear(const color::Lab& lab, const optics::SkinParams& start,
-                                            const optics::ModelParams& params, bool* outside) {
-  double x[3] = {std::log(start.melanin), std::log(start.blood), std::log(start.scattering_scale)};
-  ceres::Problem problem;
-  problem.AddResidualBlock(optics::internal::NewSkinColourCost(lab, params, 0.05), nullptr, x);
-  ceres::Solver::Options so;
-  so.linear_solver_type = ceres::DENSE_QR;
-  so.max_num_iterations = 30;
-  so.logging_type = ceres::SILENT;
-  ceres::Solver::Summary summary;
-  ceres::Solve(so, &problem, &summary);
-  const optics::SkinParams skin{std::exp(x[0]), std::exp(x[1]), std::exp(x[2])};
-  auto model = std::make_unique<optics::DotModel>(skin, params);
-  const color::Lab fitted = optics::ReflectanceToLab(model->skin_reflectance());
-  if (summary.IsSolutionUsable() && color::DeltaE00(fitted, lab) <= 0.05 && skin.melanin < 0.6 && skin.blood < 0.3)
-    return model;
-  return ModelOnSkin(lab, params, outside);
+                                            const optics::DotModel::Shares& shares, bool* outside) {
+  optics::SkinParams skin;
+  if (optics::FitSkinNear(lab, start, shares.params(), &skin)) return std::make_unique<optics::DotModel>(skin, shares);
+  return ModelOnSkin(lab, shares, outside);
 }
 
 // Visit-to-visit noise of a skin L*a*b* component (0.6 dE00 spread over three axes): the floor of
@@ -141,6 +131,8 @@ bool FitSeason(const std::vector<double>& days, const std::vector<color::Lab>& s
 
 PreparedClient::PreparedClient(const ClientData& client, int fit_until_day) : impl_(std::make_unique<Impl>()) {
   impl_->client = &client;
+  // Every dot model of this client has its depth and dot size: the tables' shares at them, once.
+  const optics::DotModel::Shares shares(client.optics);
   color::Lab sum{0, 0, 0};
   for (size_t i = 0; i < client.visits.size(); ++i) {
     const auto& v = client.visits[i];
@@ -152,7 +144,7 @@ PreparedClient::PreparedClient(const ClientData& client, int fit_until_day) : im
   if (n == 0) {
     // No follow-up in the window: the recorded skin, else the earliest measured skin, stands in.
     impl_->forecast_skin = client.has_skin_lab ? client.skin_lab : client.visits.front().skin;
-    impl_->forecast_model = ModelOnSkin(impl_->forecast_skin, client.optics, &impl_->outside);
+    impl_->forecast_model = ModelOnSkin(impl_->forecast_skin, shares, &impl_->outside);
     impl_->forecast_skin_model_lab = optics::ReflectanceToLab(impl_->forecast_model->skin_reflectance());
     return;
   }
@@ -161,7 +153,7 @@ PreparedClient::PreparedClient(const ClientData& client, int fit_until_day) : im
   // The mean skin is inverted once (multi-start) and its dot model shared by every visit near it.
   const optics::SkinFitResult base = optics::FitSkin(mean, client.optics);
   if (!base.within_model) impl_->outside = true;
-  const std::shared_ptr<const optics::DotModel> mean_model = std::make_shared<optics::DotModel>(base.skin, client.optics);
+  const std::shared_ptr<const optics::DotModel> mean_model = std::make_shared<optics::DotModel>(base.skin, shares);
   const color::Lab mean_model_lab = optics::ReflectanceToLab(mean_model->skin_reflectance());
   // Anchors: skins with an inverted model. A visit within kShareSkinDe00 of an anchor (the mean skin
   // first) shares its model; otherwise (a tan) its own skin is inverted and becomes an anchor.
@@ -177,7 +169,7 @@ PreparedClient::PreparedClient(const ClientData& client, int fit_until_day) : im
       impl_->visit_target.push_back(target);
       ++impl_->shared_visit_models;
     } else {
-      impl_->visit_models.push_back(ModelNear(v.skin, base.skin, client.optics, &impl_->outside));
+      impl_->visit_models.push_back(ModelNear(v.skin, base.skin, shares, &impl_->outside));
       impl_->visit_target.push_back(v.dot);
       anchors.emplace_back(v.skin, impl_->visit_models.back());
     }
@@ -205,11 +197,11 @@ PreparedClient::PreparedClient(const ClientData& client, int fit_until_day) : im
     for (int k = 0; k < 3; ++k)
       lab[k] = impl_->season_mean[k] + std::cos(th) * impl_->season_cos[k] + std::sin(th) * impl_->season_sin[k];
     bool ignored = false;  // an extrapolated phase outside the skin model does not flag the client
-    impl_->season_models.push_back(ModelNear(lab, base.skin, client.optics, &ignored));
+    impl_->season_models.push_back(ModelNear(lab, base.skin, shares, &ignored));
     impl_->season_model_labs.push_back(optics::ReflectanceToLab(impl_->season_models.back()->skin_reflectance()));
   }
   // The harmonic's annual mean is near the visits' mean skin: a local solve from its inversion.
-  impl_->forecast_model = ModelNear(impl_->forecast_skin, base.skin, client.optics, &impl_->outside);
+  impl_->forecast_model = ModelNear(impl_->forecast_skin, base.skin, shares, &impl_->outside);
   impl_->forecast_skin_model_lab = optics::ReflectanceToLab(impl_->forecast_model->skin_reflectance());
 }
 
@@ -381,7 +373,7 @@ FitResult FitClient(const PreparedClient& prepared, const FadePriors& priors, co
 color::Lab PredictDotLab(const ClientData& c, const FadeState& s, const FadePriors& priors, double day,
                          const color::Lab& skin_lab) {
   bool outside = false;
-  const auto model = ModelOnSkin(skin_lab, c.optics, &outside);
+  const auto model = ModelOnSkin(skin_lab, optics::DotModel::Shares(c.optics), &outside);
   const std::vector<double> a = RetainedAmounts(c, s, priors, day);
   return model->Lab(a.data(), c.pigments.data(), static_cast<int>(c.pigments.size()));
 }

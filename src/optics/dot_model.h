@@ -18,25 +18,25 @@ class DotModel {
  public:
   static constexpr int kMaxPigments = 8;
 
+  // The Monte Carlo shares at one depth and dot diameter (TableModel::SharesAt), shared by the
+  // DotModels of many skins with those params (a client's visits): each then costs a sixteenth.
+  class Shares {
+   public:
+    explicit Shares(const ModelParams& params)
+        : params_(params), at_(TableModel::Shipped().SharesAt(params.depth_mm, params.dot_diameter_mm)) {}
+    const ModelParams& params() const { return params_; }
+
+   private:
+    friend class DotModel;
+    ModelParams params_;
+    std::vector<double> at_;
+  };
+
   // Precomputes, per band, the dot-centre crossing classes of the Monte Carlo tables for this skin,
   // depth and diameter: afterwards a dot is a polynomial in the per-crossing survival per band.
-  DotModel(const SkinParams& skin, const ModelParams& params) : params_(params) {
-    std::string why;
-    if (!params.IsValid(&why)) throw std::invalid_argument("optics parameters: " + why);
-    const auto m = impl::ModelT<double>::From(params);
-    const auto s = impl::SkinT<double>::From(skin);
-    const TableModel& tm = TableModel::Shipped();
-    bins_ = tm.bins();
-    h_.resize(static_cast<size_t>(color::kBands) * (bins_ + 1));
-    for (int band = 0; band < color::kBands; ++band) {
-      const auto b = impl::Band(s, m, band);
-      double* h = &h_[static_cast<size_t>(band) * (bins_ + 1)];
-      tm.Classes(b.mus, b.mua_e, b.mua_d, params.depth_mm, params.dot_diameter_mm, h);
-      double total = 0;
-      for (int n = 0; n <= bins_; ++n) total += h[n];
-      skin_r_[band] = total;
-    }
-  }
+  DotModel(const SkinParams& skin, const ModelParams& params) : params_(params) { Build(skin, nullptr); }
+  // The same from shares precomputed for these params (shares.params()).
+  DotModel(const SkinParams& skin, const Shares& shares) : params_(shares.params()) { Build(skin, &shares); }
 
   // Dot-core reflectance for pigment amounts a_i (load x share) of pigments (library).
   template <typename T>
@@ -79,6 +79,27 @@ class DotModel {
   const ModelParams& params() const { return params_; }
 
  private:
+  void Build(const SkinParams& skin, const Shares* shares) {
+    std::string why;
+    if (!params_.IsValid(&why)) throw std::invalid_argument("optics parameters: " + why);
+    const auto m = impl::ModelT<double>::From(params_);
+    const auto s = impl::SkinT<double>::From(skin);
+    const TableModel& tm = TableModel::Shipped();
+    bins_ = tm.bins();
+    h_.resize(static_cast<size_t>(color::kBands) * (bins_ + 1));
+    for (int band = 0; band < color::kBands; ++band) {
+      const auto b = impl::Band(s, m, band);
+      double* h = &h_[static_cast<size_t>(band) * (bins_ + 1)];
+      if (shares)
+        tm.ClassesAt(shares->at_, b.mus, b.mua_e, b.mua_d, h);
+      else
+        tm.Classes(b.mus, b.mua_e, b.mua_d, params_.depth_mm, params_.dot_diameter_mm, h);
+      double total = 0;
+      for (int n = 0; n <= bins_; ++n) total += h[n];
+      skin_r_[band] = total;
+    }
+  }
+
   ModelParams params_;
   int bins_ = 0;
   std::vector<double> h_;  // [band][n]

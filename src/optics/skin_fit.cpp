@@ -44,6 +44,9 @@ struct RatioPrior {
 // /mm in the Soret band), scattering 0.46-2.2 x textbook (mus 6-76 /mm over 380-730 nm).
 constexpr double kLower[4] = {-6.9, -7.6, -0.77, -11.5};
 constexpr double kUpper[4] = {-0.6, -2.81, 0.78, -3.22};
+// FitSkinNear's hold on the dermal-to-epidermal melanin ratio (natural log): loose enough to reach a
+// lighter or darker visit of the same person, tight enough that the solve stays determined.
+constexpr double kNearRatioLogSd = 0.1;
 
 }  // namespace
 
@@ -127,6 +130,52 @@ SkinFitResult FitSkin(const color::Lab& measured, const ModelParams& params, con
     best.message = buf;
   }
   return best;
+}
+
+// Stops a local solve once the colour matches to well inside the acceptance tolerance (Ceres's own
+// tolerances are relative and run on to machine precision when the solve is exact).
+class CostBelow : public ceres::IterationCallback {
+ public:
+  explicit CostBelow(double cost) : cost_(cost) {}
+  ceres::CallbackReturnType operator()(const ceres::IterationSummary& s) override {
+    return s.cost < cost_ ? ceres::SOLVER_TERMINATE_SUCCESSFULLY : ceres::SOLVER_CONTINUE;
+  }
+
+ private:
+  double cost_;
+};
+
+bool FitSkinNear(const color::Lab& measured, const SkinParams& start, const ModelParams& params, SkinParams* out,
+                 double tolerance_de00) {
+  const double dermal = start.dermal_melanin >= 0 ? start.dermal_melanin : params.dermal_melanin_ratio * start.melanin;
+  double x[4] = {std::log(start.melanin), std::log(start.blood), std::log(start.scattering_scale),
+                 std::log(std::max(dermal, 1e-12))};
+  for (int i = 0; i < 4; ++i) x[i] = std::clamp(x[i], kLower[i], kUpper[i]);
+  constexpr double kLabSigma = 0.05;
+  ceres::Problem problem;
+  problem.AddResidualBlock(internal::NewSkinColourCost(measured, params, kLabSigma), nullptr, x);
+  // Dermal melanin follows the epidermal (their ratio held near start's, kNearRatioLogSd): three
+  // colour equations, three free directions.
+  problem.AddResidualBlock(
+      new ceres::AutoDiffCostFunction<RatioPrior, 1, 4>(new RatioPrior{x[3] - x[0], kNearRatioLogSd}), nullptr, x);
+  for (int i = 0; i < 4; ++i) {
+    problem.SetParameterLowerBound(x, i, kLower[i]);
+    problem.SetParameterUpperBound(x, i, kUpper[i]);
+  }
+  ceres::Solver::Options so;
+  so.linear_solver_type = ceres::DENSE_QR;
+  so.max_num_iterations = 30;
+  so.logging_type = ceres::SILENT;
+  // A colour error of 0.005 L*a*b* units per channel: a tenth of the acceptance tolerance.
+  CostBelow stop(0.5 * 3 * std::pow(0.005 / kLabSigma, 2));
+  so.callbacks.push_back(&stop);
+  ceres::Solver::Summary summary;
+  ceres::Solve(so, &problem, &summary);
+  if (!summary.IsSolutionUsable()) return false;
+  const SkinParams skin{std::exp(x[0]), std::exp(x[1]), std::exp(x[2]), std::exp(x[3])};
+  if (!(color::DeltaE00(ReflectanceToLab(SkinReflectance(skin, params)), measured) <= tolerance_de00)) return false;
+  *out = skin;
+  return true;
 }
 
 }  // namespace shadecast::optics

@@ -49,4 +49,11 @@ struct SkinFitResult {
 // `measured` is L*a*b* D50. Throws std::invalid_argument for invalid options or parameters.
 SkinFitResult FitSkin(const color::Lab& measured, const ModelParams& params, const SkinFitOptions& options = {});
 
+// A local inversion from a nearby skin (the same person tanned, or a season's phase): melanin, blood
+// and scattering solve the three colour equations from `start`, the dermal melanin following the
+// epidermal (their ratio held near start's). One Ceres problem, no restarts, the bounds of FitSkin. True (and *out set, dermal melanin explicit) when the solution reproduces
+// `measured` within tolerance_de00; false otherwise (then use FitSkin).
+bool FitSkinNear(const color::Lab& measured, const SkinParams& start, const ModelParams& params, SkinParams* out,
+                 double tolerance_de00 = 0.05);
+
 }  // namespace shadecast::optics

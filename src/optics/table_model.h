@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <type_traits>
 #include <vector>
 
 #include "optics/mc_tables.h"
@@ -139,6 +140,12 @@ class TableModel {
   void Classes(const T& mus, const T& mua_e, const T& mua_d, const T& depth_mm, const T& diameter_mm, T* h) const {
     using std::log;
     using std::sqrt;
+    if constexpr (std::is_same_v<T, double>) {
+      if (bins() <= kMaxFastBins) {
+        ClassesDouble(mus, mua_e, mua_d, depth_mm, diameter_mm, h);
+        return;
+      }
+    }
     const int nb = bins();
     const auto ss = table_detail::Cubic(log_mus_, log(mus));
     const auto se = table_detail::Cubic(sqrt_e_, sqrt(mua_e + T(1e-12)));
@@ -178,6 +185,124 @@ class TableModel {
     }
     h[0] = skin * (T(1.0) - total);
     for (int n = 1; n <= nb; ++n) h[n] *= skin;
+  }
+
+  // Classes() for plain doubles (DotModel's precompute, the fade fits' hot spot): the same sum with
+  // the index arithmetic hoisted, the (mua_e, mua_d) weights paired once, and stencil nodes of zero
+  // weight (a coordinate on a node) skipped. Equal to the generic path up to rounding.
+  static constexpr int kMaxFastBins = 64;
+  void ClassesDouble(double mus, double mua_e, double mua_d, double depth_mm, double diameter_mm, double* h) const {
+    const int nb = bins();
+    const auto ss = table_detail::Cubic(log_mus_, std::log(mus));
+    const auto se = table_detail::Cubic(sqrt_e_, std::sqrt(mua_e + 1e-12));
+    const auto sd = table_detail::Cubic(sqrt_d_, std::sqrt(mua_d + 1e-12));
+    const auto sz = table_detail::Cubic(t_.axes.depth_mm, depth_mm);
+    const auto sD = table_detail::Cubic(t_.axes.diameter_mm, diameter_mm);
+    const size_t ne = t_.axes.mua_epidermis_per_mm.size(), nd = t_.axes.mua_dermis_per_mm.size();
+    const size_t nz = t_.axes.depth_mm.size(), nD = t_.axes.diameter_mm.size();
+    const size_t stride = ne * nd;
+    double w_ed[16];
+    size_t off_ed[16];
+    int k_ed = 0;
+    for (int b = 0; b < 4; ++b)
+      for (int c = 0; c < 4; ++c) {
+        const double w = se.w[b] * sd.w[c];
+        if (w == 0.0) continue;
+        w_ed[k_ed] = w;
+        off_ed[k_ed++] = static_cast<size_t>(Clamp(se.first + b, ne)) * nd + static_cast<size_t>(Clamp(sd.first + c, nd));
+      }
+    double acc[kMaxFastBins] = {};
+    const float* share = t_.share.data();
+    for (int a = 0; a < 4; ++a) {
+      if (ss.w[a] == 0.0) continue;
+      const size_t s = static_cast<size_t>(Clamp(ss.first + a, log_mus_.size()));
+      for (int zi = 0; zi < 4; ++zi) {
+        if (sz.w[zi] == 0.0) continue;
+        const size_t z = static_cast<size_t>(Clamp(sz.first + zi, nz));
+        for (int Di = 0; Di < 4; ++Di) {
+          const double wsz = ss.w[a] * sz.w[zi] * sD.w[Di];
+          if (wsz == 0.0) continue;
+          const size_t D = static_cast<size_t>(Clamp(sD.first + Di, nD));
+          const float* base = share + ((s * nz + z) * nD + D) * static_cast<size_t>(nb) * stride;
+          for (int n = 0; n < nb; ++n) {
+            const float* p = base + static_cast<size_t>(n) * stride;
+            double sum = 0;
+            for (int k = 0; k < k_ed; ++k) sum += w_ed[k] * static_cast<double>(p[off_ed[k]]);
+            acc[n] += wsz * sum;
+          }
+        }
+      }
+    }
+    for (int n = 1; n <= nb; ++n) h[n] = acc[n - 1];
+    FinishClasses(Skin(mus, mua_e, mua_d), h);
+  }
+
+  // Shares h[1..bins] (clipped at 0, renormalised when above 1) to classes of the skin's reflectance.
+  void FinishClasses(double skin, double* h) const {
+    const int nb = bins();
+    double total = 0;
+    for (int n = 1; n <= nb; ++n) {
+      h[n] = std::max(h[n], 0.0);
+      total += h[n];
+    }
+    if (total > 1.0) {
+      for (int n = 1; n <= nb; ++n) h[n] /= total;
+      total = 1.0;
+    }
+    h[0] = skin * (1.0 - total);
+    for (int n = 1; n <= nb; ++n) h[n] *= skin;
+  }
+
+  // The crossing-class shares with depth and diameter interpolated out, [mus][n][mua_e][mua_d]: for
+  // many skins at one depth and dot size (a client's visits), then ClassesAt() per band costs a
+  // sixteenth of Classes().
+  std::vector<double> SharesAt(double depth_mm, double diameter_mm) const {
+    const size_t nb = static_cast<size_t>(bins());
+    const size_t ne = t_.axes.mua_epidermis_per_mm.size(), nd = t_.axes.mua_dermis_per_mm.size();
+    const size_t nz = t_.axes.depth_mm.size(), nD = t_.axes.diameter_mm.size(), ns = log_mus_.size();
+    const size_t block = nb * ne * nd;
+    const auto sz = table_detail::Cubic(t_.axes.depth_mm, depth_mm);
+    const auto sD = table_detail::Cubic(t_.axes.diameter_mm, diameter_mm);
+    std::vector<double> out(ns * block, 0.0);
+    for (size_t s = 0; s < ns; ++s)
+      for (int zi = 0; zi < 4; ++zi)
+        for (int Di = 0; Di < 4; ++Di) {
+          const double w = sz.w[zi] * sD.w[Di];
+          if (w == 0.0) continue;
+          const size_t z = static_cast<size_t>(Clamp(sz.first + zi, nz));
+          const size_t D = static_cast<size_t>(Clamp(sD.first + Di, nD));
+          const float* src = t_.share.data() + ((s * nz + z) * nD + D) * block;
+          double* dst = out.data() + s * block;
+          for (size_t i = 0; i < block; ++i) dst[i] += w * static_cast<double>(src[i]);
+        }
+    return out;
+  }
+
+  // Classes() from SharesAt(depth, diameter) of the same depth and diameter.
+  void ClassesAt(const std::vector<double>& shares_at, double mus, double mua_e, double mua_d, double* h) const {
+    const int nb = bins();
+    const size_t ne = t_.axes.mua_epidermis_per_mm.size(), nd = t_.axes.mua_dermis_per_mm.size();
+    const size_t stride = ne * nd;
+    const auto ss = table_detail::Cubic(log_mus_, std::log(mus));
+    const auto se = table_detail::Cubic(sqrt_e_, std::sqrt(mua_e + 1e-12));
+    const auto sd = table_detail::Cubic(sqrt_d_, std::sqrt(mua_d + 1e-12));
+    for (int n = 1; n <= nb; ++n) h[n] = 0.0;
+    for (int a = 0; a < 4; ++a) {
+      if (ss.w[a] == 0.0) continue;
+      const double* base = shares_at.data() + static_cast<size_t>(Clamp(ss.first + a, log_mus_.size())) * nb * stride;
+      for (int b = 0; b < 4; ++b) {
+        const double wab = ss.w[a] * se.w[b];
+        if (wab == 0.0) continue;
+        const double* row = base + static_cast<size_t>(Clamp(se.first + b, ne)) * nd;
+        for (int c = 0; c < 4; ++c) {
+          const double w = wab * sd.w[c];
+          if (w == 0.0) continue;
+          const double* p = row + Clamp(sd.first + c, nd);
+          for (int n = 0; n < nb; ++n) h[n + 1] += w * p[static_cast<size_t>(n) * stride];
+        }
+      }
+    }
+    FinishClasses(Skin(mus, mua_e, mua_d), h);
   }
 
   // The crossing classes seen at rho_rel dot radii from the centre (the radial profile; double only).

@@ -15,6 +15,10 @@
 #include "optics/model.h"
 #include "optics/sobol.h"
 #include "optics/table_model.h"
+
+#include <ceres/jet.h>
+#include <array>
+#include <utility>
 #include "store/pigment_library.h"
 #include "synth/dot_mc.h"
 
@@ -210,5 +214,31 @@ TEST_CASE("Tables: the dot's radial profile agrees with a fresh Monte Carlo prof
       last_l = table[0];
     }
     CHECK(sc::DeltaE00(op::ReflectanceToLab(op::DotProfileReflectance(skin, blend, load, params, 1.0)), bare) < 1e-9);
+  }
+}
+
+TEST_CASE("Tables: the fast crossing-class paths equal the generic interpolant", "[mc_tables]") {
+  // Reference: TableModel::Classes instantiated on a one-component Jet (the generic loop that Ceres
+  // differentiates; its value part is the plain sum). The double path (zero weights skipped) and the
+  // depth/diameter-collapsed path (SharesAt + ClassesAt) must agree to 1e-12 relative: they are the
+  // same sum in another order. On a node (depth 0.10, dot 0.50) and between nodes.
+  using J = ceres::Jet<double, 1>;
+  const auto& tm = op::TableModel::Shipped();
+  const int nb = tm.bins();
+  for (const auto& [depth, diameter] : std::vector<std::pair<double, double>>{{0.10, 0.50}, {0.117, 0.61}, {0.05, 1.2}}) {
+    const std::vector<double> at = tm.SharesAt(depth, diameter);
+    for (const auto& [mus, mua_e, mua_d] : std::vector<std::array<double, 3>>{{7.5, 3.0, 0.4}, {40.0, 55.0, 9.0}, {20.0, 0.3, 0.05}}) {
+      std::vector<double> fast(nb + 1), collapsed(nb + 1);
+      std::vector<J> generic(nb + 1);
+      tm.Classes(mus, mua_e, mua_d, depth, diameter, fast.data());
+      tm.ClassesAt(at, mus, mua_e, mua_d, collapsed.data());
+      tm.Classes(J(mus), J(mua_e), J(mua_d), J(depth), J(diameter), generic.data());
+      for (int n = 0; n <= nb; ++n) {
+        INFO("depth " << depth << " dot " << diameter << " mus " << mus << " class " << n);
+        const double ref = generic[n].a, scale = std::max(1e-6, std::abs(ref));
+        CHECK(std::abs(fast[n] - ref) <= 1e-12 * scale + 1e-15);
+        CHECK(std::abs(collapsed[n] - ref) <= 1e-12 * scale + 1e-15);
+      }
+    }
   }
 }

@@ -136,3 +136,33 @@ TEST_CASE("Measured skins invert within 1.0 dE00, designed swatches beyond real 
     CHECK_FALSE(fit.within_model);
   }
 }
+
+TEST_CASE("Local skin inversion: a lighter or darker visit of the same person is reached from its mean skin") {
+  // Reference: the forward model itself (skin -> L*a*b* -> local inverse -> forward), tolerance the
+  // function's own 0.05 dE00. Visits 3 L* lighter than the mean made FitSkinNear's predecessor in
+  // src/fade fail every time (it passed a 3-element block to the 4-parameter cost); those are here.
+  const op::ModelParams params;
+  std::mt19937_64 rng(20261203);
+  std::uniform_real_distribution<double> u(0.0, 1.0);
+  int reached = 0;
+  for (int i = 0; i < 60; ++i) {
+    const op::SkinParams mean{std::exp(std::log(0.01) + u(rng) * std::log(30.0)),
+                              std::exp(std::log(0.005) + u(rng) * std::log(6.0)), 0.7 + 0.6 * u(rng)};
+    const auto start = op::FitSkin(op::ReflectanceToLab(op::SkinReflectance(mean, params)), params);
+    // The visit: melanin x0.6-1.6 and blood x0.8-1.25 of the mean (untanned or tanned, flushed).
+    const op::SkinParams visit{mean.melanin * (0.6 + u(rng)), mean.blood * (0.8 + 0.45 * u(rng)), mean.scattering_scale};
+    const auto lab = op::ReflectanceToLab(op::SkinReflectance(visit, params));
+    op::SkinParams near;
+    if (!op::FitSkinNear(lab, start.skin, params, &near)) continue;
+    ++reached;
+    const double de = shadecast::color::DeltaE00(op::ReflectanceToLab(op::SkinReflectance(near, params)), lab);
+    INFO("visit " << i << " melanin " << visit.melanin << " -> " << near.melanin);
+    CHECK(de <= 0.05);
+    CHECK(near.dermal_melanin > 0);
+  }
+  // Tolerance: at least 55 of 60 (the caller falls back to the multi-start fit for the rest).
+  CHECK(reached >= 55);
+  // An unreachable colour is refused, not returned as a near miss.
+  op::SkinParams out{};
+  CHECK_FALSE(op::FitSkinNear({50, -40, 0}, op::SkinParams{0.05, 0.01, 1.0}, params, &out));
+}
