@@ -13,11 +13,18 @@
 #include <type_traits>
 #include <vector>
 
+#include <ceres/jet.h>
+
 #include "optics/mc_tables.h"
 
 namespace shadecast::optics {
 
 namespace table_detail {
+
+template <typename T>
+struct IsJet : std::false_type {};
+template <typename S, int N>
+struct IsJet<ceres::Jet<S, N>> : std::true_type {};
 
 inline double Value(double x) { return x; }
 template <typename J>
@@ -112,6 +119,17 @@ class TableModel {
   // Diffuse reflectance of bare skin (camera side: specular excluded).
   template <typename T>
   T Skin(const T& mus, const T& mua_e, const T& mua_d) const {
+    if constexpr (std::is_same_v<T, double>) {
+      return std::exp(LogSkin(mus, mua_e, mua_d, nullptr));
+    } else if constexpr (table_detail::IsJet<T>::value) {
+      return SkinJet(mus, mua_e, mua_d);
+    }
+    return SkinGeneric(mus, mua_e, mua_d);
+  }
+
+  // The generic interpolant (any scalar; the reference of the fast paths above, tests/optics).
+  template <typename T>
+  T SkinGeneric(const T& mus, const T& mua_e, const T& mua_d) const {
     using std::exp;
     using std::log;
     using std::sqrt;
@@ -131,6 +149,67 @@ class TableModel {
       }
     }
     return exp(acc);
+  }
+
+  // log Skin() at plain doubles, and (grad non-null) its gradient in the interpolation coordinates
+  // (log mus, sqrt mua_e, sqrt mua_d); a coordinate clamped to the end node has zero slope.
+  double LogSkin(double mus, double mua_e, double mua_d, double* grad) const {
+    table_detail::Stencil<double> w[3], dw[3];
+    const double x[3] = {std::log(mus), std::sqrt(mua_e + 1e-12), std::sqrt(mua_d + 1e-12)};
+    const std::vector<double>* nodes[3] = {&log_mus_, &sqrt_e_, &sqrt_d_};
+    for (int k = 0; k < 3; ++k) {
+      if (grad) {
+        // The weights and their slopes from one pass of the stencil on a one-component Jet.
+        const auto j = table_detail::Cubic(*nodes[k], ceres::Jet<double, 1>(x[k], 0));
+        w[k].first = dw[k].first = j.first;
+        for (int i = 0; i < 4; ++i) {
+          w[k].w[i] = j.w[i].a;
+          dw[k].w[i] = j.w[i].v[0];
+        }
+      } else {
+        w[k] = table_detail::Cubic(*nodes[k], x[k]);
+      }
+    }
+    const size_t ne = sqrt_e_.size(), nd = sqrt_d_.size();
+    double acc = 0, gs = 0, ge = 0, gd = 0;
+    for (int a = 0; a < 4; ++a) {
+      const size_t s = static_cast<size_t>(Clamp(w[0].first + a, log_mus_.size()));
+      for (int b = 0; b < 4; ++b) {
+        const size_t e = static_cast<size_t>(Clamp(w[1].first + b, ne));
+        const double* row = &log_skin_[(s * ne + e) * nd];
+        const double wab = w[0].w[a] * w[1].w[b];
+        const double dab_s = grad ? dw[0].w[a] * w[1].w[b] : 0, dab_e = grad ? w[0].w[a] * dw[1].w[b] : 0;
+        for (int c = 0; c < 4; ++c) {
+          const double y = row[Clamp(w[2].first + c, nd)];
+          acc += wab * w[2].w[c] * y;
+          if (grad) {
+            gs += dab_s * w[2].w[c] * y;
+            ge += dab_e * w[2].w[c] * y;
+            gd += wab * dw[2].w[c] * y;
+          }
+        }
+      }
+    }
+    if (grad) {
+      grad[0] = gs;
+      grad[1] = ge;
+      grad[2] = gd;
+    }
+    return acc;
+  }
+
+  // Skin() on Ceres Jets: the value and its three partials in doubles, chained to the Jet's
+  // derivatives once (the skin inversion's hot spot; equal to SkinGeneric up to rounding).
+  template <typename J>
+  J SkinJet(const J& mus, const J& mua_e, const J& mua_d) const {
+    using std::log;
+    using std::sqrt;
+    double g[3];
+    const double r = std::exp(LogSkin(mus.a, mua_e.a, mua_d.a, g));
+    const J xs = log(mus), xe = sqrt(mua_e + 1e-12), xd = sqrt(mua_d + 1e-12);
+    J out(r);
+    out.v = r * (g[0] * xs.v + g[1] * xe.v + g[2] * xd.v);
+    return out;
   }
 
   // Dot-centre crossing classes h[0..bins]: the skin's remitted light split by how many times its

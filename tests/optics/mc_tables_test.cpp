@@ -242,3 +242,20 @@ TEST_CASE("Tables: the fast crossing-class paths equal the generic interpolant",
     }
   }
 }
+
+TEST_CASE("Tables: the bare skin's fast value and derivatives equal the generic interpolant", "[mc_tables]") {
+  // Reference: TableModel::SkinGeneric on three-component Jets (Ceres's autodiff through the whole
+  // interpolant). Skin() on doubles and on Jets (value and partials chained once) agree to 1e-12
+  // relative, also with one coordinate clamped to an end node (mua_d 0: zero slope there).
+  using J = ceres::Jet<double, 3>;
+  const auto& tm = op::TableModel::Shipped();
+  for (const auto& p : std::vector<std::array<double, 3>>{{7.5, 3.0, 0.4}, {40.0, 55.0, 9.0}, {20.0, 0.3, 0.0}, {90.0, 1.0, 1.0}}) {
+    const J mus(p[0], 0), mua_e(p[1], 1), mua_d(p[2], 2);
+    const J ref = tm.SkinGeneric(mus, mua_e, mua_d);
+    const J fast = tm.Skin(mus, mua_e, mua_d);
+    INFO("mus " << p[0] << " mua_e " << p[1] << " mua_d " << p[2]);
+    CHECK(std::abs(fast.a - ref.a) <= 1e-12 * ref.a);
+    CHECK(std::abs(tm.Skin(p[0], p[1], p[2]) - ref.a) <= 1e-12 * ref.a);
+    for (int k = 0; k < 3; ++k) CHECK(std::abs(fast.v[k] - ref.v[k]) <= 1e-10 * std::max(1.0, std::abs(ref.v[k])));
+  }
+}
