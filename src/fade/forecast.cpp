@@ -262,34 +262,66 @@ std::array<double, kP * kP> Cholesky(const std::array<double, kP * kP>& a) {
   return l;
 }
 
-// The first day a draw's trigger mask `fired(day)` is non-zero, from `ref_day` (the healed
+// A draw's triggers on one day: which fired (bit t = trigger t) and the largest margin past a
+// threshold (>= 0 exactly when one fired; each margin rises with time after the healed reference).
+struct Firing {
+  unsigned mask = 0;
+  double margin = 0;
+};
+
+// The first day a draw's triggers fire (`fired(day)` gives the Firing), from `ref_day` (the healed
 // reference) to `horizon` (infinity: never), to half a day. The first `n_series` of `days` (the
-// monthly series, where `on_series(t)` gives the mask without a new evaluation) bracket it to a month
-// before the bisection; 0: bisection over the whole span. `mask` gets the triggers fired then.
+// monthly series, where `on_series(t)` gives the Firing without a new evaluation) bracket it to a
+// month; 0: the bracket is the whole span. Inside the bracket an Illinois regula falsi on the margin
+// (steps kept a quarter day inside the bracket) needs ~5 evaluations where bisection over 8 years
+// needed 13. `mask` gets the triggers fired then.
 template <typename Fired, typename OnSeries>
 double FirstFiring(double ref_day, double horizon, const std::vector<int>& days, size_t n_series, Fired fired,
                    OnSeries on_series, unsigned* mask) {
   *mask = 0;
   if (horizon < ref_day) return std::numeric_limits<double>::infinity();
-  if ((*mask = fired(ref_day)) != 0) return ref_day;
+  Firing at_lo = fired(ref_day), at_hi;
+  if ((*mask = at_lo.mask) != 0) return ref_day;
   double lo = ref_day, hi = horizon;
   bool fires = false;
   for (size_t t = 0; t < n_series && !fires; ++t) {
     if (days[t] <= ref_day) continue;
-    if (on_series(t) != 0) {
+    const Firing f = on_series(t);
+    if (f.mask != 0) {
       fires = true;
       hi = days[t];
+      at_hi = f;
     } else {
       lo = days[t];
+      at_lo = f;
     }
   }
-  if (!fires && lo < horizon) fires = fired(horizon) != 0;
-  if (!fires) return std::numeric_limits<double>::infinity();
-  while (hi - lo > 0.5) {
-    const double mid = 0.5 * (lo + hi);
-    (fired(mid) ? hi : lo) = mid;
+  if (!fires && lo < horizon) {
+    at_hi = fired(horizon);
+    fires = at_hi.mask != 0;
   }
-  *mask = fired(hi);
+  if (!fires) return std::numeric_limits<double>::infinity();
+  double g_lo = std::min(at_lo.margin, -1e-12), g_hi = std::max(at_hi.margin, 0.0);
+  int last_side = 0;  // +1: hi moved last, -1: lo moved last
+  while (hi - lo > 0.5) {
+    double x = hi - g_hi * (hi - lo) / (g_hi - g_lo);
+    if (!std::isfinite(x)) x = 0.5 * (lo + hi);
+    x = std::clamp(x, lo + 0.25, hi - 0.25);
+    const Firing f = fired(x);
+    if (f.mask != 0) {
+      hi = x;
+      at_hi = f;
+      g_hi = std::max(f.margin, 0.0);
+      if (last_side == 1) g_lo *= 0.5;  // Illinois: the stale end's margin halved
+      last_side = 1;
+    } else {
+      lo = x;
+      g_lo = std::min(f.margin, -1e-12);
+      if (last_side == -1) g_hi *= 0.5;
+      last_side = -1;
+    }
+  }
+  *mask = at_hi.mask;
   return std::ceil(hi);
 }
 
@@ -469,29 +501,31 @@ ForecastResult Forecast(const PreparedClient& prepared, const FitResult& fit, co
       for (int k = 0; k < 3; ++k) vals[t * 4 + static_cast<size_t>(k)][static_cast<size_t>(di)] = lab[k];
       vals[t * 4 + 3][static_cast<size_t>(di)] = con;
     }
-    // Bitmask of the triggers fired on `day` (each monotone in time after the healed reference).
-    auto mask_of = [&](const color::Lab& lab, double con) {
-      unsigned mask = 0;
+    // The triggers on one day (each monotone in time after the healed reference).
+    auto firing_of = [&](const color::Lab& lab, double con) {
+      Firing f;
+      f.margin = -std::numeric_limits<double>::infinity();
       for (size_t t = 0; t < nt; ++t) {
         const Trigger& tr = options.triggers[t];
-        const bool f = tr.kind == TriggerKind::kContrastLoss
-                           ? con <= (1.0 - tr.threshold) * ref_con
-                           : color::DeltaE00(lab, ref_lab) >= (dark ? tr.dark_threshold : tr.threshold);
-        if (f) mask |= 1u << t;
+        const double m = tr.kind == TriggerKind::kContrastLoss
+                             ? (1.0 - tr.threshold) * ref_con - con
+                             : color::DeltaE00(lab, ref_lab) - (dark ? tr.dark_threshold : tr.threshold);
+        if (m >= 0) f.mask |= 1u << t;
+        f.margin = std::max(f.margin, m);
       }
-      return mask;
+      return f;
     };
     auto fired = [&](double day) {
       retained(p, day);
       look.At(a.data(), &lab, &con);
-      return mask_of(lab, con);
+      return firing_of(lab, con);
     };
     // Without a seasonal skin the monthly series already holds this draw's dot on the trigger's
-    // skin: it brackets the first firing to a month, and the bisection refines inside it.
+    // skin: it brackets the first firing to a month, and the root search refines inside it.
     auto fired_on_series = [&](size_t t) {
       const color::Lab l{vals[t * 4][static_cast<size_t>(di)], vals[t * 4 + 1][static_cast<size_t>(di)],
                          vals[t * 4 + 2][static_cast<size_t>(di)]};
-      return mask_of(l, vals[t * 4 + 3][static_cast<size_t>(di)]);
+      return firing_of(l, vals[t * 4 + 3][static_cast<size_t>(di)]);
     };
     unsigned mask = 0;
     const double when = FirstFiring(ref_day, horizon, days, date_look.empty() && di < ns ? n_series : 0, fired,
