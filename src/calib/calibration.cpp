@@ -99,6 +99,7 @@ pb::ErrorStats Stats(const std::vector<double>& de) {
   for (double d : de)
     if (d >= 0) v.push_back(d);
   pb::ErrorStats s;
+  s.set_count(static_cast<int>(v.size()));
   if (v.empty()) return s;
   std::sort(v.begin(), v.end());
   s.set_mean_de00(std::accumulate(v.begin(), v.end(), 0.0) / v.size());
@@ -302,6 +303,7 @@ class Calibrator {
     const int n = static_cast<int>(lab_.size());
     std::vector<Core> cores(models.size());
     std::vector<std::vector<double>> loo(models.size(), std::vector<double>(n, -1));
+    std::vector<std::vector<char>> loo_converged(models.size(), std::vector<char>(n, 1));
     res.candidates.resize(models.size());
     // Every fit — each candidate on all patches, and each leave-one-out refit — is independent of
     // the others (read-only inputs, its own Ceres problem, always from the closed-form start), so
@@ -345,6 +347,7 @@ class Calibrator {
             const Core c = Fit(m, use);
             loo[task.model][task.left_out] =
                 color::DeltaE00(Predict(c, in_.patches[task.left_out].rgb), lab_[task.left_out]);
+            loo_converged[task.model][task.left_out] = c.outcome.converged || !o_.refine;
           }
         } catch (...) {
           errors[t] = std::current_exception();
@@ -360,7 +363,14 @@ class Calibrator {
     for (const auto& e : errors)
       if (e) std::rethrow_exception(e);
     for (size_t k = 0; k < models.size(); ++k)
-      if (res.candidates[k].available) res.candidates[k] = Report(models[k], cores[k], loo[k]);
+      if (res.candidates[k].available) {
+        res.candidates[k] = Report(models[k], cores[k], loo[k]);
+        for (int i = 0; i < n; ++i) {
+          if (loo[k][i] < 0) continue;
+          ++res.candidates[k].loo_fits;
+          if (!loo_converged[k][i]) ++res.candidates[k].loo_not_converged;
+        }
+      }
     size_t best = 0;
     for (size_t k = 0; k < res.candidates.size(); ++k) {
       if (!res.candidates[k].available) continue;
@@ -396,6 +406,9 @@ class Calibrator {
     sum->set_final_cost(core.outcome.final_cost);
     sum->set_iterations(core.outcome.iterations);
     sum->set_message(core.outcome.message);
+    sum->set_termination(core.outcome.termination);
+    sum->set_loo_fits(rep.loo_fits);
+    sum->set_loo_not_converged(rep.loo_not_converged);
     for (int i = 0; i < static_cast<int>(lab_.size()); ++i) {
       const auto& cp = in_.chart.patches(i);
       auto* pr = p.add_patches();

@@ -87,6 +87,7 @@ struct ModelReport {
   double loo_weighted_mean = 0;  // the auto criterion (plain mean when weights are uniform)
   std::vector<double> de00, loo_de00;  // per patch (chart order); excluded patches -1
   bool converged = true;
+  int loo_fits = 0, loo_not_converged = 0;  // leave-one-out refits run / not converged
 };
 
 struct CalibrationResult {

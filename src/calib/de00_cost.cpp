@@ -1,4 +1,4 @@
-// CIEDE2000 residual of one sample for the mapping fit.
+// CIEDE2000 residuals of one sample for the mapping fit.
 //
 // The residual depends on the 3 x n coefficients only through XYZ = C * terms, which is linear in
 // them: d r / d C[c][j] = (d r / d XYZ[c]) * terms[j]. So the CIEDE2000 chain is differentiated
@@ -16,7 +16,7 @@ namespace shadecast::calib {
 namespace {
 
 template <int N>
-class De00Cost final : public ceres::SizedCostFunction<1, 3 * N> {
+class De00Cost final : public ceres::SizedCostFunction<3, 3 * N> {
  public:
   De00Cost(const double* terms, const color::Lab& target) : target_(target) {
     for (int j = 0; j < N; ++j) terms_[j] = terms[j];
@@ -28,23 +28,29 @@ class De00Cost final : public ceres::SizedCostFunction<1, 3 * N> {
     for (int c = 0; c < 3; ++c)
       for (int j = 0; j < N; ++j) xyz[c] += coef[c * N + j] * terms_[j];
     if (jacobians == nullptr || jacobians[0] == nullptr) {
-      residuals[0] = De00<double>({xyz[0], xyz[1], xyz[2]});
+      const color::Triple<double> r = Residuals<double>({xyz[0], xyz[1], xyz[2]});
+      for (int k = 0; k < 3; ++k) residuals[k] = r[k];
       return true;
     }
     using J = ceres::Jet<double, 3>;
-    const J r = De00<J>({J(xyz[0], 0), J(xyz[1], 1), J(xyz[2], 2)});
-    residuals[0] = r.a;
-    for (int c = 0; c < 3; ++c)
-      for (int j = 0; j < N; ++j) jacobians[0][c * N + j] = r.v[c] * terms_[j];
+    const color::Triple<J> r = Residuals<J>({J(xyz[0], 0), J(xyz[1], 1), J(xyz[2], 2)});
+    for (int k = 0; k < 3; ++k) {
+      residuals[k] = r[k].a;
+      for (int c = 0; c < 3; ++c)
+        for (int j = 0; j < N; ++j) jacobians[0][(k * 3 + c) * N + j] = r[k].v[c] * terms_[j];
+    }
     return true;
   }
 
  private:
+  // Three residuals whose squares sum to dE00^2 (color::DeltaE00Residuals): the same objective as
+  // one dE00 residual, but differentiable at a match, so Gauss-Newton has a model of it and the
+  // fit converges (with one dE00 residual every fit ran into the 50-iteration cap: issue 20).
   template <typename T>
-  T De00(const color::Triple<T>& xyz) const {
+  color::Triple<T> Residuals(const color::Triple<T>& xyz) const {
     const color::Triple<T> lab = color::XyzToLab(xyz, color::kIccD50White);
     const color::Triple<T> ref{T(target_[0]), T(target_[1]), T(target_[2])};
-    return color::DeltaE00(lab, ref);
+    return color::DeltaE00Residuals(ref, lab);
   }
 
   double terms_[N];

@@ -79,6 +79,7 @@ FitOutcome FitMapping(const FitSamples& s, const FitSettings& o) {
   ceres::Solver::Summary summary;
   ceres::Solve(so, &problem, &summary);
   out.converged = summary.termination_type == ceres::CONVERGENCE;
+  out.termination = ceres::TerminationTypeToString(summary.termination_type);
   out.initial_cost = summary.initial_cost;
   out.final_cost = summary.final_cost;
   out.iterations = static_cast<int>(summary.iterations.size());

@@ -28,6 +28,7 @@ struct FitOutcome {
   double initial_cost = 0, final_cost = 0;
   int iterations = 0;
   std::string message;
+  std::string termination = "NONE";  // Ceres's TerminationType name; "NONE" for the closed form only
 };
 
 FitOutcome FitMapping(const FitSamples& samples, const FitSettings& settings);

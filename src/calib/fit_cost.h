@@ -8,7 +8,8 @@ class CostFunction;
 
 namespace shadecast::calib {
 
-// Residual: CIEDE2000 between XYZToLab(C * terms) (ICC D50 white) and `target`. Parameter block:
+// Residuals: three, whose squares sum to CIEDE2000^2 between XYZToLab(C * terms) (ICC D50 white)
+// and `target` (color::DeltaE00Residuals). Parameter block:
 // the 3 x n coefficients. The caller owns the returned object (Ceres takes it).
 ceres::CostFunction* MakeDe00Cost(const double* terms, int n_terms, const color::Lab& target);
 

@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <optional>
 #include <memory>
+#include <string>
 
 #include "calib/calibration.h"
 #include "calib/icc_profile.h"
@@ -15,6 +16,15 @@
 
 namespace shadecast::cli {
 namespace {
+
+// A leave-one-out mean, or null / "n/a" when no patch of the kind was left (pb::ErrorStats::count).
+nlohmann::json MeanOrNull(const pb::ErrorStats& s) { return s.count() > 0 ? nlohmann::json(s.mean_de00()) : nlohmann::json(nullptr); }
+std::string MeanText(const pb::ErrorStats& s, int decimals) {
+  if (s.count() == 0) return "n/a (none left)";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.*f", decimals, s.mean_de00());
+  return buf;
+}
 
 struct CalibrateOptions {
   std::string image, patches, encoding = "linear", chart = "colorchecker24", reference;
@@ -131,8 +141,8 @@ int RunCalibrate(const CalibrateOptions& o) {
                             {"fit_mean_de00", c.fit.mean_de00()},
                             {"loo_mean_de00", c.loo.mean_de00()},
                             {"loo_max_de00", c.loo.max_de00()},
-                            {"loo_skin_mean_de00", c.loo_skin.mean_de00()},
-                            {"loo_dark_mean_de00", c.loo_dark.mean_de00()},
+                            {"loo_skin_mean_de00", MeanOrNull(c.loo_skin)},
+                            {"loo_dark_mean_de00", MeanOrNull(c.loo_dark)},
                             {"loo_weighted_mean_de00", c.loo_weighted_mean}});
     PrintJson({{"model", calib::ModelToString(res.chosen)},
                {"linearization", calib::LinearizationToString(calib::LinearizationFromProto(p.linearization()))},
@@ -141,32 +151,42 @@ int RunCalibrate(const CalibrateOptions& o) {
                {"loo",
                 {{"mean_de00", p.loo().mean_de00()},
                  {"max_de00", p.loo().max_de00()},
-                 {"skin_mean_de00", p.loo_skin().mean_de00()},
-                 {"dark_mean_de00", p.loo_dark().mean_de00()}}},
+                 {"skin_mean_de00", MeanOrNull(p.loo_skin())},
+                 {"skin_patches", p.loo_skin().count()},
+                 {"dark_mean_de00", MeanOrNull(p.loo_dark())}}},
                {"patches", patches},
                {"excluded", res.excluded},
                {"corners", corners ? CornersJson(*corners) : nlohmann::json(nullptr)},
                {"candidates", candidates},
-               {"converged", p.summary().converged()},
+               {"converged", p.summary().converged() && p.summary().loo_not_converged() == 0},
+               {"termination", p.summary().termination()},
+               {"iterations", p.summary().iterations()},
+               {"loo_fits", p.summary().loo_fits()},
+               {"loo_fits_not_converged", p.summary().loo_not_converged()},
                {"verdict", verdict},
                {"out", o.out},
                {"icc", o.icc.empty() ? nlohmann::json(nullptr) : nlohmann::json(o.icc)}});
     return kExitOk;
   }
-  std::printf("Profile %s: %.1f dE00 average on patches it was not fitted to (skin patches %.1f)%s\n",
-              verdict == "good" ? "good" : verdict == "usable" ? "usable" : "POOR", loo_mean, p.loo_skin().mean_de00(),
+  std::printf("Profile %s: %.1f dE00 average on patches it was not fitted to (skin patches %s)%s\n",
+              verdict == "good" ? "good" : verdict == "usable" ? "usable" : "POOR", loo_mean,
+              MeanText(p.loo_skin(), 1).c_str(),
               verdict == "good" ? "" : verdict == "usable" ? "; check the light and exposure" : "; retake the chart photo");
   std::printf("%s\n", res.BriefReport().c_str());
-  std::printf("leave-one-out: skin-like patches mean %.2f dE00, dark patches mean %.2f dE00\n",
-              p.loo_skin().mean_de00(), p.loo_dark().mean_de00());
+  std::printf("leave-one-out: skin-like patches mean %s dE00, dark patches mean %s dE00\n",
+              MeanText(p.loo_skin(), 2).c_str(), MeanText(p.loo_dark(), 2).c_str());
+  if (!p.summary().converged() || p.summary().loo_not_converged() > 0)
+    std::printf("warning: the fit did not converge (%s; %d of %d leave-one-out refits did not): the figures may be "
+                "worse than the camera can do\n",
+                p.summary().termination().c_str(), p.summary().loo_not_converged(), p.summary().loo_fits());
   for (const auto& c : res.candidates) {
     if (!c.available) {
       std::printf("  %-9s  not available: %s\n", calib::ModelToString(c.model).c_str(), c.note.c_str());
       continue;
     }
-    std::printf("  %-9s  fit %.2f  LOO mean %.2f max %.2f  skin %.2f  dark %.2f%s\n",
+    std::printf("  %-9s  fit %.2f  LOO mean %.2f max %.2f  skin %s  dark %s%s\n",
                 calib::ModelToString(c.model).c_str(), c.fit.mean_de00(), c.loo.mean_de00(), c.loo.max_de00(),
-                c.loo_skin.mean_de00(), c.loo_dark.mean_de00(), c.model == res.chosen ? "  <- chosen" : "");
+                MeanText(c.loo_skin, 2).c_str(), MeanText(c.loo_dark, 2).c_str(), c.model == res.chosen ? "  <- chosen" : "");
   }
   for (const auto& e : res.excluded) std::printf("excluded: %s\n", e.c_str());
   std::printf("wrote %s%s%s\n", o.out.c_str(), o.icc.empty() ? "" : " and ", o.icc.c_str());

@@ -2,6 +2,7 @@
 #include "calib/icc_profile.h"
 
 #include <catch2/catch.hpp>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -57,8 +58,11 @@ std::vector<cal::Rgb> Probe(const cal::CalibrationResult& r) {
         cal::Rgb v{a, b, c};
         if (srgb)
           for (double& x : v) x = sc::SrgbEncode(x);
-        const double l = t.ToLab(v)[0];
-        if (l >= 10 && l <= 40) out.push_back(v);
+        // Only colours the ICC Lab PCS can encode (a*, b* within -128..127): a converged fit
+        // (issue 20) extrapolates saturated dark greens of this grid to a* -140, which no profile
+        // can carry and no surface has.
+        const auto lab = t.ToLab(v);
+        if (lab[0] >= 10 && lab[0] <= 40 && std::abs(lab[1]) <= 127 && std::abs(lab[2]) <= 127) out.push_back(v);
       }
   return out;
 }

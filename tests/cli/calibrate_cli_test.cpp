@@ -163,3 +163,30 @@ TEST_CASE("calibrate --image finds the chart, profile check sees no drift on the
   CHECK(lab.depth() == CV_32F);
   CHECK(lab.channels() == 3);
 }
+
+TEST_CASE("calibrate: with no skin patch left the skin figure is null in JSON and n/a in text; the fit converged") {
+  // Issue 20: the skin LOO was printed as 0.00 when both skin patches were excluded.
+  TempDir dir;
+  MakePatches(dir);
+  std::string csv = shadecast::test::ReadText(dir / "p.csv");
+  for (const char* row : {"\n1,", "\n2,"}) {  // dark_skin, light_skin
+    const size_t at = csv.find(row);
+    REQUIRE(at != std::string::npos);
+    csv.replace(at, csv.find('\n', at + 1) - at, std::string(row) + "1,1,1");
+  }
+  std::ofstream(dir / "noskin.csv") << csv;
+  const std::string base = "calibrate --patches '" + (dir / "noskin.csv").string() + "' --model linear --out '" +
+                           (dir / "o.textproto").string() + "'";
+  auto r = RunShadecast(base + " --json");
+  REQUIRE(r.exit_code == 0);
+  const auto j = nlohmann::json::parse(r.out);
+  CHECK(j["loo"]["skin_mean_de00"].is_null());
+  CHECK(j["loo"]["skin_patches"] == 0);
+  CHECK(j["converged"] == true);
+  CHECK(j["termination"] == "CONVERGENCE");
+  CHECK(j["loo_fits_not_converged"] == 0);
+  auto t = RunShadecast(base);
+  REQUIRE(t.exit_code == 0);
+  CHECK_THAT(t.out, Catch::Contains("skin patches n/a"));
+  CHECK_THAT(t.out, !Catch::Contains("did not converge"));
+}
