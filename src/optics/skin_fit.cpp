@@ -178,4 +178,33 @@ bool FitSkinNear(const color::Lab& measured, const SkinParams& start, const Mode
   return true;
 }
 
+SkinParams FitTan(const color::Lab& measured, const SkinParams& start, const ModelParams& params, double* residual_de00) {
+  const double dermal = start.dermal_melanin >= 0 ? start.dermal_melanin : params.dermal_melanin_ratio * start.melanin;
+  const double ratio = dermal / start.melanin;
+  double x[4] = {std::log(start.melanin), std::log(start.blood), std::log(start.scattering_scale),
+                 std::log(std::max(ratio * start.melanin, 1e-12))};
+  for (int i = 0; i < 4; ++i) x[i] = std::clamp(x[i], kLower[i], kUpper[i]);
+  ceres::Problem problem;
+  problem.AddResidualBlock(internal::NewSkinColourCost(measured, params, 0.05), nullptr, x);
+  // Blood and scattering held; dermal melanin tied to the epidermal by a tight ratio prior.
+  problem.AddResidualBlock(new ceres::AutoDiffCostFunction<RatioPrior, 1, 4>(new RatioPrior{x[3] - x[0], 1e-3}),
+                           nullptr, x);
+  problem.SetManifold(x, new ceres::SubsetManifold(4, {1, 2}));
+  for (int i : {0, 3}) {
+    problem.SetParameterLowerBound(x, i, kLower[i]);
+    problem.SetParameterUpperBound(x, i, kUpper[i]);
+  }
+  ceres::Solver::Options so;
+  so.linear_solver_type = ceres::DENSE_QR;
+  so.max_num_iterations = 30;
+  so.logging_type = ceres::SILENT;
+  ceres::Solver::Summary summary;
+  ceres::Solve(so, &problem, &summary);
+  SkinParams out = start;
+  out.dermal_melanin = dermal;
+  if (summary.IsSolutionUsable()) out = {std::exp(x[0]), start.blood, start.scattering_scale, std::exp(x[3])};
+  if (residual_de00) *residual_de00 = color::DeltaE00(ReflectanceToLab(SkinReflectance(out, params)), measured);
+  return out;
+}
+
 }  // namespace shadecast::optics

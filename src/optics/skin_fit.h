@@ -56,4 +56,11 @@ SkinFitResult FitSkin(const color::Lab& measured, const ModelParams& params, con
 bool FitSkinNear(const color::Lab& measured, const SkinParams& start, const ModelParams& params, SkinParams* out,
                  double tolerance_de00 = 0.05);
 
+// A tan from `start`: only the melanin (epidermal, the dermal in proportion) moves, blood and
+// scattering stay start's; the least-squares melanin for `measured` (three equations, one unknown;
+// the rest of the difference is left to the caller, e.g. as a lighting shift). Returns start's
+// skin unchanged when the solve fails. *residual_de00 (optional): what the tan does not explain.
+SkinParams FitTan(const color::Lab& measured, const SkinParams& start, const ModelParams& params,
+                  double* residual_de00 = nullptr);
+
 }  // namespace shadecast::optics

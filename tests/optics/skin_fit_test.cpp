@@ -166,3 +166,25 @@ TEST_CASE("Local skin inversion: a lighter or darker visit of the same person is
   op::SkinParams out{};
   CHECK_FALSE(op::FitSkinNear({50, -40, 0}, op::SkinParams{0.05, 0.01, 1.0}, params, &out));
 }
+
+TEST_CASE("A tan is recovered as melanin alone: blood and scattering kept, the melanin scale within 1 %") {
+  // Reference: the forward model (a skin with melanin x1.4 and dermal melanin in proportion, as the
+  // misspecified fade cohort tans); tolerance 1 % on the scale, 0.05 dE00 on the colour.
+  const op::ModelParams params;
+  for (double mel : {0.02, 0.08, 0.25}) {
+    const op::SkinParams mean{mel, 0.01, 1.2};
+    const auto start = op::FitSkin(op::ReflectanceToLab(op::SkinReflectance(mean, params)), params).skin;
+    op::SkinParams tanned = start;
+    tanned.melanin *= 1.4;
+    tanned.dermal_melanin *= 1.4;
+    const auto lab = op::ReflectanceToLab(op::SkinReflectance(tanned, params));
+    double residual = -1;
+    const op::SkinParams got = op::FitTan(lab, start, params, &residual);
+    INFO("melanin " << mel);
+    CHECK(got.melanin / start.melanin == Approx(1.4).epsilon(0.01));
+    CHECK(got.dermal_melanin / got.melanin == Approx(start.dermal_melanin / start.melanin).epsilon(0.01));
+    CHECK(got.blood == start.blood);
+    CHECK(got.scattering_scale == start.scattering_scale);
+    CHECK(residual <= 0.05);
+  }
+}
