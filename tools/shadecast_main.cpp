@@ -41,6 +41,12 @@ int main(int argc, char** argv) {
   } catch (const ChartNotFoundError& e) {
     std::cerr << "shadecast: error: " << e.what() << "\n";
     return kExitChartNotFound;
+  } catch (const NotThisChartError& e) {
+    std::cerr << "shadecast: error: " << e.what() << "\n";
+    return kExitNotThisChart;
+  } catch (const PoorCalibrationError& e) {
+    std::cerr << "shadecast: error: " << e.what() << "\n";
+    return kExitPoorCalibration;
   } catch (const InputError& e) {
     std::cerr << "shadecast: error: " << e.what() << "\n";
     return kExitBadInput;

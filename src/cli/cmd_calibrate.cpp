@@ -7,6 +7,7 @@
 #include <string>
 
 #include "calib/calibration.h"
+#include "calib/chart_match.h"
 #include "calib/icc_profile.h"
 #include "cli/calib_inputs.h"
 #include "cli/commands.h"
@@ -32,7 +33,16 @@ struct CalibrateOptions {
   std::string icc_version = "4.3";
   std::string camera, illuminant, as_of;
   bool json = false;
+  bool force = false;
 };
+
+// What a clinic manager should do about a photo that cannot make a profile (docs/calibration.md).
+constexpr const char* kReshoot =
+    "re-shoot the chart: even light with no shadow across it, no glare (light from the side, not behind the "
+    "camera), the chart flat and filling at least a quarter of the frame";
+
+// The "poor" verdict's threshold: leave-one-out mean dE00 above it is refused unless --force.
+constexpr double kPoorLooDe00 = 2.5;
 
 int RunCalibrate(const CalibrateOptions& o) {
   if (o.image.empty() == o.patches.empty()) throw InputError("give exactly one of --image or --patches");
@@ -96,11 +106,24 @@ int RunCalibrate(const CalibrateOptions& o) {
   in.created = Today(o.as_of);
   in.software_version = SHADECAST_VERSION;
 
+  const std::string input_name = o.image.empty() ? o.patches : o.image;
+  const calib::ChartMatch match = calib::MatchChart(in, opt.linearization);
+  if (!match.matches)
+    throw NotThisChartError(input_name + ": " + match.reason + ". Check that it is a " + in.chart.display_name() +
+                            " (--chart names another definition); " + kReshoot +
+                            "; or give the card's corners with --corners. Nothing was written.");
   calib::CalibrationResult res;
   try {
     res = calib::Calibrate(in, opt);
   } catch (const std::invalid_argument& e) {
-    throw InputError(std::string(o.image.empty() ? o.patches : o.image) + ": " + e.what());
+    throw InputError(input_name + ": " + e.what());
+  }
+  if (res.profile.loo().mean_de00() > kPoorLooDe00 && !o.force) {
+    char buf[200];
+    std::snprintf(buf, sizeof buf, ": the profile would be poor (%.1f dE00 average on patches it was not fitted to; ",
+                  res.profile.loo().mean_de00());
+    throw PoorCalibrationError(input_name + buf + "good is <= 1.5, poor above " + std::to_string(kPoorLooDe00).substr(0, 3) +
+                               "). " + kReshoot + ". Nothing was written; --force writes it anyway.");
   }
   if (corners)
     for (const auto& c : *corners) {
@@ -219,6 +242,8 @@ void RegisterCalibrate(CLI::App& app, Action& action) {
   c->add_option("--camera", o->camera, "camera name recorded in the profile");
   c->add_option("--illuminant", o->illuminant, "light recorded in the profile (informative)");
   c->add_option("--as-of", o->as_of, "creation date YYYY-MM-DD (default $SHADECAST_TODAY or today)");
+  c->add_flag("--force", o->force,
+              "write the profile even when it is poor (leave-one-out mean above 2.5 dE00; otherwise exit 5)");
   c->add_flag("--json", o->json, "print a JSON report");
   c->callback([o, &action] { action = [o] { return RunCalibrate(*o); }; });
 }

@@ -32,6 +32,20 @@ struct ChartNotFoundError : InputError {
   using InputError::InputError;
 };
 
+// calibrate: the patches are not the chart definition's card (another card, wrong corners): exit 4,
+// nothing written.
+inline constexpr int kExitNotThisChart = 4;
+struct NotThisChartError : InputError {
+  using InputError::InputError;
+};
+
+// calibrate: the right card but a poor fit (leave-one-out mean above the "poor" verdict): exit 5,
+// nothing written unless --force.
+inline constexpr int kExitPoorCalibration = 5;
+struct PoorCalibrationError : InputError {
+  using InputError::InputError;
+};
+
 // A subcommand sets this during parsing; main runs it after a successful parse.
 using Action = std::function<int()>;
 

@@ -4,6 +4,9 @@
 #include <opencv2/imgcodecs.hpp>
 #include <filesystem>
 #include <fstream>
+#include <cctype>
+#include <sstream>
+#include <vector>
 #include <nlohmann/json.hpp>
 
 #include "support/test_support.h"
@@ -164,7 +167,7 @@ TEST_CASE("calibrate --image finds the chart, profile check sees no drift on the
   CHECK(lab.channels() == 3);
 }
 
-TEST_CASE("calibrate: with no skin patch left the skin figure is null in JSON and n/a in text; the fit converged") {
+TEST_CASE("calibrate: with no skin patch left the skin figure is null in JSON and n/a in text, and the fit converged") {
   // Issue 20: the skin LOO was printed as 0.00 when both skin patches were excluded.
   TempDir dir;
   MakePatches(dir);
@@ -189,4 +192,61 @@ TEST_CASE("calibrate: with no skin patch left the skin figure is null in JSON an
   REQUIRE(t.exit_code == 0);
   CHECK_THAT(t.out, Catch::Contains("skin patches n/a"));
   CHECK_THAT(t.out, !Catch::Contains("did not converge"));
+}
+
+namespace {
+// The patch CSV with the values of the rows `order[i]` put at row i (index column kept).
+std::string Reordered(const std::string& csv, const std::vector<int>& order) {
+  std::vector<std::string> lines;
+  std::stringstream in(csv);
+  for (std::string l; std::getline(in, l);) lines.push_back(l);
+  size_t head = 0;  // the comment and header lines
+  while (head < lines.size() && !std::isdigit(static_cast<unsigned char>(lines[head][0]))) ++head;
+  std::vector<std::string> out(lines.begin(), lines.begin() + static_cast<long>(head));
+  for (size_t i = 0; i < order.size(); ++i) {
+    const std::string& src = lines[static_cast<size_t>(order[i]) + head];
+    out.push_back(std::to_string(i + 1) + src.substr(src.find(',')));
+  }
+  std::string s;
+  for (const auto& l : out) s += l + "\n";
+  return s;
+}
+}  // namespace
+
+TEST_CASE("calibrate: another card is refused with exit 4, a poor fit with exit 5 unless --force; nothing written") {
+  // Issue 20. Another card: the 24 patch values in reverse order (another layout of the same
+  // colours). A poor fit on the right card: the blue and green patches (13, 14) swapped, which the
+  // chart check still accepts and no mapping can fit.
+  TempDir dir;
+  MakePatches(dir);
+  const std::string csv = shadecast::test::ReadText(dir / "p.csv");
+  std::vector<int> reversed(24), swapped(24);
+  for (int i = 0; i < 24; ++i) reversed[static_cast<size_t>(i)] = 23 - i, swapped[static_cast<size_t>(i)] = i;
+  std::swap(swapped[12], swapped[13]);
+  std::ofstream(dir / "other.csv") << Reordered(csv, reversed);
+  std::ofstream(dir / "poor.csv") << Reordered(csv, swapped);
+  const std::string prof = (dir / "o.pb").string(), icc = (dir / "o.icc").string();
+  auto run = [&](const char* file, const std::string& extra) {
+    return RunShadecast("calibrate --patches '" + (dir / file).string() + "' --out '" + prof + "' --icc '" + icc + "'" +
+                        extra);
+  };
+  auto other = run("other.csv", "");
+  CHECK(other.exit_code == 4);
+  CHECK_THAT(other.err, Catch::Contains("do not follow the chart") && Catch::Contains("re-shoot") &&
+                            Catch::Contains("Nothing was written"));
+  CHECK_FALSE(fs::exists(prof));
+  CHECK_FALSE(fs::exists(icc));
+  CHECK(run("other.csv", " --force").exit_code == 4);  // --force does not make another card a chart
+  CHECK_FALSE(fs::exists(prof));
+
+  auto poor = run("poor.csv", "");
+  INFO(poor.err);
+  CHECK(poor.exit_code == 5);
+  CHECK_THAT(poor.err, Catch::Contains("poor") && Catch::Contains("--force"));
+  CHECK_FALSE(fs::exists(prof));
+  CHECK_FALSE(fs::exists(icc));
+  auto forced = run("poor.csv", " --force");
+  CHECK(forced.exit_code == 0);
+  CHECK_THAT(forced.out, Catch::Contains("POOR"));
+  CHECK(fs::exists(prof));
 }
