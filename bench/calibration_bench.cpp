@@ -3,7 +3,8 @@
 // data, reference = the synthesiser's truth) beside each shadecast model; skin figures; the
 // spectral experiment on held-out skin; 8-bit JPEG photos; time per calibration at 24 MP.
 //
-// Usage: calibration_bench [--quick] [--patches-only] [--timing [--image IMG] [--reps N]] [--skin-ceiling]
+// Usage: calibration_bench --photos DIR   (real chart photos with DIR/labels.json: calibration_photos.h)
+//        calibration_bench [--quick] [--patches-only] [--timing [--image IMG] [--reps N]] [--skin-ceiling]
 //                          [--ridge R] [--robust S] [--max-iterations N] [--training-share W]
 //   --quick: Canon only, no 24 MP timing; --ridge/--robust/--max-iterations: override the fit settings
 //   of the patch-data table (sweeps)
@@ -38,6 +39,7 @@
 #include "store/training_set.h"
 #include "store/shipped_data.h"
 #include "synth/chart.h"
+#include "calibration_photos.h"
 #include "synth/truth.h"
 
 namespace sc = shadecast::color;
@@ -256,8 +258,10 @@ int main(int argc, char** argv) {
   double ridge = cal::CalibrationOptions{}.ridge, robust = cal::CalibrationOptions{}.robust_scale_de00;
   double training_share = cal::CalibrationOptions{}.training_share;
   int max_iterations = cal::CalibrationOptions{}.max_iterations;
+  std::string photos_dir;
   for (int i = 1; i < argc; ++i) {
-    if (std::strcmp(argv[i], "--quick") == 0) quick = true;
+    if (std::strcmp(argv[i], "--photos") == 0 && i + 1 < argc) photos_dir = argv[++i];
+    else if (std::strcmp(argv[i], "--quick") == 0) quick = true;
     else if (std::strcmp(argv[i], "--patches-only") == 0) patches_only = true;
     else if (std::strcmp(argv[i], "--timing") == 0) timing_only = true;
     else if (std::strcmp(argv[i], "--skin-ceiling") == 0) skin_ceiling = true;
@@ -284,6 +288,7 @@ int main(int argc, char** argv) {
   const cal::TrainingSet training = st::DefaultSkinTrainingSet();
   const double t_training = Seconds(t_training0);
   if (timing_only) return Timing(chart, training, t_training, timing_image, reps);
+  if (!photos_dir.empty()) return photos_bench::Run(photos_dir, chart, &training);
   const std::vector<std::string> all_cameras = {"canon_eos_5d_mark_ii", "gauss_broad", "gauss_narrow", "gauss_shifted"};
   if (skin_ceiling) {
     SkinCeiling(chart, spectra, training, all_cameras);

@@ -9,6 +9,7 @@
 #include <stdexcept>
 
 #include "color/adapt.h"
+#include "calib/chart_match.h"
 #include "color/lab.h"
 #include "image/chart_layout.h"
 
@@ -255,7 +256,12 @@ void WarmUpDetector() {
   cv::cvtColor(bgr, lab, cv::COLOR_BGR2Lab);
 }
 
-ChartLocation DetectChart(const ImageF& rgb, const pb::ChartDefinition& chart, const DetectOptions& o) {
+namespace {
+
+// One mcc run at `max_pixels` and the project's refinement: the refined location, and (in *box, when
+// found) the location from mcc's box alone.
+ChartLocation DetectAtScale(const ImageF& rgb, const pb::ChartDefinition& chart, const DetectOptions& o,
+                            ChartLocation* from_box) {
   const ChartLayout l = LayoutOf(chart);
   const cv::Mat full = Wrap(rgb);
   ChartLocation loc;
@@ -334,11 +340,79 @@ ChartLocation DetectChart(const ImageF& rgb, const pb::ChartDefinition& chart, c
   const double s = 1.0 / loc.downscale;
   const cv::Matx33d up(s, 0, (s - 1) * 0.5, 0, s, (s - 1) * 0.5, 0, 0, 1);  // pixel centres
   cv::Matx33d h = up * best_h;
+  *from_box = loc;
+  from_box->found = true;
+  from_box->corners = CornersFrom(h, l);
+  from_box->message = "found by mcc (its box, not refined)";
   if (o.refine) h = RefineFromBox(full, l, h, &loc);
   loc.found = true;
   loc.corners = CornersFrom(h, l);
   loc.message = "found by mcc";
   return loc;
+}
+
+// How well the patches sampled at `corners` are the chart: MatchChart's weaker agreement, less
+// 0.02 per patch too uneven to be one flat patch (a grid straddling patch edges). Label-free: it
+// chooses among detections without knowing where the chart is.
+double LocationScore(const ImageF& rgb, const pb::ChartDefinition& chart, const Corners& corners, bool linear) {
+  SampleOptions so;
+  so.max_samples_per_side = 16;
+  CalibrationInput in;
+  in.chart = chart;
+  try {
+    in.patches = SamplePatches(rgb, chart, corners, so);
+  } catch (const std::exception&) {
+    return -1;
+  }
+  int uneven = 0;
+  for (auto& p : in.patches) {
+    uneven += p.non_uniform;
+    p.non_uniform = false;  // scored here, not left out
+  }
+  const ChartMatch m = MatchChart(in, linear ? Linearization::kNone : Linearization::kSrgb);
+  return std::min(m.luminance, m.chroma) - 0.02 * uneven;
+}
+
+}  // namespace
+
+ChartLocation DetectChart(const ImageF& rgb, const pb::ChartDefinition& chart, const DetectOptions& o) {
+  // mcc at <= max_detect_pixels (refined, and its box alone); when neither scores as a clean chart
+  // (LocationScore >= kCleanScore) and the photo is larger, again at up to 4x the pixels (small
+  // charts in phone photos: issue 20). The best-scoring location wins.
+  constexpr double kCleanScore = 0.9;
+  constexpr double kPreferMargin = 0.05;
+  std::vector<ChartLocation> cands;
+  auto run = [&](const DetectOptions& opt) {
+    ChartLocation box;
+    ChartLocation refined = DetectAtScale(rgb, chart, opt, &box);
+    if (refined.found) cands.push_back(refined);
+    if (box.found && opt.refine) cands.push_back(box);
+    if (cands.empty()) cands.push_back(refined);  // the "not found" message
+  };
+  std::vector<double> scores;
+  auto best = [&] {
+    scores.resize(cands.size(), -2);
+    size_t b = 0;
+    for (size_t i = 0; i < cands.size(); ++i) {
+      if (cands[i].found && scores[i] == -2) scores[i] = LocationScore(rgb, chart, cands[i].corners, o.linear_input);
+      // Earlier candidates (the refined location first) keep their place unless a later one is
+      // clearly better: the score is noisy at the level of a small misplacement that still
+      // samples inside every patch.
+      if (cands[i].found && (!cands[b].found || scores[i] > scores[b] + kPreferMargin)) b = i;
+    }
+    return b;
+  };
+  run(o);
+  size_t b = best();
+  const double pixels = static_cast<double>(rgb.width) * rgb.height;
+  if ((!cands[b].found || scores[b] < kCleanScore) && pixels > o.max_detect_pixels) {
+    DetectOptions larger = o;
+    larger.max_detect_pixels = static_cast<int>(std::min(pixels, 4.0 * o.max_detect_pixels));
+    if (!cands[b].found) cands.clear(), scores.clear();
+    run(larger);
+    b = best();
+  }
+  return cands[b];
 }
 
 std::vector<PatchObservation> SamplePatches(const ImageF& rgb, const pb::ChartDefinition& chart,

@@ -167,7 +167,7 @@ TEST_CASE("calibrate --image finds the chart, profile check sees no drift on the
   CHECK(lab.channels() == 3);
 }
 
-TEST_CASE("calibrate: with no skin patch left the skin figure is null in JSON and n/a in text, and the fit converged") {
+TEST_CASE("calibrate: with no skin patch left the skin figure is null in JSON and n/a in text and the fit converged") {
   // Issue 20: the skin LOO was printed as 0.00 when both skin patches were excluded.
   TempDir dir;
   MakePatches(dir);
@@ -213,7 +213,7 @@ std::string Reordered(const std::string& csv, const std::vector<int>& order) {
 }
 }  // namespace
 
-TEST_CASE("calibrate: another card is refused with exit 4, a poor fit with exit 5 unless --force; nothing written") {
+TEST_CASE("calibrate: another card is refused with exit 4 and a poor fit with exit 5 unless --force and nothing is written") {
   // Issue 20. Another card: the 24 patch values in reverse order (another layout of the same
   // colours). A poor fit on the right card: the blue and green patches (13, 14) swapped, which the
   // chart check still accepts and no mapping can fit.
