@@ -424,7 +424,10 @@ class Calibrator {
       pr->set_excluded(!usable_[i]);
       std::string flags;
       if (in_.patches[i].clipped) flags = "clipped";
-      if (in_.patches[i].non_uniform) flags += std::string(flags.empty() ? "" : ",") + "non_uniform";
+      if (in_.patches[i].non_uniform) {
+        flags += std::string(flags.empty() ? "" : ",") + "non_uniform";
+        if (!in_.patches[i].reason.empty()) flags += "," + in_.patches[i].reason;
+      }
       pr->set_flags(flags);
       if (!usable_[i]) res.excluded.push_back(cp.name() + " (" + flags + ")");
       pr->set_weight(w_[i]);

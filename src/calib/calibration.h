@@ -39,6 +39,10 @@ struct PatchObservation {
   int pixels = 1;          // pixels sampled
   bool clipped = false;    // too many pixels at the top (or bottom) of the range
   bool non_uniform = false;  // spread too large for a flat patch (glare, shadow, wrong place)
+  // Why a patch is non-uniform, in words a clinic manager can act on (empty when it is not):
+  // comma-separated tags from SamplePatches, e.g. "shadow", "glare", "gradient", "spread",
+  // "outside the frame". Appended to the patch's flags after "non_uniform".
+  std::string reason;
 };
 
 // Reflectance spectra with their L*a*b* D50, for the spectral mode's training set.

@@ -448,7 +448,8 @@ std::vector<PatchObservation> SamplePatches(const ImageF& rgb, const pb::ChartDe
     PatchObservation obs;
     obs.pixels = total;
     if (total < 4) {
-      obs.non_uniform = true;  // outside the frame
+      obs.non_uniform = true;
+      obs.reason = "outside the frame";
       out.push_back(obs);
       continue;
     }
