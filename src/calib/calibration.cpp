@@ -9,6 +9,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "calib/exposure_field.h"
 #include "calib/fit.h"
 #include "calib/linearize.h"
 #include "calib/mapping.h"
@@ -91,6 +92,7 @@ bool CalibrationOptions::IsValid(std::string* message) const {
   if (!(robust_scale_de00 > 0)) return fail("robust_scale_de00 must be > 0");
   if (max_iterations < 1) return fail("max_iterations must be >= 1");
   if (!(training_share > 0)) return fail("training_share must be > 0");
+  if (!(field_prior_sd > 0 && std::isfinite(field_prior_sd))) return fail("field_prior_sd must be > 0");
   return true;
 }
 
@@ -136,6 +138,9 @@ struct Core {
   std::vector<double> coef;
   FitOutcome outcome;
   std::string note;
+  ExposureField field_kind = ExposureField::kNone;
+  int n_field = 0;
+  std::vector<double> field;  // the exposure field's coefficients (empty: none)
 };
 
 class Calibrator {
@@ -175,6 +180,7 @@ class Calibrator {
       }
     }
     if (neutral_.empty()) throw std::invalid_argument("chart '" + in.chart.id() + "' marks no neutral patch");
+    positions_ = PatchPositions(in.chart);
     const int n_usable = static_cast<int>(std::count(usable_.begin(), usable_.end(), true));
     if (n_usable < 8)
       throw std::invalid_argument("only " + std::to_string(n_usable) +
@@ -190,22 +196,39 @@ class Calibrator {
     return true;
   }
 
-  Core Fit(Model model, std::vector<bool> use) const {
+  Core Fit(Model model, ExposureField field, std::vector<bool> use) const {
     for (size_t i = 0; i < use.size(); ++i) use[i] = use[i] && usable_[i];
+    Core core = FitPass(model, field, use, nullptr);
+    // The linearisation's parameters and the spectral model's sensitivities are estimated from
+    // device values before the mapping: with a field, once more with the first pass's field
+    // divided out of them.
+    if (core.n_field > 0 && (!core.lin_params.empty() || model == Model::kSpectral))
+      core = FitPass(model, field, use, &core);
+    return core;
+  }
+
+  // The first pass's exposure at patch i (1 without one).
+  double PriorExposure(const Core* previous, int i) const {
+    return previous ? FieldValue(previous->field_kind, previous->field, positions_[i]) : 1.0;
+  }
+
+  Core FitPass(Model model, ExposureField field, const std::vector<bool>& use, const Core* previous) const {
     Core core;
     core.model = model;
     core.lin = o_.linearization;
+    core.field_kind = field;
+    core.n_field = FieldTermCount(field);
     std::vector<Rgb> ndev;
     std::vector<double> ny;
     for (int i : neutral_)
-      if (use[i]) ndev.push_back(in_.patches[i].rgb), ny.push_back(y_[i]);
+      if (use[i]) ndev.push_back(in_.patches[i].rgb), ny.push_back(y_[i] * PriorExposure(previous, i));
     core.lin_params = FitLinearization(core.lin, ndev, ny);
     double num = 0, den = 0;
     for (int i : neutral_)
       if (use[i]) {
         const Rgb l = Linearize(core.lin, core.lin_params, in_.patches[i].rgb);
         const double m = (l[0] + l[1] + l[2]) / 3.0;
-        num += y_[i] * m;
+        num += y_[i] * PriorExposure(previous, i) * m;
         den += m * m;
       }
     if (!(den > 0)) throw std::invalid_argument("the neutral patches are black: cannot normalise the exposure");
@@ -220,43 +243,66 @@ class Calibrator {
         s.lab.push_back(lab_[i]);
         s.weight.push_back(w_[i]);
         chart_w += w_[i];
+        if (core.n_field > 0) {
+          s.phi.emplace_back();
+          FieldBasis(core.field_kind, positions_[i], s.phi.back().data());
+          s.neutral.push_back(in_.chart.patches(static_cast<int>(i)).neutral());
+        }
       }
-    if (model == Model::kSpectral) {
-      std::vector<color::Spectral36> refl;
-      std::vector<Rgb> rgb;
-      std::vector<double> w;
-      for (size_t i = 0; i < use.size(); ++i)
-        if (use[i]) refl.push_back(spectra_[i]), rgb.push_back(Normalised(core, in_.patches[i].rgb)), w.push_back(1.0);
-      const SensitivityEstimate est = EstimateSensitivities(refl, rgb, w);
-      const auto& t = *in_.training;
-      const double tw = o_.training_share * chart_w / std::max<size_t>(t.reflectance.size(), 1);
-      for (size_t k = 0; k < t.reflectance.size(); ++k) {
-        s.rgb.push_back(PredictRgb(est, t.reflectance[k]));
-        s.lab.push_back(t.lab[k]);
-        s.weight.push_back(tw);
-      }
-      char buf[160];
-      std::snprintf(buf, sizeof buf, "sensitivities: lambda %.0e, chart RGB rms %.4f; trained on %s + chart", est.lambda,
-                    est.rms_residual, t.description.c_str());
-      core.note = buf;
-    }
+    if (model == Model::kSpectral) AddTrainingSet(core, use, previous, chart_w, &s);
     FitSettings fs;
     fs.n_terms = core.n_terms;
     fs.ridge = o_.ridge;
     fs.robust_scale_de00 = o_.robust_scale_de00;
     fs.refine = o_.refine;
     fs.max_iterations = o_.max_iterations;
+    fs.n_field = core.n_field;
+    fs.field_prior_sd = o_.field_prior_sd;
     core.outcome = FitMapping(s, fs);
     core.coef = core.outcome.coef;
+    core.field = core.outcome.field;
+    if (core.field.empty()) core.n_field = 0;
     return core;
+  }
+
+  // The spectral model's training samples: camera RGB predicted from sensitivities estimated on the
+  // chart (with the first pass's field divided out).
+  void AddTrainingSet(Core& core, const std::vector<bool>& use, const Core* previous, double chart_w,
+                      FitSamples* s) const {
+    std::vector<color::Spectral36> refl;
+    std::vector<Rgb> rgb;
+    std::vector<double> w;
+    for (size_t i = 0; i < use.size(); ++i)
+      if (use[i]) {
+        Rgb v = Normalised(core, in_.patches[i].rgb);
+        const double e = PriorExposure(previous, static_cast<int>(i));
+        for (double& c : v) c /= e;
+        refl.push_back(spectra_[i]), rgb.push_back(v), w.push_back(1.0);
+      }
+    const SensitivityEstimate est = EstimateSensitivities(refl, rgb, w);
+    const auto& t = *in_.training;
+    const double tw = o_.training_share * chart_w / std::max<size_t>(t.reflectance.size(), 1);
+    for (size_t k = 0; k < t.reflectance.size(); ++k) {
+      s->rgb.push_back(PredictRgb(est, t.reflectance[k]));
+      s->lab.push_back(t.lab[k]);
+      s->weight.push_back(tw);
+    }
+    char buf[160];
+    std::snprintf(buf, sizeof buf, "sensitivities: lambda %.0e, chart RGB rms %.4f; trained on %s + chart", est.lambda,
+                  est.rms_residual, t.description.c_str());
+    core.note = buf;
   }
 
   static Rgb Normalised(const Core& c, const Rgb& device) {
     const Rgb l = Linearize(c.lin, c.lin_params, device);
     return {c.exposure * l[0], c.exposure * l[1], c.exposure * l[2]};
   }
-  static color::Lab Predict(const Core& c, const Rgb& device) {
-    return color::XyzToLab(ApplyMapping(c.coef, c.n_terms, Normalised(c, device)), color::kIccD50White);
+  // Patch i's L*a*b*: the mapping on its device values with the light at its place removed.
+  color::Lab Predict(const Core& c, int i) const {
+    color::Xyz xyz = ApplyMapping(c.coef, c.n_terms, Normalised(c, in_.patches[i].rgb));
+    const double light = FieldValue(c.field_kind, c.field, positions_[i]);
+    for (double& v : xyz) v /= light;
+    return color::XyzToLab(xyz, color::kIccD50White);
   }
 
   // One model's report from its fit on every usable patch and, per usable patch, the prediction
@@ -267,9 +313,10 @@ class Calibrator {
     const int n = static_cast<int>(lab_.size());
     r.converged = full.outcome.converged || !o_.refine;
     r.note = full.note;
+    r.exposure_field = full.n_field > 0 ? full.field_kind : ExposureField::kNone;
     r.de00.assign(n, -1);
     for (int i = 0; i < n; ++i)
-      if (usable_[i]) r.de00[i] = color::DeltaE00(Predict(full, in_.patches[i].rgb), lab_[i]);
+      if (usable_[i]) r.de00[i] = color::DeltaE00(Predict(full, i), lab_[i]);
     r.fit = Stats(r.de00);
     r.loo_de00 = o_.leave_one_out ? loo_de00 : std::vector<double>(n, -1);
     const std::vector<double>& loo = o_.leave_one_out ? r.loo_de00 : r.de00;
@@ -289,65 +336,59 @@ class Calibrator {
     return r;
   }
 
-  CalibrationResult Run() const {
-    CalibrationResult res;
-    std::vector<Model> models;
-    if (o_.model == Model::kAuto) {
-      models = {Model::kLinear, Model::kRootPoly2, Model::kSpectral};
-    } else {
-      models = {o_.model};
-    }
-    std::string why;
-    if (o_.model == Model::kSpectral && !SpectralAvailable(&why))
-      throw std::invalid_argument("model spectral: " + why);
+  // Fits every available model with each exposure-field variant (`auto`: none and quadratic) on
+  // all usable patches and leaving each out; per model, the variant with the lower leave-one-out
+  // criterion becomes its candidate (in res->candidates, its fit in (*cores)[k]).
+  //
+  // Every fit — each candidate on all patches, and each leave-one-out refit — is independent of
+  // the others (read-only inputs, its own Ceres problem, always from the closed-form start), so
+  // they are one task each, shared by a few worker threads; the results do not depend on the
+  // number of threads or the order the tasks run in. The spectral model's tasks, the longest,
+  // come first.
+  void RunFits(const std::vector<Model>& models, CalibrationResult* res, std::vector<Core>* cores) const {
     const int n = static_cast<int>(lab_.size());
-    std::vector<Core> cores(models.size());
-    std::vector<std::vector<double>> loo(models.size(), std::vector<double>(n, -1));
-    std::vector<std::vector<char>> loo_converged(models.size(), std::vector<char>(n, 1));
-    res.candidates.resize(models.size());
-    // Every fit — each candidate on all patches, and each leave-one-out refit — is independent of
-    // the others (read-only inputs, its own Ceres problem, always from the closed-form start), so
-    // they are one task each, shared by a few worker threads; the results do not depend on the
-    // number of threads or the order the tasks run in. The spectral model's tasks, the longest,
-    // come first.
-    struct Task {
+    const std::vector<ExposureField> fields = o_.exposure_field == ExposureField::kAuto
+                                                  ? std::vector<ExposureField>{ExposureField::kNone, ExposureField::kQuadratic}
+                                                  : std::vector<ExposureField>{o_.exposure_field};
+    struct Config {
       size_t model;
+      ExposureField field;
+    };
+    std::vector<Config> configs;
+    for (size_t k = 0; k < models.size(); ++k)
+      if (res->candidates[k].available)
+        for (ExposureField f : fields) configs.push_back({k, f});
+    std::vector<Core> fits(configs.size());
+    std::vector<std::vector<double>> loo(configs.size(), std::vector<double>(n, -1));
+    std::vector<std::vector<char>> loo_converged(configs.size(), std::vector<char>(n, 1));
+    struct Task {
+      size_t config;
       int left_out;  // -1: the fit on every usable patch
     };
     std::vector<Task> tasks;
-    for (size_t k = models.size(); k-- > 0;) {
-      const Model m = models[k];
-      if (m == Model::kSpectral && !SpectralAvailable(&why)) {
-        res.candidates[k].model = m;
-        res.candidates[k].available = false;
-        res.candidates[k].note = why;
-        continue;
-      }
-      tasks.push_back({k, -1});
+    for (size_t c = 0; c < configs.size(); ++c) {
+      tasks.push_back({c, -1});
       if (o_.leave_one_out)
         for (int i = 0; i < n; ++i)
-          if (usable_[i]) tasks.push_back({k, i});
+          if (usable_[i]) tasks.push_back({c, i});
     }
-    std::stable_sort(tasks.begin(), tasks.end(), [&](const Task& a, const Task& b) {
-      const bool sa = models[a.model] == Model::kSpectral, sb = models[b.model] == Model::kSpectral;
-      return sa > sb;
-    });
+    auto spectral = [&](const Task& t) { return models[configs[t.config].model] == Model::kSpectral; };
+    std::stable_sort(tasks.begin(), tasks.end(), [&](const Task& a, const Task& b) { return spectral(a) > spectral(b); });
     std::vector<std::exception_ptr> errors(tasks.size());
     std::atomic<size_t> next{0};
     auto worker = [&] {
       for (size_t t; (t = next.fetch_add(1)) < tasks.size();) {
         try {
           const Task& task = tasks[t];
-          const Model m = models[task.model];
+          const Config& cfg = configs[task.config];
+          std::vector<bool> use(n, true);
+          if (task.left_out >= 0) use[task.left_out] = false;
+          Core c = Fit(models[cfg.model], cfg.field, use);
           if (task.left_out < 0) {
-            cores[task.model] = Fit(m, std::vector<bool>(n, true));
+            fits[task.config] = std::move(c);
           } else {
-            std::vector<bool> use(n, true);
-            use[task.left_out] = false;
-            const Core c = Fit(m, use);
-            loo[task.model][task.left_out] =
-                color::DeltaE00(Predict(c, in_.patches[task.left_out].rgb), lab_[task.left_out]);
-            loo_converged[task.model][task.left_out] = c.outcome.converged || !o_.refine;
+            loo[task.config][task.left_out] = color::DeltaE00(Predict(c, task.left_out), lab_[task.left_out]);
+            loo_converged[task.config][task.left_out] = c.outcome.converged || !o_.refine;
           }
         } catch (...) {
           errors[t] = std::current_exception();
@@ -362,15 +403,42 @@ class Calibrator {
     for (auto& t : threads) t.join();
     for (const auto& e : errors)
       if (e) std::rethrow_exception(e);
-    for (size_t k = 0; k < models.size(); ++k)
-      if (res.candidates[k].available) {
-        res.candidates[k] = Report(models[k], cores[k], loo[k]);
-        for (int i = 0; i < n; ++i) {
-          if (loo[k][i] < 0) continue;
-          ++res.candidates[k].loo_fits;
-          if (!loo_converged[k][i]) ++res.candidates[k].loo_not_converged;
-        }
+    for (size_t c = 0; c < configs.size(); ++c) {
+      const size_t k = configs[c].model;
+      ModelReport r = Report(models[k], fits[c], loo[c]);
+      for (int i = 0; i < n; ++i) {
+        if (loo[c][i] < 0) continue;
+        ++r.loo_fits;
+        if (!loo_converged[c][i]) ++r.loo_not_converged;
       }
+      const bool first = c == 0 || configs[c - 1].model != k;
+      if (first || r.loo_weighted_mean < res->candidates[k].loo_weighted_mean) {
+        res->candidates[k] = std::move(r);
+        (*cores)[k] = fits[c];
+      }
+    }
+  }
+
+  CalibrationResult Run() const {
+    CalibrationResult res;
+    std::vector<Model> models;
+    if (o_.model == Model::kAuto) {
+      models = {Model::kLinear, Model::kRootPoly2, Model::kSpectral};
+    } else {
+      models = {o_.model};
+    }
+    std::string why;
+    if (o_.model == Model::kSpectral && !SpectralAvailable(&why))
+      throw std::invalid_argument("model spectral: " + why);
+    std::vector<Core> cores(models.size());
+    res.candidates.resize(models.size());
+    for (size_t k = 0; k < models.size(); ++k)
+      if (models[k] == Model::kSpectral && !SpectralAvailable(&why)) {
+        res.candidates[k].model = models[k];
+        res.candidates[k].available = false;
+        res.candidates[k].note = why;
+      }
+    RunFits(models, &res, &cores);
     size_t best = 0;
     for (size_t k = 0; k < res.candidates.size(); ++k) {
       if (!res.candidates[k].available) continue;
@@ -409,6 +477,15 @@ class Calibrator {
     sum->set_termination(core.outcome.termination);
     sum->set_loo_fits(rep.loo_fits);
     sum->set_loo_not_converged(rep.loo_not_converged);
+    auto* ef = p.mutable_exposure_field();
+    ef->set_basis(ExposureFieldToString(core.n_field > 0 ? core.field_kind : ExposureField::kNone));
+    for (double v : core.field) ef->add_coefficients(v);
+    ef->set_min(1.0), ef->set_max(1.0);
+    for (int i = 0; i < static_cast<int>(lab_.size()); ++i) {
+      const double e = FieldValue(core.field_kind, core.field, positions_[i]);
+      ef->set_min(i == 0 ? e : std::min(ef->min(), e));
+      ef->set_max(i == 0 ? e : std::max(ef->max(), e));
+    }
     for (int i = 0; i < static_cast<int>(lab_.size()); ++i) {
       const auto& cp = in_.chart.patches(i);
       auto* pr = p.add_patches();
@@ -416,7 +493,7 @@ class Calibrator {
       pr->set_name(cp.name());
       auto* ref = pr->mutable_reference();
       ref->set_l(lab_[i][0]), ref->set_a(lab_[i][1]), ref->set_b(lab_[i][2]);
-      const color::Lab f = Predict(core, in_.patches[i].rgb);
+      const color::Lab f = Predict(core, i);
       auto* fl = pr->mutable_fitted();
       fl->set_l(f[0]), fl->set_a(f[1]), fl->set_b(f[2]);
       pr->set_de00(color::DeltaE00(f, lab_[i]));
@@ -431,6 +508,7 @@ class Calibrator {
       pr->set_flags(flags);
       if (!usable_[i]) res.excluded.push_back(cp.name() + " (" + flags + ")");
       pr->set_weight(w_[i]);
+      pr->set_exposure(FieldValue(core.field_kind, core.field, positions_[i]));
       pr->set_skin_like(cp.skin_like());
       pr->set_dark(lab_[i][0] < o_.dark_l_max);
       for (double v : in_.patches[i].rgb) pr->add_device_rgb(v);
@@ -445,6 +523,7 @@ class Calibrator {
       *c->mutable_loo_skin() = r.loo_skin;
       *c->mutable_loo_dark() = r.loo_dark;
       c->set_loo_weighted_mean(r.loo_weighted_mean);
+      c->set_exposure_field(ExposureFieldToString(r.exposure_field));
     }
     return res;
   }
@@ -456,6 +535,7 @@ class Calibrator {
   std::vector<double> y_, w_;
   std::vector<bool> usable_;
   std::vector<int> neutral_;
+  std::vector<ChartPosition> positions_;
   bool has_spectra_ = true;
   std::vector<color::Spectral36> spectra_;
 };
@@ -523,7 +603,13 @@ DriftReport CheckDrift(const pb::CameraProfile& profile, const std::vector<Patch
     const auto& pp = profile.patches(static_cast<int>(i));
     if (pp.excluded() || patches[i].clipped || patches[i].non_uniform) continue;
     const color::Lab now = t.ToLab(patches[i].rgb);
-    r.drift_de00[i] = color::DeltaE00(now, color::Lab{pp.fitted().l(), pp.fitted().a(), pp.fitted().b()});
+    // Drift is a change of the device values: now against the same transform of the calibration
+    // photo's values (the fitted L*a*b* also holds that photo's exposure field); profiles from
+    // before device values were stored compare with the fitted L*a*b*.
+    const color::Lab then = pp.device_rgb_size() == 3
+                                ? t.ToLab(Rgb{pp.device_rgb(0), pp.device_rgb(1), pp.device_rgb(2)})
+                                : color::Lab{pp.fitted().l(), pp.fitted().a(), pp.fitted().b()};
+    r.drift_de00[i] = color::DeltaE00(now, then);
     r.accuracy_de00[i] = color::DeltaE00(now, color::Lab{pp.reference().l(), pp.reference().a(), pp.reference().b()});
     if (r.drift_de00[i] > worst_de) worst_de = r.drift_de00[i], worst = pp.name();
   }

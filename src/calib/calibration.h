@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "calib/exposure_field.h"
 #include "color/spectrum.h"
 #include "color/triple.h"
 #include "shadecast/camera_profile.pb.h"
@@ -68,6 +69,10 @@ struct CalibrationOptions {
   // Spectral mode: weight of the whole training set relative to the whole chart (each set's
   // weights sum to its share).
   double training_share = 1.0;
+  // The light across the chart, fitted with the mapping and removed (calib/exposure_field.h);
+  // auto fits each model with none and quadratic and keeps the lower leave-one-out criterion.
+  ExposureField exposure_field = ExposureField::kAuto;
+  double field_prior_sd = 0.5;  // prior sd of each field coefficient (log units)
 
   bool IsValid(std::string* message) const;
 };
@@ -92,6 +97,7 @@ struct ModelReport {
   std::vector<double> de00, loo_de00;  // per patch (chart order); excluded patches -1
   bool converged = true;
   int loo_fits = 0, loo_not_converged = 0;  // leave-one-out refits run / not converged
+  ExposureField exposure_field = ExposureField::kNone;  // the variant this candidate is (auto picks by LOO)
 };
 
 struct CalibrationResult {

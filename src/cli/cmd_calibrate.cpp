@@ -30,7 +30,7 @@ std::string MeanText(const pb::ErrorStats& s, int decimals) {
 struct CalibrateOptions {
   std::string image, patches, encoding = "linear", chart = "colorchecker24", reference;
   std::string model = "auto", linearization, weights = "uniform", corners, out, icc;
-  std::string icc_version = "4.3";
+  std::string icc_version = "4.3", exposure_field = "auto";
   std::string camera, illuminant, as_of;
   bool json = false;
   bool force = false;
@@ -56,6 +56,11 @@ int RunCalibrate(const CalibrateOptions& o) {
     if (!o.linearization.empty()) opt.linearization = calib::LinearizationFromString(o.linearization);
   } catch (const std::invalid_argument& e) {
     throw InputError(std::string("--linearization: ") + e.what());
+  }
+  try {
+    opt.exposure_field = calib::ExposureFieldFromString(o.exposure_field);
+  } catch (const std::invalid_argument& e) {
+    throw InputError(std::string("--exposure-field: ") + e.what());
   }
   try {
     store::MessageFormatFromPath(o.out);  // fails early on an unknown extension
@@ -155,7 +160,8 @@ int RunCalibrate(const CalibrateOptions& o) {
                          {"de00", r.de00()},
                          {"loo_de00", r.loo_de00() >= 0 ? nlohmann::json(r.loo_de00()) : nlohmann::json(nullptr)},
                          {"excluded", r.excluded()},
-                         {"reason", r.flags()}});
+                         {"reason", r.flags()},
+                         {"light", r.exposure()}});
     nlohmann::json candidates = nlohmann::json::array();
     for (const auto& c : res.candidates)
       candidates.push_back({{"model", calib::ModelToString(c.model)},
@@ -166,10 +172,17 @@ int RunCalibrate(const CalibrateOptions& o) {
                             {"loo_max_de00", c.loo.max_de00()},
                             {"loo_skin_mean_de00", MeanOrNull(c.loo_skin)},
                             {"loo_dark_mean_de00", MeanOrNull(c.loo_dark)},
-                            {"loo_weighted_mean_de00", c.loo_weighted_mean}});
+                            {"loo_weighted_mean_de00", c.loo_weighted_mean},
+                            {"exposure_field", calib::ExposureFieldToString(c.exposure_field)}});
     PrintJson({{"model", calib::ModelToString(res.chosen)},
                {"linearization", calib::LinearizationToString(calib::LinearizationFromProto(p.linearization()))},
                {"exposure_scale", p.exposure_scale()},
+               {"exposure_field",
+                {{"basis", p.exposure_field().basis()},
+                 {"coefficients", std::vector<double>(p.exposure_field().coefficients().begin(),
+                                                      p.exposure_field().coefficients().end())},
+                 {"min", p.exposure_field().min()},
+                 {"max", p.exposure_field().max()}}},
                {"fit", {{"mean_de00", p.fit().mean_de00()}, {"max_de00", p.fit().max_de00()}}},
                {"loo",
                 {{"mean_de00", p.loo().mean_de00()},
@@ -207,10 +220,17 @@ int RunCalibrate(const CalibrateOptions& o) {
       std::printf("  %-9s  not available: %s\n", calib::ModelToString(c.model).c_str(), c.note.c_str());
       continue;
     }
-    std::printf("  %-9s  fit %.2f  LOO mean %.2f max %.2f  skin %s  dark %s%s\n",
+    std::printf("  %-9s  fit %.2f  LOO mean %.2f max %.2f  skin %s  dark %s  light field %s%s\n",
                 calib::ModelToString(c.model).c_str(), c.fit.mean_de00(), c.loo.mean_de00(), c.loo.max_de00(),
-                MeanText(c.loo_skin, 2).c_str(), MeanText(c.loo_dark, 2).c_str(), c.model == res.chosen ? "  <- chosen" : "");
+                MeanText(c.loo_skin, 2).c_str(), MeanText(c.loo_dark, 2).c_str(),
+                calib::ExposureFieldToString(c.exposure_field).c_str(), c.model == res.chosen ? "  <- chosen" : "");
   }
+  if (p.exposure_field().basis() != "none")
+    std::printf("light across the chart: %.0f%% to %.0f%% of the centre's (%s field, removed from the fit)%s\n",
+                100 * p.exposure_field().min(), 100 * p.exposure_field().max(), p.exposure_field().basis().c_str(),
+                p.exposure_field().min() < 0.8 ? "; light this uneven is best avoided: light the chart evenly" : "");
+  else
+    std::printf("light across the chart: even enough (no field fitted)\n");
   for (const auto& e : res.excluded) std::printf("excluded: %s\n", e.c_str());
   std::printf("wrote %s%s%s\n", o.out.c_str(), o.icc.empty() ? "" : " and ", o.icc.c_str());
   return kExitOk;
@@ -230,6 +250,10 @@ void RegisterCalibrate(CLI::App& app, Action& action) {
       ->capture_default_str();
   c->add_option("--linearization", o->linearization,
                 "srgb, gamma, curve or none (default: srgb for 8-bit photos and --encoding srgb, none otherwise)");
+  c->add_option("--exposure-field", o->exposure_field,
+                "light falling off across the chart, fitted with the mapping and removed: auto (with and without "
+                "a quadratic field, the lower leave-one-out error kept), none, linear or quadratic")
+      ->capture_default_str();
   c->add_option("--weights", o->weights, "uniform, skin (favour skin-like and dark patches) or CSV index,weight")
       ->capture_default_str();
   c->add_option("--corners", o->corners,
