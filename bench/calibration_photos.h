@@ -35,6 +35,7 @@
 #include "calib/calibration.h"
 #include "calib/chart_match.h"
 #include "calib/detect.h"
+#include "color/adapt.h"
 #include "color/ciede2000.h"
 #include "image/chart_layout.h"
 #include "store/image_io.h"
@@ -137,8 +138,17 @@ inline std::vector<std::vector<Pt>> OpenCvDetect(const cv::Mat& bgr8, double* se
   return out;
 }
 
-// cv::ccm leave-one-out mean dE00 over the usable patches (8-bit sRGB device values 0-1).
-inline double CcmLoo(const std::vector<cal::PatchObservation>& p, const std::vector<shadecast::color::Lab>& ref) {
+// cv::ccm leave-one-out mean dE00 over the usable patches (8-bit sRGB device values 0-1): its
+// gamma-2.2 linearisation, or (srgb_decoded) the exact sRGB decoding done first and no
+// linearisation of its own (for renders known to be sRGB: the best cv::ccm can do with them).
+inline double CcmLoo(const std::vector<cal::PatchObservation>& p, const std::vector<shadecast::color::Lab>& ref,
+                     bool srgb_decoded = false) {
+  auto dev = [&](const cal::PatchObservation& o) {
+    cv::Vec3d v{o.rgb[0], o.rgb[1], o.rgb[2]};
+    if (srgb_decoded)
+      for (int c = 0; c < 3; ++c) v[c] = shadecast::color::SrgbDecode(v[c]);
+    return v;
+  };
   std::vector<int> use;
   for (size_t i = 0; i < p.size(); ++i)
     if (!p[i].clipped && !p[i].non_uniform) use.push_back(static_cast<int>(i));
@@ -150,8 +160,7 @@ inline double CcmLoo(const std::vector<cal::PatchObservation>& p, const std::vec
       if (i != out) train.push_back(i);
     cv::Mat src(static_cast<int>(train.size()), 1, CV_64FC3), lab(static_cast<int>(train.size()), 1, CV_64FC3);
     for (size_t k = 0; k < train.size(); ++k) {
-      const auto& o = p[static_cast<size_t>(train[k])];
-      src.at<cv::Vec3d>(static_cast<int>(k)) = {o.rgb[0], o.rgb[1], o.rgb[2]};
+      src.at<cv::Vec3d>(static_cast<int>(k)) = dev(p[static_cast<size_t>(train[k])]);
       const auto& r = ref[static_cast<size_t>(train[k])];
       lab.at<cv::Vec3d>(static_cast<int>(k)) = {r[0], r[1], r[2]};
     }
@@ -160,12 +169,15 @@ inline double CcmLoo(const std::vector<cal::PatchObservation>& p, const std::vec
       m.setColorSpace(cv::ccm::COLOR_SPACE_sRGB);
       m.setCCM_TYPE(cv::ccm::CCM_3x3);
       m.setDistance(cv::ccm::DISTANCE_CIE2000);
-      m.setLinear(cv::ccm::LINEARIZATION_GAMMA);
-      m.setLinearGamma(2.2);
+      if (srgb_decoded) {
+        m.setLinear(cv::ccm::LINEARIZATION_IDENTITY);
+      } else {
+        m.setLinear(cv::ccm::LINEARIZATION_GAMMA);
+        m.setLinearGamma(2.2);
+      }
       m.run();
-      const auto& o = p[static_cast<size_t>(out)];
       cv::Mat one(1, 1, CV_64FC3);
-      one.at<cv::Vec3d>(0) = {o.rgb[0], o.rgb[1], o.rgb[2]};
+      one.at<cv::Vec3d>(0) = dev(p[static_cast<size_t>(out)]);
       cv::Mat lin = m.infer(one, true);  // linear sRGB D65 out; to Lab D50 below
       const cv::Vec3d v = lin.at<cv::Vec3d>(0);
       const shadecast::color::Xyz xyz = shadecast::color::LinearSrgbToXyzD50({v[0], v[1], v[2]});

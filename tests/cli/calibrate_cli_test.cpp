@@ -250,3 +250,33 @@ TEST_CASE("calibrate: another card is refused with exit 4 and a poor fit with ex
   CHECK_THAT(forced.out, Catch::Contains("POOR"));
   CHECK(fs::exists(prof));
 }
+
+TEST_CASE("calibrate: a real different 24-patch card (SpyderCHECKR 24) is refused in every orientation") {
+  // Issue 20. The SpyderCHECKR 24's published sRGB values (tests/data/spydercheckr24_srgb.csv, from
+  // Datacolor's colour data sheet) as an ideal sRGB camera would record them, on the ColorChecker's
+  // grid as the card would land there: its columns of six as our rows, turned 180 degrees, mirrored,
+  // and mirrored top to bottom. Expected: exit 4 and nothing written (measured agreement 0.17 / 0.34
+  // on the first; the threshold is 0.6).
+  TempDir dir;
+  const std::string csv = shadecast::test::ReadText(shadecast::test::TestData("spydercheckr24_srgb.csv"));
+  std::vector<std::vector<int>> orders(4, std::vector<int>(24));
+  for (int r = 0; r < 4; ++r)
+    for (int c = 0; c < 6; ++c) {
+      const size_t i = static_cast<size_t>(6 * r + c);
+      orders[0][i] = 6 * r + c;
+      orders[1][i] = 23 - (6 * r + c);
+      orders[2][i] = 6 * r + (5 - c);
+      orders[3][i] = 6 * (3 - r) + c;
+    }
+  const std::string prof = (dir / "s.pb").string(), icc = (dir / "s.icc").string();
+  for (size_t k = 0; k < orders.size(); ++k) {
+    std::ofstream(dir / "spyder.csv") << Reordered(csv, orders[k]);
+    auto r = RunShadecast("calibrate --patches '" + (dir / "spyder.csv").string() + "' --encoding srgb --out '" + prof +
+                          "' --icc '" + icc + "' --force");
+    INFO("orientation " << k << ": " << r.err);
+    CHECK(r.exit_code == 4);
+    CHECK_THAT(r.err, Catch::Contains("do not follow the chart"));
+    CHECK_FALSE(fs::exists(prof));
+    CHECK_FALSE(fs::exists(icc));
+  }
+}
