@@ -1,4 +1,5 @@
 #include "calib/detect.h"
+#include "calib/grid_fit.h"
 
 #include <algorithm>
 #include <cmath>
@@ -352,8 +353,13 @@ ChartLocation DetectAtScale(const ImageF& rgb, const pb::ChartDefinition& chart,
 }
 
 // How well the patches sampled at `corners` are the chart: MatchChart's weaker agreement, less
-// 0.02 per patch too uneven to be one flat patch (a grid straddling patch edges). Label-free: it
-// chooses among detections without knowing where the chart is.
+// 0.02 per patch too uneven to be one flat patch, less the share of points near the patch edges
+// that read something else (GridStraddle, weighted so that a grid a quarter patch off, ~0.2,
+// costs far more than the preference margin). Label-free: it chooses among detections without
+// knowing where the chart is.
+// Weight 5: chosen on the real photos of calibration/photos (weight 1, 3, 5, 10: 16, 18, 19, 19 of
+// 27 detected; docs/benchmarks.md).
+constexpr double kStraddleWeight = 5.0;
 double LocationScore(const ImageF& rgb, const pb::ChartDefinition& chart, const Corners& corners, bool linear) {
   SampleOptions so;
   so.max_samples_per_side = 16;
@@ -370,7 +376,7 @@ double LocationScore(const ImageF& rgb, const pb::ChartDefinition& chart, const 
     p.non_uniform = false;  // scored here, not left out
   }
   const ChartMatch m = MatchChart(in, linear ? Linearization::kNone : Linearization::kSrgb);
-  return std::min(m.luminance, m.chroma) - 0.02 * uneven;
+  return std::min(m.luminance, m.chroma) - 0.02 * uneven - kStraddleWeight * GridStraddle(rgb, chart, corners);
 }
 
 }  // namespace
