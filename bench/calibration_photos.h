@@ -278,6 +278,8 @@ inline int Run(const std::string& dir, const shadecast::pb::ChartDefinition& cha
       o.linearization = bits == 16 ? cal::Linearization::kNone : cal::Linearization::kSrgb;
       if (std::getenv("PB_FIELD")) o.exposure_field = cal::ExposureFieldFromString(std::getenv("PB_FIELD"));
       if (std::getenv("PB_FIELD_SD")) o.field_prior_sd = std::atof(std::getenv("PB_FIELD_SD"));
+      if (std::getenv("PB_ROBUST")) o.robust_scale_de00 = std::atof(std::getenv("PB_ROBUST"));
+      if (std::getenv("PB_RIDGE")) o.ridge = std::atof(std::getenv("PB_RIDGE"));
       const cal::ChartMatch match = cal::MatchChart(in, o.linearization);
       char buf[200];
       try {
