@@ -10,6 +10,7 @@
 #include "cli/inputs.h"
 #include "cli/measure_inputs.h"
 #include "cli/records.h"
+#include "cli/records_json.h"
 #include "store/image_io.h"
 #include "store/files.h"
 #include "store/message_io.h"
@@ -51,11 +52,7 @@ int RunClientList(const ClientOptions& o) {
   auto db = OpenDatabase(o.db);
   const auto clients = db->ListClients();
   if (o.json) {
-    nlohmann::json arr = nlohmann::json::array();
-    for (const auto& c : clients)
-      arr.push_back({{"client_id", c.id}, {"name", c.name}, {"created", c.created}, {"sessions", c.sessions},
-                     {"visits", c.visits}, {"last_session", c.last_session}, {"last_visit", c.last_visit}});
-    PrintJson({{"clients", arr}});
+    PrintJson(ClientsJson(clients));
     return kExitOk;
   }
   std::printf("%-16s %-24s %8s %7s %12s %12s\n", "client", "name", "sessions", "visits", "last session", "last visit");
@@ -266,23 +263,13 @@ struct DueOptions {
 };
 
 int RunDue(const DueOptions& o) {
-  static const std::regex kWithin(R"(^(\d{1,5})([dwm]?)$)");
-  std::smatch m;
-  if (!std::regex_match(o.within, m, kWithin)) throw InputError("--within: expected a number of days like 60d (or 8w, 2m)");
-  int days = std::stoi(m[1]);
-  if (m[2] == "w") days *= 7;
-  if (m[2] == "m") days *= 30;
+  const int days = ParseWithinDays(o.within);
   const std::string today = Today(o.as_of);
   const std::string until = AddDays(today, days);
   auto db = OpenDatabase(o.db);
   const auto due = db->Due(until);
   if (o.json) {
-    nlohmann::json arr = nlohmann::json::array();
-    for (const auto& d : due)
-      arr.push_back({{"client_id", d.client_id}, {"name", d.name}, {"touch_up", d.touch_up_p50},
-                     {"touch_up_p10", d.touch_up_p10}, {"touch_up_p90", d.touch_up_p90}, {"last_seen", d.last_seen},
-                     {"overdue", d.touch_up_p50 < today}});
-    PrintJson({{"as_of", today}, {"until", until}, {"due", arr}});
+    PrintJson(DueJson(due, today, until));
   } else if (o.csv) {
     std::printf("client_id,name,touch_up,touch_up_p10,touch_up_p90,last_seen\n");
     for (const auto& d : due)

@@ -1,0 +1,50 @@
+#pragma once
+// The chair-side app's JSON API (issue 21), free of the HTTP library: each handler parses its
+// input, calls the same library functions as the CLI and serialises (the CLI's own JSON builders
+// where the CLI has one: cli/records_json.h), so the page shows what `shadecast ... --json` says.
+// docs/api.md lists every endpoint with an example.
+#include <mutex>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "serve/security.h"
+
+namespace shadecast::serve {
+
+struct AppContext {
+  std::string db;        // database path (as --db)
+  std::string data_dir;  // uploads and reports live under it
+  std::string as_of;     // today's date override (as --as-of; else $SHADECAST_TODAY or the clock)
+  std::string version;
+  SecurityConfig security;
+  std::mutex db_mutex;   // one request at a time in the database (SQLite, one writer)
+};
+
+struct ApiResult {
+  int status = 200;
+  nlohmann::json body;
+};
+
+// GET /api/health
+ApiResult ApiHealth(AppContext& app);
+// GET /api/session: this server run's CSRF token, which every state-changing request carries in
+// X-CSRF-Token (a foreign page cannot read it: no CORS headers, and the Host check stops DNS
+// rebinding).
+ApiResult ApiSession(AppContext& app);
+// GET /api/clients (= `client list --json`)
+ApiResult ApiListClients(AppContext& app);
+// POST /api/clients {"client_id", "name", "uv", "oily", "scarring"} (= `client add`)
+ApiResult ApiAddClient(AppContext& app, const std::string& body);
+// GET /api/clients/{id} (= `client show --json`)
+ApiResult ApiClient(AppContext& app, const std::string& id);
+// DELETE /api/clients/{id} (= `client erase`)
+ApiResult ApiEraseClient(AppContext& app, const std::string& id);
+// GET /api/due?within=60d (= `due --json --within 60d`)
+ApiResult ApiDue(AppContext& app, const std::string& within);
+
+// Runs a handler, turning the CLI's InputError into 400, an unknown client into 404 and anything
+// else into 500, each with {"error": message}.
+ApiResult Guarded(const std::function<ApiResult()>& handler);
+
+}  // namespace shadecast::serve

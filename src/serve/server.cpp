@@ -1,0 +1,150 @@
+#include "serve/server.h"
+
+#include <httplib.h>
+
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+#include <pthread.h>
+#include <thread>
+
+#include "cli/common.h"
+#include "serve/api.h"
+#include "serve/security.h"
+
+namespace shadecast::embedded {
+extern const char kServeIndexHtml[];
+extern const char kServeAppJs[];
+extern const char kServeAppCss[];
+}  // namespace shadecast::embedded
+
+namespace shadecast::serve {
+namespace {
+namespace fs = std::filesystem;
+
+RequestHead Head(const httplib::Request& req) {
+  RequestHead h;
+  h.method = req.method;
+  h.path = req.path;
+  h.header = [&req](const std::string& name) { return req.get_header_value(name.c_str()); };
+  h.has_header = [&req](const std::string& name) { return req.has_header(name.c_str()); };
+  return h;
+}
+
+void AddSecurityHeaders(httplib::Response& res) {
+  for (const auto& [k, v] : SecurityHeaders())
+    if (!res.has_header(k.c_str())) res.set_header(k.c_str(), v);
+}
+
+void SendJson(httplib::Response& res, const ApiResult& r) {
+  res.status = r.status;
+  res.set_content(r.body.dump(2), "application/json; charset=utf-8");
+  AddSecurityHeaders(res);
+}
+
+void SendRefusal(httplib::Response& res, const Refusal& r) {
+  SendJson(res, {r.status, {{"error", r.message}}});
+  res.set_header("Connection", "close");  // the body (if any) is not read
+}
+
+// The checks of serve/security.h, before the body is read or anything is routed.
+httplib::Server::HandlerResponse PreRoute(AppContext& app, const httplib::Request& req, httplib::Response& res) {
+  const RequestHead head = Head(req);
+  auto refusal = CheckRequest(head, app.security);
+  if (!refusal) refusal = CheckCsrf(head, app.security);
+  if (refusal) {
+    SendRefusal(res, *refusal);
+    return httplib::Server::HandlerResponse::Handled;
+  }
+  return httplib::Server::HandlerResponse::Unhandled;
+}
+
+void Routes(httplib::Server& svr, AppContext& app) {
+  auto page = [](const char* text, const char* type) {
+    return [text, type](const httplib::Request&, httplib::Response& res) {
+      res.set_content(text, type);
+      AddSecurityHeaders(res);
+    };
+  };
+  svr.Get("/", page(embedded::kServeIndexHtml, "text/html; charset=utf-8"));
+  svr.Get("/static/app.js", page(embedded::kServeAppJs, "text/javascript; charset=utf-8"));
+  svr.Get("/static/app.css", page(embedded::kServeAppCss, "text/css; charset=utf-8"));
+  auto json = [&app](auto handler) {
+    return [&app, handler](const httplib::Request& req, httplib::Response& res) {
+      SendJson(res, Guarded([&] { return handler(app, req); }));
+    };
+  };
+  svr.Get("/api/health", json([](AppContext& a, const httplib::Request&) { return ApiHealth(a); }));
+  svr.Get("/api/session", json([](AppContext& a, const httplib::Request&) { return ApiSession(a); }));
+  svr.Get("/api/clients", json([](AppContext& a, const httplib::Request&) { return ApiListClients(a); }));
+  svr.Post("/api/clients", json([](AppContext& a, const httplib::Request& r) { return ApiAddClient(a, r.body); }));
+  svr.Get(R"(/api/clients/([^/]+))",
+          json([](AppContext& a, const httplib::Request& r) { return ApiClient(a, r.matches[1]); }));
+  svr.Delete(R"(/api/clients/([^/]+))",
+             json([](AppContext& a, const httplib::Request& r) { return ApiEraseClient(a, r.matches[1]); }));
+  svr.Get("/api/due",
+          json([](AppContext& a, const httplib::Request& r) { return ApiDue(a, r.get_param_value("within")); }));
+}
+
+bool IsLoopback(const std::string& bind) { return bind == "127.0.0.1" || bind == "localhost" || bind == "::1"; }
+
+}  // namespace
+
+int Serve(const ServeOptions& o, const std::function<void(const std::string& url)>& on_listening) {
+  if (!IsLoopback(o.bind))
+    throw cli::InputError("--bind " + o.bind +
+                          ": the app listens on this computer only (127.0.0.1) until TLS and staff accounts are set "
+                          "up; other computers of the clinic cannot reach it yet");
+  if (o.port < 0 || o.port > 65535) throw cli::InputError("--port: expected 0-65535 (0: any free port)");
+  AppContext app;
+  app.db = o.db;
+  app.as_of = o.as_of;
+  app.version = o.version;
+  app.data_dir = o.data_dir.empty() ? o.db + ".data" : o.data_dir;
+  app.security.max_body_bytes = o.max_body_bytes;
+  app.security.csrf_token = NewToken();
+  cli::Today(o.as_of);  // a malformed --as-of fails now, not on the first request
+
+  httplib::Server svr;
+  svr.set_payload_max_length(o.max_body_bytes);  // a backstop behind CheckRequest
+  svr.set_pre_routing_handler([&app](const httplib::Request& req, httplib::Response& res) { return PreRoute(app, req, res); });
+  svr.set_error_handler([](const httplib::Request&, httplib::Response& res) {
+    if (res.body.empty()) SendJson(res, {res.status, {{"error", "no such page or endpoint (see docs/api.md)"}}});
+  });
+  svr.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
+    SendJson(res, {500, {{"error", "internal error"}}});
+  });
+  Routes(svr, app);
+
+  const std::string host = o.bind == "::1" ? "::1" : o.bind;
+  int port = o.port;
+  if (port == 0) {
+    port = svr.bind_to_any_port(host);
+    if (port <= 0) throw cli::InputError("--port 0: no free port on " + o.bind);
+  } else if (!svr.bind_to_port(host, port)) {
+    throw cli::InputError("--port " + std::to_string(port) + ": cannot listen on " + o.bind + ":" + std::to_string(port) +
+                          " (in use? try --port 0)");
+  }
+  app.security.allowed_hosts = AllowedHosts(o.bind == "::1" ? "[::1]" : o.bind, port);
+
+  // SIGINT / SIGTERM stop the server from a thread of their own (stop() is not async-signal-safe).
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  std::thread waiter([&] {
+    int sig = 0;
+    sigwait(&set, &sig);
+    svr.stop();
+  });
+  on_listening("http://" + (o.bind == "::1" ? std::string("[::1]") : o.bind) + ":" + std::to_string(port) + "/");
+  svr.listen_after_bind();
+  if (waiter.joinable()) {
+    pthread_kill(waiter.native_handle(), SIGTERM);  // wakes sigwait when the server stopped on its own
+    waiter.join();
+  }
+  return cli::kExitOk;
+}
+
+}  // namespace shadecast::serve
