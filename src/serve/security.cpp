@@ -63,9 +63,7 @@ std::optional<Refusal> CheckRequest(const RequestHead& req, const SecurityConfig
                     c.max_body_bytes, c.max_body_bytes / 1e6);
       return Refusal{413, buf};
     }
-  } else if (IsStateChanging(req.method)) {
-    return Refusal{411, "refused: a " + req.method + " request needs a Content-Length"};
-  }
+  }  // no Content-Length and no Transfer-Encoding: no body is read
   return std::nullopt;
 }
 
