@@ -234,6 +234,8 @@ cv::Matx33d RefineFromBox(const cv::Mat& full, const ChartLayout& l, const cv::M
 bool SampleOptions::IsValid(std::string* m) const {
   if (!(inner_fraction > 0 && inner_fraction <= 0.9)) return *m = "inner_fraction must be in (0, 0.9]", false;
   if (max_samples_per_side < 3) return *m = "max_samples_per_side must be >= 3", false;
+  if (!(shadow_ratio > 0 && shadow_ratio <= 1)) return *m = "shadow_ratio must be in (0, 1]", false;
+  if (!(glare_share > 0 && glare_share < 1)) return *m = "glare_share must be in (0, 1)", false;
   return true;
 }
 
@@ -421,6 +423,59 @@ ChartLocation DetectChart(const ImageF& rgb, const pb::ChartDefinition& chart, c
   return cands[b];
 }
 
+namespace {
+
+struct Sample {
+  float rgb[3];
+  float u, v;  // position in the sampled square, -1 .. 1
+};
+
+double Median(std::vector<double> x) {
+  if (x.empty()) return 0;
+  std::nth_element(x.begin(), x.begin() + x.size() / 2, x.end());
+  return x[x.size() / 2];
+}
+
+// The reasons of SampleOptions for one patch's samples ("" when none), and the robust statistics.
+void Judge(const std::vector<Sample>& samples, const SampleOptions& o, PatchObservation* obs) {
+  std::vector<std::string> why;
+  for (int ch = 0; ch < 3; ++ch) {
+    std::vector<double> a;
+    for (const auto& p : samples) a.push_back(p.rgb[ch]);
+    const double med = Median(a);
+    for (double& x : a) x = std::abs(x - med);
+    obs->rgb[ch] = med;
+    obs->spread[ch] = 1.4826 * Median(a);
+  }
+  bool spread = false;
+  for (int ch = 0; ch < 3; ++ch)
+    spread |= obs->spread[ch] > o.non_uniform_relative * obs->rgb[ch] && obs->spread[ch] > o.non_uniform_absolute;
+  const double med = (obs->rgb[0] + obs->rgb[1] + obs->rgb[2]) / 3.0;
+  // Shadow: the darker of two halves, four ways.
+  double worst = 1;
+  for (int split = 0; split < 4; ++split) {
+    std::vector<double> lo, hi;
+    for (const auto& p : samples) {
+      const double d = split == 0 ? p.u : split == 1 ? p.v : split == 2 ? p.u + p.v : p.u - p.v;
+      if (d == 0) continue;
+      (d < 0 ? lo : hi).push_back((p.rgb[0] + p.rgb[1] + p.rgb[2]) / 3.0);
+    }
+    if (lo.size() < 4 || hi.size() < 4) continue;
+    const double a = Median(lo), b = Median(hi);
+    const double dark = std::min(a, b), bright = std::max(a, b);
+    if (bright - dark >= 0.02 && bright > 0) worst = std::min(worst, dark / bright);
+  }
+  if (worst < o.shadow_ratio) why.push_back("shadow");
+  int bright = 0;
+  for (const auto& p : samples) bright += (p.rgb[0] + p.rgb[1] + p.rgb[2]) / 3.0 > 1.3 * med + 0.03;
+  if (bright > o.glare_share * samples.size()) why.push_back("glare");
+  if (spread && why.empty()) why.push_back("spread");
+  for (const auto& w : why) obs->reason += (obs->reason.empty() ? "" : ",") + w;
+  obs->non_uniform = !why.empty();
+}
+
+}  // namespace
+
 std::vector<PatchObservation> SamplePatches(const ImageF& rgb, const pb::ChartDefinition& chart,
                                             const Corners& corners, const SampleOptions& o) {
   std::string why;
@@ -434,44 +489,29 @@ std::vector<PatchObservation> SamplePatches(const ImageF& rgb, const pb::ChartDe
     const cv::Point2d p0 = Map(h, c.x - hw, c.y - hh), p1 = Map(h, c.x + hw, c.y + hh);
     const int n = std::clamp(static_cast<int>(std::max(std::abs(p1.x - p0.x), std::abs(p1.y - p0.y))), 3,
                              o.max_samples_per_side);
-    std::array<std::vector<float>, 3> v;
-    int clipped = 0, total = 0;
+    std::vector<Sample> samples;
+    int clipped = 0;
     for (int iy = 0; iy < n; ++iy)
       for (int ix = 0; ix < n; ++ix) {
-        const double x = c.x - hw + 2 * hw * (ix + 0.5) / n, y = c.y - hh + 2 * hh * (iy + 0.5) / n;
-        const cv::Point2d p = Map(h, x, y);
+        const double fu = (ix + 0.5) / n, fv = (iy + 0.5) / n;
+        const cv::Point2d p = Map(h, c.x - hw + 2 * hw * fu, c.y - hh + 2 * hh * fv);
         const int px = static_cast<int>(std::lround(p.x)), py = static_cast<int>(std::lround(p.y));
         if (px < 0 || py < 0 || px >= rgb.width || py >= rgb.height) continue;
-        bool clip = false;
-        for (int ch = 0; ch < 3; ++ch) {
-          const float val = rgb.At(px, py, ch);
-          v[ch].push_back(val);
-          clip |= val >= o.clip_level;
-        }
-        clipped += clip;
-        ++total;
+        Sample s{{rgb.At(px, py, 0), rgb.At(px, py, 1), rgb.At(px, py, 2)},
+                 static_cast<float>(2 * fu - 1), static_cast<float>(2 * fv - 1)};
+        clipped += s.rgb[0] >= o.clip_level || s.rgb[1] >= o.clip_level || s.rgb[2] >= o.clip_level;
+        samples.push_back(s);
       }
     PatchObservation obs;
-    obs.pixels = total;
-    if (total < 4) {
+    obs.pixels = static_cast<int>(samples.size());
+    if (samples.size() < 4) {
       obs.non_uniform = true;
       obs.reason = "outside the frame";
       out.push_back(obs);
       continue;
     }
-    for (int ch = 0; ch < 3; ++ch) {
-      auto& a = v[ch];
-      std::nth_element(a.begin(), a.begin() + a.size() / 2, a.end());
-      const double med = a[a.size() / 2];
-      std::vector<float> dev(a.size());
-      for (size_t i = 0; i < a.size(); ++i) dev[i] = std::abs(a[i] - static_cast<float>(med));
-      std::nth_element(dev.begin(), dev.begin() + dev.size() / 2, dev.end());
-      obs.rgb[ch] = med;
-      obs.spread[ch] = 1.4826 * dev[dev.size() / 2];
-      if (obs.spread[ch] > o.non_uniform_relative * med && obs.spread[ch] > o.non_uniform_absolute)
-        obs.non_uniform = true;
-    }
-    obs.clipped = clipped > o.clip_share * total;
+    Judge(samples, o, &obs);
+    obs.clipped = clipped > o.clip_share * samples.size();
     out.push_back(obs);
   }
   return out;

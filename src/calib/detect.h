@@ -55,7 +55,16 @@ struct SampleOptions {
   double clip_level = 0.995;    // a sample with any channel at or above this is clipped
   double clip_share = 0.02;     // a patch is clipped when more than this share of samples are
   double non_uniform_relative = 0.10;  // spread above this fraction of the value ...
-  double non_uniform_absolute = 0.03;  // ... and above this (device units) flags a patch
+  double non_uniform_absolute = 0.03;  // ... and above this (device units) flags a patch ("spread")
+  // "shadow": the sampled square split in halves four ways (left / right, top / bottom, both
+  // diagonals); a patch whose darker half's median brightness (mean of the channels) is below this
+  // share of the brighter half's, and at least 0.02 below it, is part in shadow (or has a shadow edge
+  // or the wrong place across it). Medians over hundreds of points: a JPEG re-save moves the ratio
+  // by well under 0.01; a flat print under even light reads 0.95-1.
+  double shadow_ratio = 0.8;
+  // "glare": more than this share of the points brighter than 1.3 x the patch median + 0.03 (a
+  // specular highlight on the print or its sleeve).
+  double glare_share = 0.05;
 
   bool IsValid(std::string* message) const;
 };
