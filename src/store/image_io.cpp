@@ -1,4 +1,5 @@
 #include "store/image_io.h"
+#include "store/image_header.h"
 
 #include <algorithm>
 #include <cctype>
@@ -74,6 +75,13 @@ void WriteImageAtomic(const std::filesystem::path& path, const ImageF& rgb, cons
 }
 
 ImageF DecodeImage(const std::string& bytes, const std::string& name, int* bits, JpegDecoding jpeg) {
+  if (bytes.empty()) throw std::runtime_error(name + ": the file is empty (0 bytes); expected a JPEG, PNG or TIFF photo");
+  // The pixel count from the header, before anything is decoded (a 30000 x 30000 PNG is refused in
+  // microseconds instead of decoding until memory runs out).
+  if (const auto h = ReadImageHeader(bytes); h && h->Pixels() > kMaxImagePixels)
+    throw std::runtime_error(name + ": " + std::to_string(h->width) + " x " + std::to_string(h->height) +
+                             " pixels is more than the " + std::to_string(kMaxImagePixels / 1'000'000) +
+                             " megapixels shadecast decodes; resize the photo");
   // JPEG: decoded in floating point where it can be (store/jpeg_float.h says why).
   if (jpeg == JpegDecoding::kFloat) try {
     if (auto f = DecodeJpegFloat(bytes)) {
