@@ -10,6 +10,7 @@
 #include "calib/chart_match.h"
 #include "calib/icc_profile.h"
 #include "cli/calib_inputs.h"
+#include "cli/calibrate.h"
 #include "cli/commands.h"
 #include "store/files.h"
 #include "store/message_io.h"
@@ -27,15 +28,6 @@ std::string MeanText(const pb::ErrorStats& s, int decimals) {
   return buf;
 }
 
-struct CalibrateOptions {
-  std::string image, patches, encoding = "linear", chart = "colorchecker24", reference;
-  std::string model = "auto", linearization, weights = "uniform", corners, out, icc;
-  std::string icc_version = "4.3", exposure_field = "auto";
-  std::string camera, illuminant, as_of;
-  bool json = false;
-  bool force = false;
-};
-
 // What a clinic manager should do about a photo that cannot make a profile (docs/calibration.md).
 constexpr const char* kReshoot =
     "re-shoot the chart: even light with no shadow across it, no glare (light from the side, not behind the "
@@ -44,7 +36,12 @@ constexpr const char* kReshoot =
 // The "poor" verdict's threshold: leave-one-out mean dE00 above it is refused unless --force.
 constexpr double kPoorLooDe00 = 2.5;
 
-int RunCalibrate(const CalibrateOptions& o) {
+struct Calibrated {
+  calib::CalibrationResult res;
+  std::optional<calib::Corners> corners;
+};
+
+calib::CalibrationOptions ParseCalibrationOptions(const CalibrateOptions& o) {
   if (o.image.empty() == o.patches.empty()) throw InputError("give exactly one of --image or --patches");
   calib::CalibrationOptions opt;
   try {
@@ -74,6 +71,13 @@ int RunCalibrate(const CalibrateOptions& o) {
       throw InputError("--icc-version: expected 4.3 or 2.4, got " + o.icc_version);
   }
 
+  return opt;
+}
+
+// Reads, checks the chart, fits, refuses a poor profile, writes the profile (and ICC): everything
+// computed before anything is written, so a failure leaves no output.
+Calibrated CalibrateAndWrite(const CalibrateOptions& o) {
+  calib::CalibrationOptions opt = ParseCalibrationOptions(o);
   calib::CalibrationInput in;
   try {
     in.chart = store::LoadChart(o.chart);
@@ -117,7 +121,9 @@ int RunCalibrate(const CalibrateOptions& o) {
     throw NotThisChartError(input_name + ": " + match.reason + ". Check that it is a " + in.chart.display_name() +
                             " (--chart names another definition); " + kReshoot +
                             "; or give the card's corners with --corners. Nothing was written.");
-  calib::CalibrationResult res;
+  Calibrated out;
+  out.corners = corners;
+  calib::CalibrationResult& res = out.res;
   try {
     res = calib::Calibrate(in, opt);
   } catch (const std::invalid_argument& e) {
@@ -146,13 +152,21 @@ int RunCalibrate(const CalibrateOptions& o) {
   }
   store::WriteMessageAtomic(o.out, res.profile);
   if (!o.icc.empty()) store::WriteFileAtomic(o.icc, icc);
+  return out;
+}
 
-  const pb::CameraProfile& p = res.profile;
+std::string Verdict(double loo_mean) {
   // The clinic manager's pass/fail on the held-out (leave-one-out) mean, docs/calibration.md:
   // <= 1.5 dE00 good (about the noise of a visit-to-visit re-measurement), <= 2.5 usable, else poor.
-  const double loo_mean = p.loo().mean_de00();
-  const std::string verdict = loo_mean <= 1.5 ? "good" : loo_mean <= 2.5 ? "usable" : "poor";
-  if (o.json) {
+  return loo_mean <= 1.5 ? "good" : loo_mean <= 2.5 ? "usable" : "poor";
+}
+
+nlohmann::json BuildCalibrateJson(const CalibrateOptions& o, const Calibrated& c) {
+  const calib::CalibrationResult& res = c.res;
+  const std::optional<calib::Corners>& corners = c.corners;
+  const pb::CameraProfile& p = res.profile;
+  const std::string verdict = Verdict(p.loo().mean_de00());
+  {
     nlohmann::json patches = nlohmann::json::array();
     for (const auto& r : p.patches())
       patches.push_back({{"index", r.index()},
@@ -174,7 +188,7 @@ int RunCalibrate(const CalibrateOptions& o) {
                             {"loo_dark_mean_de00", MeanOrNull(c.loo_dark)},
                             {"loo_weighted_mean_de00", c.loo_weighted_mean},
                             {"exposure_field", calib::ExposureFieldToString(c.exposure_field)}});
-    PrintJson({{"model", calib::ModelToString(res.chosen)},
+    return nlohmann::json{{"model", calib::ModelToString(res.chosen)},
                {"linearization", calib::LinearizationToString(calib::LinearizationFromProto(p.linearization()))},
                {"exposure_scale", p.exposure_scale()},
                {"exposure_field",
@@ -201,9 +215,20 @@ int RunCalibrate(const CalibrateOptions& o) {
                {"loo_fits_not_converged", p.summary().loo_not_converged()},
                {"verdict", verdict},
                {"out", o.out},
-               {"icc", o.icc.empty() ? nlohmann::json(nullptr) : nlohmann::json(o.icc)}});
+               {"icc", o.icc.empty() ? nlohmann::json(nullptr) : nlohmann::json(o.icc)}};
+  }
+}
+
+int RunCalibrate(const CalibrateOptions& o) {
+  const Calibrated c = CalibrateAndWrite(o);
+  if (o.json) {
+    PrintJson(BuildCalibrateJson(o, c));
     return kExitOk;
   }
+  const calib::CalibrationResult& res = c.res;
+  const pb::CameraProfile& p = res.profile;
+  const double loo_mean = p.loo().mean_de00();
+  const std::string verdict = Verdict(loo_mean);
   std::printf("Profile %s: %.1f dE00 average on patches it was not fitted to (skin patches %s)%s\n",
               verdict == "good" ? "good" : verdict == "usable" ? "usable" : "POOR", loo_mean,
               MeanText(p.loo_skin(), 1).c_str(),
@@ -273,6 +298,8 @@ void RegisterCalibrate(CLI::App& app, Action& action) {
 }
 
 }  // namespace
+
+nlohmann::json CalibrateJson(const CalibrateOptions& o) { return BuildCalibrateJson(o, CalibrateAndWrite(o)); }
 
 SHADECAST_REGISTER_COMMAND(25, "calibrate", RegisterCalibrate);
 

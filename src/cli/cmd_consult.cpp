@@ -9,6 +9,7 @@
 #include "blend/recipe.h"
 #include "color/appearance_pb.h"
 #include "cli/commands.h"
+#include "cli/consult.h"
 #include "cli/fade_inputs.h"
 #include "cli/inputs.h"
 #include "cli/measure_inputs.h"
@@ -22,14 +23,6 @@
 
 namespace shadecast::cli {
 namespace {
-
-struct ConsultOptions {
-  MeasureCliOptions measure;
-  std::string client, report, db, as_of, params, library, priors, units = "pct5", start;
-  int sessions = 3, draws = 1000, interval_days = 12;
-  long seed = 1;
-  bool json = false;
-};
 
 color::Lab ToLab(const pb::Lab& l) { return {l.l(), l.a(), l.b()}; }
 void SetLab(pb::Lab* out, const color::Lab& l) {
@@ -214,7 +207,7 @@ nlohmann::json LookJson(const pb::NearLook& n, const pb::RegionalLook& r) {
                         {"texture_l", r.texture_l()}}}};
 }
 
-void PrintConsultJson(const Consultation& c) {
+nlohmann::json BuildConsultJson(const Consultation& c) {
   const ConsultOptions& o = *c.o;
   const pb::Measurement& m = c.m;
   const pb::SessionPlan& p = c.plan;
@@ -231,7 +224,7 @@ void PrintConsultJson(const Consultation& c) {
                         {"healed", LookJson(s.healed_near(), s.healed_regional())}, {"note", s.note()}});
   const color::Lab skin_lab = ToLab(m.skin());
   const nlohmann::json look = LookJson(m.follicle().near(), m.follicle().regional());
-  PrintJson({{"client_id", o.client},
+  return nlohmann::json{{"client_id", o.client},
              {"date", c.today},
              {"follicle", {{"lab", LabJson(ToLab(m.follicle().lab()))}, {"count", m.follicle().count()},
                            {"spread_de00", m.follicle().spread_de00()}, {"density_per_cm2", m.follicle().density_per_cm2()},
@@ -254,7 +247,7 @@ void PrintConsultJson(const Consultation& c) {
              {"sessions", sessions},
              {"touch_up", {{"date", c.fpb.touchup_p50()}, {"p10", c.fpb.touchup_p10()}, {"p90", c.fpb.touchup_p90()},
                            {"p_none_within_horizon", c.fpb.p_no_touchup()}}},
-             {"report", o.report}});
+             {"report", o.report}};
 }
 
 std::string Closeness(double de00) {
@@ -297,8 +290,9 @@ void PrintConsultText(const Consultation& c) {
   if (!o.report.empty()) std::printf("  report            %s\n", o.report.c_str());
 }
 
-int RunConsult(const ConsultOptions& o) {
-  Consultation c;
+// The whole consultation (measure, match, forecast, report, stored); the CLI and the app's API
+// both come through here.
+void RunConsultation(const ConsultOptions& o, Consultation& c) {
   c.o = &o;
   c.today = Today(o.as_of);
   auto db = OpenDatabase(o.db);
@@ -351,7 +345,12 @@ int RunConsult(const ConsultOptions& o) {
   if (!o.report.empty()) WriteReport(c);
   db->RecordConsultation(o.client, c.today, std::filesystem::path(o.measure.profile).filename().string(),
                          c.setup.has_profile ? &c.setup.profile : nullptr, c.m, c.plan, o.report, c.fpb);
-  if (o.json) PrintConsultJson(c);
+}
+
+int RunConsult(const ConsultOptions& o) {
+  Consultation c;
+  RunConsultation(o, c);
+  if (o.json) PrintJson(BuildConsultJson(c));
   else PrintConsultText(c);
   return kExitOk;
 }
@@ -385,6 +384,12 @@ void RegisterConsult(CLI::App& app, Action& action) {
 }
 
 }  // namespace
+
+nlohmann::json ConsultJson(const ConsultOptions& o) {
+  Consultation c;
+  RunConsultation(o, c);
+  return BuildConsultJson(c);
+}
 
 SHADECAST_REGISTER_COMMAND(55, "consult", RegisterConsult);
 

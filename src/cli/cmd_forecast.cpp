@@ -9,6 +9,7 @@
 #include "cli/batch.h"
 #include "cli/commands.h"
 #include "cli/fade_inputs.h"
+#include "cli/followup.h"
 #include "cli/inputs.h"
 #include "cli/records.h"
 #include "color/csv.h"
@@ -21,17 +22,6 @@ namespace {
 
 // Exit code of a batch where some histories were skipped (each named on stderr).
 inline constexpr int kExitSomeSkipped = 4;
-
-struct ForecastCliOptions {
-  std::string history, histories, csv, priors, params, library, as_of, client, db;
-  std::string trigger = "contrast:0.45";
-  double years = 8;
-  int draws = 2000;
-  int64_t seed = 1;
-  double fit_until_months = -1;
-  int threads = 0;
-  bool json = false;
-};
 
 nlohmann::json DateJson(const std::optional<int>& d) {
   return d ? nlohmann::json(fade::FormatDate(*d)) : nlohmann::json(nullptr);
@@ -127,13 +117,21 @@ void PrintText(const fade::ForecastResult& r) {
   }
 }
 
-int RunForecast(const ForecastCliOptions& o) {
+struct ForecastSetup {
+  fade::PipelineOptions po;
+  fade::FadePriors priors;
+  optics::ModelParams params;
+  std::unique_ptr<Library> lib;
+};
+
+ForecastSetup LoadForecastSetup(const ForecastCliOptions& o) {
   if ((!o.history.empty()) + (!o.histories.empty()) + (!o.client.empty()) != 1)
     throw InputError("give one of --history FILE, --histories DIR or --client ID");
   if (!o.histories.empty() && o.csv.empty()) throw InputError("--histories needs --csv OUT.csv");
   if (!o.history.empty() && !o.csv.empty()) throw InputError("--csv goes with --histories (a batch)");
   if (o.seed < 0) throw InputError("--seed: expected a non-negative integer");
-  fade::PipelineOptions po;
+  ForecastSetup s;
+  fade::PipelineOptions& po = s.po;
   po.fit_until_months = o.fit_until_months;
   po.forecast.years = o.years;
   po.forecast.draws = o.draws;
@@ -146,28 +144,42 @@ int RunForecast(const ForecastCliOptions& o) {
   }
   std::string why;
   if (!po.forecast.IsValid(&why)) throw InputError("--years/--draws: " + why);
-  const fade::FadePriors priors = LoadPriors(o.priors);
-  const optics::ModelParams params = LoadModelParams(o.params);
-  const auto lib = LoadLibrary(o.library);
+  s.priors = LoadPriors(o.priors);
+  s.params = LoadModelParams(o.params);
+  s.lib = LoadLibrary(o.library);
+  return s;
+}
+
+// From the clinic database; the forecast is stored there for `shadecast due`.
+fade::ForecastResult ForecastClient(const ForecastCliOptions& o, const ForecastSetup& s) {
+  auto db = OpenDatabase(o.db);
+  pb::ClientHistory h;
+  try {
+    h = db->History(o.client);
+  } catch (const store::DatabaseError& e) {
+    throw InputError(e.what());
+  }
+  fade::ForecastResult r;
+  try {
+    r = fade::ForecastHistory(h, s.lib->pigments, s.priors, s.params, s.po, o.client);
+  } catch (const fade::HistoryError& e) {
+    throw InputError("client " + o.client + ": " + e.what());
+  }
+  db->AddForecast(o.client, Today(o.as_of),
+                  ForecastMessage(r, o.client, Today(o.as_of), o.years,
+                                  r.fit.converged ? "fitted to the client's follow-ups" : "fit did NOT converge"));
+  return r;
+}
+
+int RunForecast(const ForecastCliOptions& o) {
+  const ForecastSetup setup = LoadForecastSetup(o);
+  const fade::PipelineOptions& po = setup.po;
+  const fade::FadePriors& priors = setup.priors;
+  const optics::ModelParams& params = setup.params;
+  const auto& lib = setup.lib;
 
   if (!o.client.empty()) {
-    // From the clinic database; the forecast is stored there for `shadecast due`.
-    auto db = OpenDatabase(o.db);
-    pb::ClientHistory h;
-    try {
-      h = db->History(o.client);
-    } catch (const store::DatabaseError& e) {
-      throw InputError(e.what());
-    }
-    fade::ForecastResult r;
-    try {
-      r = fade::ForecastHistory(h, lib->pigments, priors, params, po, o.client);
-    } catch (const fade::HistoryError& e) {
-      throw InputError("client " + o.client + ": " + e.what());
-    }
-    db->AddForecast(o.client, Today(o.as_of),
-                    ForecastMessage(r, o.client, Today(o.as_of), o.years,
-                                    r.fit.converged ? "fitted to the client's follow-ups" : "fit did NOT converge"));
+    const fade::ForecastResult r = ForecastClient(o, setup);
     if (o.json)
       PrintJson(ForecastJson(r, priors));
     else
@@ -258,6 +270,12 @@ void RegisterForecast(CLI::App& app, Action& action) {
 }
 
 }  // namespace
+
+nlohmann::json ForecastClientJson(const ForecastCliOptions& o) {
+  if (o.client.empty()) throw InputError("a client id is needed for its forecast");
+  const ForecastSetup setup = LoadForecastSetup(o);
+  return ForecastJson(ForecastClient(o, setup), setup.priors);
+}
 
 SHADECAST_REGISTER_COMMAND(60, "forecast", RegisterForecast);
 

@@ -10,6 +10,7 @@
 #include "cli/inputs.h"
 #include "cli/measure_inputs.h"
 #include "cli/records.h"
+#include "cli/followup.h"
 #include "cli/records_json.h"
 #include "store/image_io.h"
 #include "store/files.h"
@@ -142,13 +143,7 @@ int RunSessionAdd(const SessionOptions& o) {
   return kExitOk;
 }
 
-struct VisitOptions {
-  std::string db, client, date, dot_lab, skin_lab, as_of;
-  MeasureCliOptions measure;  // --image with --profile or --chart-in-frame: the dots are measured
-  bool json = false;
-};
-
-int RunVisitAdd(const VisitOptions& o) {
+pb::FollowUp RecordVisit(const VisitOptions& o) {
   const std::string today = Today(o.as_of);
   const std::string date = CheckDate(o.date, "--date", today);
   pb::FollowUp v;
@@ -193,10 +188,15 @@ int RunVisitAdd(const VisitOptions& o) {
   } catch (const store::DatabaseError& e) {
     throw InputError(e.what());
   }
+  return v;
+}
+
+int RunVisitAdd(const VisitOptions& o) {
+  const pb::FollowUp v = RecordVisit(o);
   if (o.json)
     PrintJson(MessageToJson(v));
   else
-    std::printf("recorded visit %s for %s\n", date.c_str(), o.client.c_str());
+    std::printf("recorded visit %s for %s\n", v.date().c_str(), o.client.c_str());
   return kExitOk;
 }
 
@@ -401,6 +401,8 @@ void RegisterRecords(CLI::App& app, Action& action) {
 }
 
 }  // namespace
+
+nlohmann::json VisitAddJson(const VisitOptions& o) { return MessageToJson(RecordVisit(o)); }
 
 SHADECAST_REGISTER_COMMAND(60, "client", RegisterRecords);
 

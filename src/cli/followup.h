@@ -1,0 +1,34 @@
+#pragma once
+// A follow-up visit and a client's forecast as library calls, shared by `shadecast visit add`,
+// `shadecast forecast --client` and the app's POST /api/visits and POST /api/forecasts, so the page
+// shows what the CLI's --json says for the same inputs.
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "cli/measure_inputs.h"
+
+namespace shadecast::cli {
+
+struct VisitOptions {
+  std::string db, client, date, dot_lab, skin_lab, as_of;
+  MeasureCliOptions measure;  // --image with --profile or --chart-in-frame: the dots are measured
+  bool json = false;
+};
+// Records the visit (measuring the photo when one is given); returns what `visit add --json` prints.
+nlohmann::json VisitAddJson(const VisitOptions& options);
+
+struct ForecastCliOptions {
+  std::string history, histories, csv, priors, params, library, as_of, client, db;
+  std::string trigger = "contrast:0.45";
+  double years = 8;
+  int draws = 2000;
+  int64_t seed = 1;
+  double fit_until_months = -1;
+  int threads = 0;
+  bool json = false;
+};
+// `forecast --client ID --json` (the forecast is stored for `due`); `options.client` must be set.
+nlohmann::json ForecastClientJson(const ForecastCliOptions& options);
+
+}  // namespace shadecast::cli
