@@ -12,7 +12,9 @@ namespace {
 
 ApiResult Error(int status, const std::string& message) { return {status, {{"error", message}}}; }
 
-nlohmann::json ParseBody(const std::string& body) {
+}  // namespace
+
+nlohmann::json ParseJsonBody(const std::string& body) {
   try {
     nlohmann::json j = nlohmann::json::parse(body);
     if (!j.is_object()) throw cli::InputError("the request body must be a JSON object");
@@ -21,6 +23,8 @@ nlohmann::json ParseBody(const std::string& body) {
     throw cli::InputError(std::string("the request body is not JSON: ") + e.what());
   }
 }
+
+namespace {
 
 std::string CheckedId(const std::string& id) {
   if (!IsValidId(id)) throw cli::InputError("client id '" + id + "': use 1-64 letters, digits, '_' or '-'");
@@ -68,7 +72,7 @@ ApiResult ApiListClients(AppContext& app) {
 }
 
 ApiResult ApiAddClient(AppContext& app, const std::string& body) {
-  const nlohmann::json j = ParseBody(body);
+  const nlohmann::json j = ParseJsonBody(body);
   if (!j.contains("client_id") || !j["client_id"].is_string()) throw cli::InputError("client_id: expected a string");
   const std::string id = CheckedId(j["client_id"].get<std::string>());
   std::string name;

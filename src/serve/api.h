@@ -43,6 +43,9 @@ ApiResult ApiEraseClient(AppContext& app, const std::string& id);
 // GET /api/due?within=60d (= `due --json --within 60d`)
 ApiResult ApiDue(AppContext& app, const std::string& within);
 
+// A request body that must be a JSON object (else InputError).
+nlohmann::json ParseJsonBody(const std::string& body);
+
 // Runs a handler, turning the CLI's InputError into 400, an unknown client into 404 and anything
 // else into 500, each with {"error": message}.
 ApiResult Guarded(const std::function<ApiResult()>& handler);

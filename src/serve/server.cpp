@@ -10,6 +10,8 @@
 
 #include "cli/common.h"
 #include "serve/api.h"
+#include "serve/api_work.h"
+#include "store/files.h"
 #include "serve/security.h"
 
 namespace shadecast::embedded {
@@ -84,6 +86,23 @@ void Routes(httplib::Server& svr, AppContext& app) {
              json([](AppContext& a, const httplib::Request& r) { return ApiEraseClient(a, r.matches[1]); }));
   svr.Get("/api/due",
           json([](AppContext& a, const httplib::Request& r) { return ApiDue(a, r.get_param_value("within")); }));
+  svr.Post("/api/uploads", json([](AppContext& a, const httplib::Request& r) { return ApiUpload(a, r.body); }));
+  svr.Post("/api/consultations", json([](AppContext& a, const httplib::Request& r) { return ApiConsult(a, r.body); }));
+  svr.Post("/api/visits", json([](AppContext& a, const httplib::Request& r) { return ApiVisit(a, r.body); }));
+  svr.Post(R"(/api/forecasts/([^/]+))",
+           json([](AppContext& a, const httplib::Request& r) { return ApiForecast(a, r.matches[1], r.body); }));
+  svr.Post("/api/calibrations", json([](AppContext& a, const httplib::Request& r) { return ApiCalibrate(a, r.body); }));
+  svr.Get("/api/profiles", json([](AppContext& a, const httplib::Request&) { return ApiProfiles(a); }));
+  svr.Get(R"(/reports/([^/]+))", [&app](const httplib::Request& req, httplib::Response& res) {
+    const std::string path = ReportPath(app, req.matches[1]);
+    if (path.empty()) return SendJson(res, {404, {{"error", "no such report"}}});
+    // The report is a self-contained document (docs/api.md): its swatches use inline styles, so
+    // it gets a policy of its own that allows those and nothing else, with no script at all.
+    res.set_header("Content-Security-Policy",
+                   "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'; sandbox allow-modals");
+    res.set_content(store::ReadFile(path), "text/html; charset=utf-8");
+    AddSecurityHeaders(res);
+  });
 }
 
 bool IsLoopback(const std::string& bind) { return bind == "127.0.0.1" || bind == "localhost" || bind == "::1"; }

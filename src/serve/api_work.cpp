@@ -1,0 +1,238 @@
+#include "serve/api_work.h"
+
+#include <filesystem>
+#include <regex>
+
+#include "cli/calibrate.h"
+#include "cli/common.h"
+#include "cli/consult.h"
+#include "cli/followup.h"
+#include "color/icc.h"
+#include "store/files.h"
+#include "store/image_header.h"
+#include "store/message_io.h"
+
+namespace shadecast::serve {
+namespace {
+namespace fs = std::filesystem;
+
+nlohmann::json Body(const std::string& body) { return ParseJsonBody(body); }
+
+std::string Id(const nlohmann::json& j, const char* key, bool required = true) {
+  if (!j.contains(key)) {
+    if (required) throw cli::InputError(std::string(key) + ": missing");
+    return "";
+  }
+  if (!j[key].is_string()) throw cli::InputError(std::string(key) + ": expected a string");
+  const std::string v = j[key].get<std::string>();
+  if (!IsValidId(v)) throw cli::InputError(std::string(key) + " '" + v + "': use 1-64 letters, digits, '_' or '-'");
+  return v;
+}
+
+std::string Text(const nlohmann::json& j, const char* key, size_t max_bytes = 200) {
+  if (!j.contains(key)) return "";
+  if (!j[key].is_string()) throw cli::InputError(std::string(key) + ": expected a string");
+  std::string v = j[key].get<std::string>();
+  if (v.size() > max_bytes) throw cli::InputError(std::string(key) + ": at most " + std::to_string(max_bytes) + " bytes");
+  return v;
+}
+
+int Int(const nlohmann::json& j, const char* key, int fallback, int lo, int hi) {
+  if (!j.contains(key)) return fallback;
+  if (!j[key].is_number_integer()) throw cli::InputError(std::string(key) + ": expected a whole number");
+  const int v = j[key].get<int>();
+  if (v < lo || v > hi)
+    throw cli::InputError(std::string(key) + ": expected " + std::to_string(lo) + " to " + std::to_string(hi));
+  return v;
+}
+
+bool Bool(const nlohmann::json& j, const char* key) {
+  if (!j.contains(key)) return false;
+  if (!j[key].is_boolean()) throw cli::InputError(std::string(key) + ": expected true or false");
+  return j[key].get<bool>();
+}
+
+fs::path Dir(const AppContext& app, const char* sub) {
+  const fs::path d = fs::path(app.data_dir) / sub;
+  std::error_code ec;
+  fs::create_directories(d, ec);
+  if (ec) throw std::runtime_error("cannot create " + d.string() + ": " + ec.message());
+  return d;
+}
+
+// The stored upload of an id, or a 400 naming it.
+std::string UploadPath(const AppContext& app, const std::string& id) {
+  for (const char* ext : {".jpg", ".png", ".tif"}) {
+    const fs::path p = fs::path(app.data_dir) / "uploads" / (id + ext);
+    if (fs::exists(p)) return p.string();
+  }
+  throw cli::InputError("upload_id '" + id + "': no such upload (send the photo to /api/uploads first)");
+}
+
+fs::path ProfilePath(const AppContext& app, const std::string& room) {
+  return fs::path(app.data_dir) / "profiles" / (room + ".pb");
+}
+
+// The photo's colour source: a room's saved profile or the chart in the frame.
+void ColourSource(const AppContext& app, const nlohmann::json& j, cli::MeasureCliOptions* m);
+
+// What every photo request names: the client, the uploaded photo and its colour source.
+std::string PhotoRequest(const AppContext& app, const nlohmann::json& j, cli::MeasureCliOptions* m) {
+  const std::string client = Id(j, "client_id");
+  m->image = UploadPath(app, Id(j, "upload_id"));
+  ColourSource(app, j, m);
+  return client;
+}
+
+void ColourSource(const AppContext& app, const nlohmann::json& j, cli::MeasureCliOptions* m) {
+  const std::string room = Id(j, "profile", false);
+  m->chart_in_frame = Bool(j, "chart_in_frame");
+  if (room.empty() == !m->chart_in_frame)
+    throw cli::InputError("give a room's \"profile\" or \"chart_in_frame\": true (one of them)");
+  if (!room.empty()) {
+    const fs::path p = ProfilePath(app, room);
+    if (!fs::exists(p)) throw cli::InputError("profile '" + room + "': no such room profile (calibrate the room first)");
+    m->profile = p.string();
+  }
+}
+
+// sRGB hex of an [L*, a*, b*] D50 array ("" when it is not one).
+std::string Hex(const nlohmann::json& lab) {
+  if (!lab.is_array() || lab.size() != 3 || !lab[0].is_number()) return "";
+  const auto c = color::LabToSrgb8({lab[0].get<double>(), lab[1].get<double>(), lab[2].get<double>()});
+  char buf[8];
+  std::snprintf(buf, sizeof buf, "#%02x%02x%02x", c[0], c[1], c[2]);
+  return buf;
+}
+
+// Swatch colours (sRGB hex) for the page: the page sets them as SVG fill attributes (no inline
+// style under the Content-Security-Policy).
+nlohmann::json Swatches(const nlohmann::json& c) {
+  nlohmann::json s = {{"stubble", Hex(c["follicle"]["near"]["lab"])},
+                      {"skin", Hex(c["skin"]["lab"])},
+                      {"predicted", Hex(c["recipe"]["predicted"]["near"]["lab"])}};
+  nlohmann::json sessions = nlohmann::json::array();
+  for (const auto& x : c["sessions"]) sessions.push_back(Hex(x["predicted_lab"]));
+  s["sessions"] = sessions;
+  return s;
+}
+
+}  // namespace
+
+ApiResult ApiUpload(AppContext& app, const std::string& body) {
+  std::string why;
+  const auto h = store::ReadImageHeader(body, &why);
+  if (!h) return {415, {{"error", "the upload is not a photo shadecast reads (" + why + "); send a JPEG, PNG or TIFF"}}};
+  if (h->Pixels() > store::kMaxImagePixels)
+    return {413, {{"error", "the photo is " + std::to_string(h->width) + " x " + std::to_string(h->height) +
+                                " pixels, more than the " + std::to_string(store::kMaxImagePixels / 1'000'000) +
+                                " megapixels the app decodes; resize it"}}};
+  if (h->format == "jpeg" && h->components == 4)
+    return {415, {{"error", "the photo is a CMYK JPEG (a print file, not a camera photo); send the camera's own JPEG"}}};
+  const std::string id = "u" + NewToken().substr(0, 24);
+  const std::string ext = h->format == "jpeg" ? ".jpg" : h->format == "png" ? ".png" : ".tif";
+  const fs::path p = Dir(app, "uploads") / (id + ext);
+  store::WriteFileAtomic(p, body);
+  return {201, {{"upload_id", id}, {"format", h->format}, {"width", h->width}, {"height", h->height}, {"bytes", body.size()}}};
+}
+
+ApiResult ApiConsult(AppContext& app, const std::string& body) {
+  const nlohmann::json j = Body(body);
+  cli::ConsultOptions o;
+  o.client = PhotoRequest(app, j, &o.measure);
+  o.sessions = Int(j, "sessions", 3, 2, 4);
+  o.interval_days = Int(j, "interval_days", 12, 10, 14);
+  o.start = Text(j, "start", 10);
+  o.db = app.db;
+  o.as_of = app.as_of;
+  o.draws = Int(j, "draws", 1000, 100, 5000);
+  const std::string name = o.client + "-" + cli::Today(app.as_of) + "-" + NewToken().substr(0, 8) + ".html";
+  o.report = (Dir(app, "reports") / name).string();
+  nlohmann::json r = cli::ConsultJson(o);
+  r["report_url"] = "/reports/" + name;
+  r["swatches"] = Swatches(r);
+  return {201, r};
+}
+
+ApiResult ApiVisit(AppContext& app, const std::string& body) {
+  const nlohmann::json j = Body(body);
+  cli::VisitOptions v;
+  v.client = PhotoRequest(app, j, &v.measure);
+  v.date = Text(j, "date", 10);
+  v.db = app.db;
+  v.as_of = app.as_of;
+  nlohmann::json visit = cli::VisitAddJson(v);
+  cli::ForecastCliOptions f;
+  f.client = v.client;
+  f.db = app.db;
+  f.as_of = app.as_of;
+  f.draws = Int(j, "draws", 2000, 100, 5000);
+  return {201, {{"visit", visit}, {"forecast", cli::ForecastClientJson(f)}}};
+}
+
+ApiResult ApiForecast(AppContext& app, const std::string& id, const std::string& body) {
+  const nlohmann::json j = body.empty() ? nlohmann::json::object() : Body(body);
+  cli::ForecastCliOptions f;
+  if (!IsValidId(id)) throw cli::InputError("client id '" + id + "': use 1-64 letters, digits, '_' or '-'");
+  f.client = id;
+  f.db = app.db;
+  f.as_of = app.as_of;
+  f.draws = Int(j, "draws", 2000, 100, 5000);
+  f.years = Int(j, "years", 8, 1, 15);
+  return {200, cli::ForecastClientJson(f)};
+}
+
+ApiResult ApiCalibrate(AppContext& app, const std::string& body) {
+  const nlohmann::json j = Body(body);
+  cli::CalibrateOptions o;
+  o.image = UploadPath(app, Id(j, "upload_id"));
+  const std::string room = Id(j, "room");
+  o.camera = Text(j, "camera", 100);
+  o.illuminant = Text(j, "illuminant", 40);
+  o.force = Bool(j, "force");
+  o.as_of = app.as_of;
+  Dir(app, "profiles");
+  o.out = ProfilePath(app, room).string();
+  o.icc = (fs::path(app.data_dir) / "profiles" / (room + ".icc")).string();
+  try {
+    nlohmann::json r = cli::CalibrateJson(o);
+    r["room"] = room;
+    return {201, r};
+  } catch (const cli::NotThisChartError& e) {
+    return {422, {{"error", e.what()}, {"refused", "not_this_chart"}}};
+  } catch (const cli::PoorCalibrationError& e) {
+    return {422, {{"error", e.what()}, {"refused", "poor"}}};
+  }
+}
+
+ApiResult ApiProfiles(AppContext& app) {
+  nlohmann::json rooms = nlohmann::json::array();
+  const fs::path d = fs::path(app.data_dir) / "profiles";
+  std::vector<fs::path> files;
+  if (fs::is_directory(d))
+    for (const auto& e : fs::directory_iterator(d))
+      if (e.path().extension() == ".pb" && IsValidId(e.path().stem().string())) files.push_back(e.path());
+  std::sort(files.begin(), files.end());
+  for (const auto& p : files) {
+    pb::CameraProfile prof;
+    try {
+      store::ReadMessage(p, &prof);
+    } catch (const std::exception&) {
+      continue;  // not a profile this version reads: not listed
+    }
+    const double loo = prof.loo().mean_de00();
+    rooms.push_back({{"room", p.stem().string()}, {"camera", prof.camera()}, {"created", prof.created()},
+                     {"model", pb::ColorModel_Name(prof.model())}, {"loo_mean_de00", loo},
+                     {"verdict", loo <= 1.5 ? "good" : loo <= 2.5 ? "usable" : "poor"}});
+  }
+  return {200, {{"profiles", rooms}}};
+}
+
+std::string ReportPath(const AppContext& app, const std::string& name) {
+  static const std::regex ok(R"([A-Za-z0-9_-]{1,64}-\d{4}-\d{2}-\d{2}-[0-9a-f]{8}\.html)");
+  if (!std::regex_match(name, ok)) return "";
+  const fs::path p = fs::path(app.data_dir) / "reports" / name;
+  return fs::exists(p) ? p.string() : "";
+}
+
+}  // namespace shadecast::serve

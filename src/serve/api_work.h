@@ -1,0 +1,34 @@
+#pragma once
+// The chair-side app's photo work (issue 21): uploads, consultations, follow-up visits, chart
+// calibrations, the rooms' profiles and the reports. Each handler checks its input, calls the same
+// library function as the CLI command it names (cli/consult.h, cli/followup.h, cli/calibrate.h) and
+// returns that command's --json, plus the few things a page needs beside it (the report's address,
+// swatch colours). Files live under the data folder with names the server chooses:
+//   uploads/<upload_id>.<jpg|png|tif>, reports/<client>-<date>-<random>.html, profiles/<room>.pb/.icc
+#include <string>
+
+#include "serve/api.h"
+
+namespace shadecast::serve {
+
+// POST /api/uploads, the photo's bytes as the body. Checked from the header before anything is
+// decoded: a JPEG, PNG or TIFF (else 415) of at most store::kMaxImagePixels pixels (else 413).
+ApiResult ApiUpload(AppContext& app, const std::string& body);
+// POST /api/consultations {"client_id", "upload_id", "profile": room | "chart_in_frame": true,
+// "sessions", "start", "interval_days"} = `consult --json` + "report_url", "swatches".
+ApiResult ApiConsult(AppContext& app, const std::string& body);
+// POST /api/visits {"client_id", "upload_id", "profile" | "chart_in_frame", "date"}
+// = {"visit": `visit add --json`, "forecast": `forecast --client --json`}.
+ApiResult ApiVisit(AppContext& app, const std::string& body);
+// POST /api/forecasts/{client_id} {"draws", "years"} = `forecast --client ID --json`.
+ApiResult ApiForecast(AppContext& app, const std::string& id, const std::string& body);
+// POST /api/calibrations {"upload_id", "room", "camera", "illuminant", "force"}
+// = `calibrate --json`, the profile saved as the room's.
+ApiResult ApiCalibrate(AppContext& app, const std::string& body);
+// GET /api/profiles: the rooms' profiles (room, camera, created, model, leave-one-out mean, verdict).
+ApiResult ApiProfiles(AppContext& app);
+
+// The report file for GET /reports/{name}; empty when the name is not one the server wrote.
+std::string ReportPath(const AppContext& app, const std::string& name);
+
+}  // namespace shadecast::serve

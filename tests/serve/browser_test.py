@@ -1,0 +1,253 @@
+#!/usr/bin/env python3
+"""Browser tests of `shadecast serve` (issue 21): Debian chromium driven by chromium-driver through
+python3-selenium, headless. One clinic day through the pages, on shipped sample data:
+  1. a client added with a name that is HTML (<img src=x onerror=...>) shows as text;
+  2. a calibration: chart photo -> verdict and held-out error;
+  3. a full consultation from the upload to the saved, served report;
+  4. a follow-up visit that updates the forecast;
+  5. the due list.
+Reference for every value the page shows: the CLI's --json for the same inputs on a twin database
+that receives the same operations (`calibrate`, `consult`, `visit add`, `forecast`, `due`); values
+are compared as the page formats them (same rounding). The browser's console must show no
+Content-Security-Policy violation. Each step saves a screenshot under --out.
+"""
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+try:
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select, WebDriverWait
+except ImportError:
+    sys.exit("browser tests need python3-selenium (and chromium, chromium-driver): tools/test installs them")
+
+TODAY = "2026-11-22"
+FAILURES = []
+
+
+def check(ok, what):
+    print(("ok   " if ok else "FAIL ") + what, flush=True)
+    if not ok:
+        FAILURES.append(what)
+
+
+def cli(args, cwd):
+    env = dict(os.environ, SHADECAST_TODAY=TODAY)
+    r = subprocess.run([ARGS.bin] + args, cwd=cwd, env=env, capture_output=True, text=True, timeout=600)
+    if r.returncode != 0:
+        sys.exit("shadecast %s failed (%d): %s" % (" ".join(args), r.returncode, r.stderr))
+    return r.stdout
+
+
+def cli_json(args, cwd):
+    return json.loads(cli(args + ["--json"], cwd))
+
+
+def start_server(work):
+    env = dict(os.environ, SHADECAST_TODAY=TODAY)
+    p = subprocess.Popen([ARGS.bin, "serve", "--db", "api.db", "--port", "0", "--data-dir", "data"], cwd=work, env=env,
+                         stdout=subprocess.PIPE, text=True)
+    line = p.stdout.readline()
+    url = line.split()[2].rstrip("/")
+    if not url.startswith("http://127.0.0.1:"):
+        sys.exit("serve did not print its address: " + line)
+    return p, url
+
+
+def browser():
+    o = webdriver.ChromeOptions()
+    for a in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1280,1800"):
+        o.add_argument(a)
+    o.binary_location = "/usr/bin/chromium"
+    o.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=o)
+
+
+def wait_visible(d, element_id, timeout=300):
+    WebDriverWait(d, timeout).until(lambda d: d.find_element(By.ID, element_id).is_displayed()
+                                    or d.find_element(By.ID, "message").get_attribute("class") == "message error")
+    msg = d.find_element(By.ID, "message")
+    if "error" in msg.get_attribute("class"):
+        sys.exit("the page reported an error: " + msg.text)
+
+
+def text(d, element_id):
+    return d.find_element(By.ID, element_id).text
+
+
+def shot(d, name):
+    os.makedirs(ARGS.out, exist_ok=True)
+    path = os.path.join(ARGS.out, name + ".png")
+    d.save_screenshot(path)
+    print("     screenshot " + path)
+
+
+def set_value(d, element, value):
+    d.execute_script("arguments[0].value = arguments[1]", element, value)
+
+
+def go(d, url, page):
+    d.get(url + "/#" + page)
+    WebDriverWait(d, 30).until(lambda d: d.find_element(By.ID, "version").text.startswith("shadecast"))
+
+
+def fixed(x, n):
+    return "n/a" if x is None else "%.*f" % (n, x)
+
+
+def touch_up_text(t):
+    if not t or not t.get("date"):
+        return "not expected within the forecast horizon"
+    return "around %s (likely %s to %s)%s" % (t["date"], t.get("p10") or "-", t.get("p90") or "beyond the horizon",
+                                               " — OVERDUE" if t.get("overdue") else "")
+
+
+def step_client(d, url, work):
+    name = "<img src=x onerror=alert(1)>"
+    go(d, url, "clients")
+    f = d.find_element(By.ID, "client-form")
+    f.find_element(By.NAME, "client_id").send_keys("new01")
+    f.find_element(By.NAME, "name").send_keys(name)
+    f.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    WebDriverWait(d, 30).until(lambda d: "new01" in d.find_element(By.ID, "client-table").text)
+    cli(["client", "add", "new01", "--name", name, "--db", "cli.db"], work)
+    check(name in d.find_element(By.ID, "client-table").text, "the HTML name shows as text in the client list")
+    check(len(d.find_elements(By.CSS_SELECTOR, "#client-table img")) == 0, "no <img> element made from the name")
+    shot(d, "1_clients")
+
+
+def step_calibrate(d, url, work, chart):
+    go(d, url, "calibrate")
+    f = d.find_element(By.ID, "calibrate-form")
+    room = f.find_element(By.NAME, "room")
+    room.clear()
+    room.send_keys("room1")
+    f.find_element(By.NAME, "photo").send_keys(chart)
+    f.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    wait_visible(d, "calibrate-result")
+    ref = cli_json(["calibrate", "--image", chart, "--out", "cli_room1.pb"], work)
+    check(text(d, "k-verdict") == "Profile " + ref["verdict"], "calibration verdict %r = CLI %r" % (text(d, "k-verdict"), ref["verdict"]))
+    check(text(d, "k-loo") == fixed(ref["loo"]["mean_de00"], 2), "held-out mean %s = CLI %s" % (text(d, "k-loo"), fixed(ref["loo"]["mean_de00"], 2)))
+    check(text(d, "k-skin") == fixed(ref["loo"]["skin_mean_de00"], 2), "skin patches' held-out mean = CLI")
+    rows = d.find_elements(By.CSS_SELECTOR, "#k-patches tbody tr")
+    check(len(rows) == len(ref["patches"]), "one row per patch (%d)" % len(rows))
+    shot(d, "2_calibrate")
+
+
+def step_consult(d, url, work, scalp):
+    go(d, url, "consult/new01")
+    f = d.find_element(By.ID, "consult-form")
+    WebDriverWait(d, 30).until(lambda d: len(Select(f.find_element(By.NAME, "profile")).options) > 1)
+    Select(f.find_element(By.NAME, "profile")).select_by_value("room1")
+    f.find_element(By.NAME, "photo").send_keys(scalp)
+    set_value(d, f.find_element(By.NAME, "start"), "2026-12-07")
+    f.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    wait_visible(d, "consult-result")
+    ref = cli_json(["consult", "--client", "new01", "--image", scalp, "--profile", os.path.join(work, "data/profiles/room1.pb"),
+                    "--start", "2026-12-07", "--report", "cli_report.html", "--db", "cli.db"], work)
+    rc = ref["recipe"]
+    for element, want in (("c-shade", rc["shade"]), ("c-water", fixed(rc["water_ml_per_ml"], 1)), ("c-needle", rc["needle"]),
+                          ("c-dot", fixed(rc["dot_diameter_mm"], 2)), ("c-density", fixed(rc["density_per_cm2"], 0)),
+                          ("c-near", fixed(rc["near_de00"], 1)), ("c-regional", fixed(rc["regional_de00"], 1)),
+                          ("c-touchup", touch_up_text(ref["touch_up"]))):
+        check(text(d, element) == want, "consultation %s %r = CLI %r" % (element, text(d, element), want))
+    rows = d.find_elements(By.CSS_SELECTOR, "#c-sessions tbody tr")
+    check(len(rows) == len(ref["sessions"]), "one row per planned session (%d)" % len(rows))
+    for row, s in zip(rows, ref["sessions"]):
+        cells = [c.text for c in row.find_elements(By.TAG_NAME, "td")]
+        check(cells[1] == s["date"] and cells[3] == s["shade"] and cells[4] == fixed(s["water_ml_per_ml"], 1),
+              "session %d: %s %s %s ml/ml = CLI" % (s["session"], cells[1], cells[3], cells[4]))
+    fills = [r.get_attribute("fill") for r in d.find_elements(By.CSS_SELECTOR, "#consult-result svg rect")]
+    check(all(f and f.startswith("#") and f != "#ffffff" for f in fills), "every swatch has its colour (%d)" % len(fills))
+    shot(d, "3_consultation")
+    report = d.find_element(By.ID, "c-report").get_attribute("href")
+    d.get(report)
+    body = d.find_element(By.TAG_NAME, "body").text
+    check("<img src=x onerror=alert(1)>" in body, "the saved report shows the client's name as text")
+    check(len(d.find_elements(By.CSS_SELECTOR, "img[src=x]")) == 0, "the report has no element made from the name")
+    shot(d, "3_report")
+
+
+def step_visit(d, url, work):
+    go(d, url, "visit/demo001")
+    f = d.find_element(By.ID, "visit-form")
+    f.find_element(By.NAME, "photo").send_keys(os.path.join(work, "v.jpg"))
+    f.find_element(By.NAME, "chart_in_frame").click()
+    set_value(d, f.find_element(By.NAME, "date"), "2026-11-20")
+    f.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    wait_visible(d, "visit-result")
+    v = cli_json(["visit", "add", "--client", "demo001", "--date", "2026-11-20", "--image", "v.jpg", "--chart-in-frame",
+                  "--db", "cli.db"], work)
+    fc = cli_json(["forecast", "--client", "demo001", "--db", "cli.db"], work)
+    lab = lambda x: " ".join("%.1f" % x.get(k, 0) for k in ("l", "a", "b"))
+    check(text(d, "v-dot") == lab(v["dot_lab"]), "visit dots %s = CLI %s" % (text(d, "v-dot"), lab(v["dot_lab"])))
+    check(text(d, "v-skin") == lab(v["skin_lab"]), "visit skin = CLI")
+    check(text(d, "v-touchup") == touch_up_text(fc["touch_up"]), "updated touch-up %r = CLI %r" % (text(d, "v-touchup"), touch_up_text(fc["touch_up"])))
+    check(len(d.find_elements(By.CSS_SELECTOR, "#visit-fade svg polyline")) == 1, "the fade chart is drawn")
+    shot(d, "4_followup")
+
+
+def step_due(d, url, work):
+    go(d, url, "today")
+    Select(d.find_element(By.ID, "due-within")).select_by_value("3650d")
+    ref = cli_json(["due", "--within", "3650d", "--db", "cli.db"], work)
+    want = [[x["client_id"], x["touch_up"]] for x in ref["due"]]
+
+    def rows(d):
+        return [[c.text for c in r.find_elements(By.TAG_NAME, "td")][0:3:2] for r in d.find_elements(By.CSS_SELECTOR, "#due-table tbody tr")]
+    try:
+        WebDriverWait(d, 30).until(lambda d: rows(d) == want)
+    except Exception:
+        pass
+    check(rows(d) == want, "due list %s = CLI %s" % (rows(d), want))
+    shot(d, "5_due")
+
+
+def main():
+    repo = os.path.abspath(ARGS.repo)
+    chart = os.path.join(repo, "data/samples/clinic_chart.jpg")
+    scalp = os.path.join(repo, "data/samples/consult_scalp.jpg")
+    with tempfile.TemporaryDirectory() as work:
+        for db in ("api.db", "cli.db"):
+            cli(["import", os.path.join(repo, "data/samples/client_demo.textproto"), "--db", db], work)
+        cli(["synth", "scalp", "--camera", "canon_eos_5d_mark_ii", "--illuminant", "D65", "--dots", "150", "--dots-recipe",
+             "carbon_black", "--follicles", "40", "--hairs", "5", "--with-chart", "--size", "1600x1200", "--jpeg", "92",
+             "--seed", "3", "--out", "v.jpg", "--truth", "v.json"], work)
+        server, url = start_server(work)
+        d = None
+        try:
+            d = browser()
+            step_client(d, url, work)
+            step_calibrate(d, url, work, chart)
+            step_consult(d, url, work, scalp)
+            step_visit(d, url, work)
+            step_due(d, url, work)
+            csp = [e["message"] for e in d.get_log("browser") if "Content Security Policy" in e["message"]]
+            check(not csp, "no Content-Security-Policy violation in the console %s" % csp[:3])
+        finally:
+            if d:
+                d.quit()
+            server.terminate()
+            server.wait(timeout=30)
+    if FAILURES:
+        print("%d check(s) failed" % len(FAILURES))
+        return 1
+    print("all browser checks passed")
+    return 0
+
+
+if __name__ == "__main__":
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--bin", required=True, help="the shadecast binary")
+    ap.add_argument("--repo", required=True, help="the source tree (shipped sample data)")
+    ap.add_argument("--out", required=True, help="folder for the screenshots")
+    ARGS = ap.parse_args()
+    ARGS.bin = os.path.abspath(ARGS.bin)
+    ARGS.out = os.path.abspath(ARGS.out)
+    sys.exit(main())
