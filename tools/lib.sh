@@ -15,7 +15,6 @@ SHADECAST_PACKAGES=(
   libsqlite3-dev
   catch2 libcli11-dev nlohmann-json3-dev
   libcpp-httplib-dev  # shadecast serve (pulls libssl-dev, zlib1g-dev, libbrotli-dev for its pkg-config)
-  chromium chromium-driver python3-selenium  # the app's browser tests (tests/serve/browser_test.py)
   argyll  # iccdump: the calibration tests check the ICC profiles with ArgyllCMS
 )
 
