@@ -1,9 +1,11 @@
 #pragma once
-// Calibration as a library call, shared by `shadecast calibrate` and the app's
-// POST /api/calibrations, so both give the same JSON for the same chart photo.
+// Calibration and its re-check as library calls, shared by `shadecast calibrate` / `profile check`
+// and the app's POST /api/calibrations and /api/profiles/{room}/check, so both give the same JSON for the same chart photo.
 #include <string>
 
 #include <nlohmann/json.hpp>
+
+#include "calib/calibration.h"
 
 namespace shadecast::cli {
 
@@ -20,5 +22,15 @@ struct CalibrateOptions {
 // `calibrate --json` prints. Throws InputError, NotThisChartError (not this card) or
 // PoorCalibrationError (a poor fit without `force`), writing nothing.
 nlohmann::json CalibrateJson(const CalibrateOptions& options);
+
+// `profile check`: a new photo of the chart against a profile (drift, recalibrate or not).
+struct ProfileCheckOptions {
+  std::string profile, image, corners;
+  double max_mean = calib::DriftOptions{}.max_mean_drift_de00;
+  double max_patch = calib::DriftOptions{}.max_patch_drift_de00;
+  bool json = false;
+};
+// Returns what `profile check --json` prints.
+nlohmann::json ProfileCheckJson(const ProfileCheckOptions& options);
 
 }  // namespace shadecast::cli

@@ -148,6 +148,7 @@ void WriteReport(const Consultation& c) {
   report::ReportData d;
   d.client_id = o.client;
   d.client_name = c.record.name();
+  d.clinic_name = o.clinic_name;
   d.date = c.today;
   d.follicle = {"Stubble close up (0.4 m)", LabOf(m.follicle().near())};
   d.skin = {"Skin", ToLab(m.skin())};
@@ -368,6 +369,7 @@ void RegisterConsult(CLI::App& app, Action& action) {
       ->capture_default_str();
   prof->excludes(cif);
   c->add_option("--report", o->report, "write the consultation report (self-contained HTML)");
+  c->add_option("--clinic-name", o->clinic_name, "the clinic's name, printed on the report");
   c->add_option("--sessions", o->sessions, "number of sessions")->capture_default_str();
   c->add_option("--units", o->units, "kept for older scripts; the look match pours in 5 % steps")->capture_default_str();
   c->add_option("--start", o->start, "date of the first session YYYY-MM-DD (default: today)");

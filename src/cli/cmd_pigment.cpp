@@ -9,6 +9,7 @@
 
 #include "blend/characterize.h"
 #include "cli/commands.h"
+#include "cli/pigment_list.h"
 #include "color/csv.h"
 #include "store/files.h"
 #include "store/pigment_library.h"
@@ -162,10 +163,10 @@ struct ListOptions {
   bool json = false;
 };
 
-int RunList(const ListOptions& o) {
+nlohmann::json ListJson(const std::string& library) {
   std::string source;
-  const pb::PigmentLibrary lib = LoadLibrary(o.library, &source);
-  if (o.json) {
+  const pb::PigmentLibrary lib = LoadLibrary(library, &source);
+  {
     nlohmann::json all = nlohmann::json::array();
     for (const pb::Pigment& p : lib.pigments()) {
       all.push_back({{"id", p.id()},
@@ -177,9 +178,17 @@ int RunList(const ListOptions& o) {
                      {"sieve_k", p.has_sieve_k() ? p.sieve_k() : optics::PigmentKS{}.sieve_k},
                      {"bands", p.wavelengths_nm_size()}});
     }
-    PrintJson({{"library", source}, {"name", lib.name()}, {"pigments", all}});
+    return nlohmann::json{{"library", source}, {"name", lib.name()}, {"pigments", all}};
+  }
+}
+
+int RunList(const ListOptions& o) {
+  if (o.json) {
+    PrintJson(ListJson(o.library));
     return kExitOk;
   }
+  std::string source;
+  const pb::PigmentLibrary lib = LoadLibrary(o.library, &source);
   std::printf("%s (%s)\n", lib.name().c_str(), source.c_str());
   for (const pb::Pigment& p : lib.pigments()) {
     std::printf("  %-22s %-10s %-18s %s%s%s\n", p.id().c_str(), p.colour_index().c_str(),
@@ -244,6 +253,8 @@ void RegisterPigment(CLI::App& app, Action& action) {
 }
 
 }  // namespace
+
+nlohmann::json PigmentListJson(const std::string& library) { return ListJson(library); }
 
 SHADECAST_REGISTER_COMMAND(40, "pigment", RegisterPigment);
 

@@ -5,6 +5,7 @@
 
 #include "calib/calibration.h"
 #include "cli/calib_inputs.h"
+#include "cli/calibrate.h"
 #include "cli/commands.h"
 #include "color/csv.h"
 #include "store/files.h"
@@ -98,17 +99,20 @@ int RunApply(const ApplyOptions& o) {
 }
 
 // ---- check ---------------------------------------------------------------------------------------
-struct CheckOptions {
-  std::string profile, image, corners;
-  double max_mean = calib::DriftOptions{}.max_mean_drift_de00;
-  double max_patch = calib::DriftOptions{}.max_patch_drift_de00;
-  bool json = false;
-};
+using CheckOptions = ProfileCheckOptions;
 
 nlohmann::json Stats2(const pb::ErrorStats& s) { return {{"mean_de00", s.mean_de00()}, {"max_de00", s.max_de00()}}; }
 
-int RunCheck(const CheckOptions& o) {
-  const pb::CameraProfile profile = LoadProfile(o.profile);
+struct Checked {
+  pb::CameraProfile profile;
+  calib::DriftReport report;
+  calib::Corners corners{};
+};
+
+Checked DoCheck(const CheckOptions& o) {
+  Checked c;
+  c.profile = LoadProfile(o.profile);
+  const pb::CameraProfile& profile = c.profile;
   pb::ChartDefinition chart;
   try {
     chart = store::LoadChart(profile.chart_id());
@@ -124,8 +128,15 @@ int RunCheck(const CheckOptions& o) {
   calib::DriftOptions d;
   d.max_mean_drift_de00 = o.max_mean;
   d.max_patch_drift_de00 = o.max_patch;
-  const calib::DriftReport r = calib::CheckDrift(profile, photo.patches, d);
-  if (o.json) {
+  c.report = calib::CheckDrift(profile, photo.patches, d);
+  c.corners = photo.location.corners;
+  return c;
+}
+
+nlohmann::json BuildCheckJson(const Checked& c) {
+  const pb::CameraProfile& profile = c.profile;
+  const calib::DriftReport& r = c.report;
+  {
     nlohmann::json patches = nlohmann::json::array();
     for (int i = 0; i < profile.patches_size(); ++i)
       patches.push_back({{"index", profile.patches(i).index()},
@@ -133,13 +144,21 @@ int RunCheck(const CheckOptions& o) {
                          {"drift_de00", r.drift_de00[i] >= 0 ? nlohmann::json(r.drift_de00[i]) : nlohmann::json(nullptr)},
                          {"de00", r.accuracy_de00[i] >= 0 ? nlohmann::json(r.accuracy_de00[i]) : nlohmann::json(nullptr)},
                          {"excluded", r.drift_de00[i] < 0}});
-    PrintJson({{"drift", Stats2(r.drift)},
+    return nlohmann::json{{"drift", Stats2(r.drift)},
                {"accuracy", Stats2(r.accuracy)},
                {"calibration_loo", Stats2(profile.loo())},
                {"recalibrate", r.recalibrate},
                {"reason", r.reason},
                {"patches", patches},
-               {"corners", CornersJson(photo.location.corners)}});
+               {"corners", CornersJson(c.corners)}};
+  }
+}
+
+int RunCheck(const CheckOptions& o) {
+  const Checked c = DoCheck(o);
+  const calib::DriftReport& r = c.report;
+  if (o.json) {
+    PrintJson(BuildCheckJson(c));
   } else {
     std::printf("drift since calibration: mean %.2f, max %.2f dE00; against the reference: mean %.2f, max %.2f dE00\n",
                 r.drift.mean_de00(), r.drift.max_de00(), r.accuracy.mean_de00(), r.accuracy.max_de00());
@@ -172,6 +191,8 @@ void RegisterProfile(CLI::App& app, Action& action) {
 }
 
 }  // namespace
+
+nlohmann::json ProfileCheckJson(const ProfileCheckOptions& o) { return BuildCheckJson(DoCheck(o)); }
 
 SHADECAST_REGISTER_COMMAND(26, "profile", RegisterProfile);
 

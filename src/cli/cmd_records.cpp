@@ -5,6 +5,8 @@
 #include <optional>
 #include <regex>
 
+#include <functional>
+
 #include "cli/commands.h"
 #include "cli/history_csv.h"
 #include "cli/inputs.h"
@@ -221,13 +223,7 @@ int RunExport(const ExportOptions& o) {
   return kExitOk;
 }
 
-struct ImportOptions {
-  std::string db, as_of;
-  std::vector<std::string> inputs;
-  bool replace = false, json = false;
-};
-
-int RunImport(const ImportOptions& o) {
+int ImportHistories(const ImportOptions& o, const std::function<void(int, int)>& progress) {
   const std::string today = Today(o.as_of);
   const std::vector<fs::path> files = CollectHistoryFiles(o.inputs, "import");
   // Everything is read and checked before the first write.
@@ -246,9 +242,19 @@ int RunImport(const ImportOptions& o) {
       throw InputError(files[i].string() + ": " + e.what() + " (" + std::to_string(done) + " clients imported before it)");
     }
     ++done;
-    if (files.size() > 20 && !o.json) std::fprintf(stderr, "\rimported %d/%zu", done, files.size());
+    progress(done, static_cast<int>(files.size()));
   }
-  if (files.size() > 20 && !o.json) std::fprintf(stderr, "\n");
+  return done;
+}
+
+int RunImport(const ImportOptions& o) {
+  bool shown = false;
+  const int done = ImportHistories(o, [&](int d, int n) {
+    if (n <= 20 || o.json) return;
+    std::fprintf(stderr, "\rimported %d/%d", d, n);
+    shown = true;
+  });
+  if (shown) std::fprintf(stderr, "\n");
   if (o.json)
     PrintJson({{"imported", done}});
   else
@@ -403,6 +409,10 @@ void RegisterRecords(CLI::App& app, Action& action) {
 }  // namespace
 
 nlohmann::json VisitAddJson(const VisitOptions& o) { return MessageToJson(RecordVisit(o)); }
+
+nlohmann::json ImportJson(const ImportOptions& o, const std::function<void(int, int)>& progress) {
+  return {{"imported", ImportHistories(o, progress)}};
+}
 
 SHADECAST_REGISTER_COMMAND(60, "client", RegisterRecords);
 

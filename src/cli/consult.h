@@ -13,6 +13,7 @@ namespace shadecast::cli {
 struct ConsultOptions {
   MeasureCliOptions measure;
   std::string client, report, db, as_of, params, library, priors, units = "pct5", start;
+  std::string clinic_name;  // printed on the report
   int sessions = 3, draws = 1000, interval_days = 12;
   long seed = 1;
   bool json = false;

@@ -1,8 +1,10 @@
 #pragma once
-// A follow-up visit and a client's forecast as library calls, shared by `shadecast visit add`,
-// `shadecast forecast --client` and the app's POST /api/visits and POST /api/forecasts, so the page
-// shows what the CLI's --json says for the same inputs.
+// A follow-up visit, a client's forecast and an import as library calls, shared by `shadecast
+// visit add`, `forecast --client`, `import` and the app's POST /api/visits, /api/forecasts and
+// /api/imports, so the page shows what the CLI's --json says for the same inputs.
+#include <functional>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -30,5 +32,13 @@ struct ForecastCliOptions {
 };
 // `forecast --client ID --json` (the forecast is stored for `due`); `options.client` must be set.
 nlohmann::json ForecastClientJson(const ForecastCliOptions& options);
+
+struct ImportOptions {
+  std::string db, as_of;
+  std::vector<std::string> inputs;
+  bool replace = false, json = false;
+};
+// `import --json` ({"imported": N}); `progress(done, total)` after each client.
+nlohmann::json ImportJson(const ImportOptions& options, const std::function<void(int, int)>& progress);
 
 }  // namespace shadecast::cli

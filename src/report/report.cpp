@@ -175,6 +175,7 @@ std::string RenderHtml(const ReportData& d) {
        ".warn{background:#fff3cd;border:1px solid #e0c36a;padding:6px 10px;margin:4px 0}.dim{color:#666;font-size:12px}"
        ".mini{display:inline-block;width:28px;height:16px;border:1px solid #999;vertical-align:middle}"
        "</style></head><body>";
+  if (!d.clinic_name.empty()) h += "<div class=\"clinic\">" + Escape(d.clinic_name) + "</div>";
   h += "<h1>" + Escape(d.title) + "</h1><div class=\"dim\">Client " + Escape(d.client_id) +
        (d.client_name.empty() ? "" : " &middot; " + Escape(d.client_name)) + " &middot; " + Escape(d.date) + "</div>";
   for (const auto& w : d.warnings) h += "<div class=\"warn\">" + Escape(w) + "</div>";

@@ -46,6 +46,7 @@ struct FadePoint {
 
 struct ReportData {
   std::string title = "Scalp micropigmentation consultation";
+  std::string clinic_name;          // printed above the title when set
   std::string client_id, client_name, date;
   Swatch follicle, skin;
   std::string undertone;            // e.g. "warm, ITA 38 deg (intermediate), Monk 4"

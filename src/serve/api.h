@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "serve/jobs.h"
 #include "serve/security.h"
 
 namespace shadecast::serve {
@@ -19,6 +20,7 @@ struct AppContext {
   std::string version;
   SecurityConfig security;
   std::mutex db_mutex;   // one request at a time in the database (SQLite, one writer)
+  std::unique_ptr<Jobs> jobs;  // long work with progress (serve/jobs.h)
 };
 
 struct ApiResult {

@@ -7,6 +7,10 @@
 #include "cli/common.h"
 #include "cli/consult.h"
 #include "cli/followup.h"
+#include "cli/pigment_list.h"
+#include "cli/records.h"
+#include "store/database.h"
+#include "shadecast/app.pb.h"
 #include "color/icc.h"
 #include "store/files.h"
 #include "store/image_header.h"
@@ -146,6 +150,7 @@ ApiResult ApiConsult(AppContext& app, const std::string& body) {
   o.db = app.db;
   o.as_of = app.as_of;
   o.draws = Int(j, "draws", 1000, 100, 5000);
+  o.clinic_name = ClinicName(app);
   const std::string name = o.client + "-" + cli::Today(app.as_of) + "-" + NewToken().substr(0, 8) + ".html";
   o.report = (Dir(app, "reports") / name).string();
   nlohmann::json r = cli::ConsultJson(o);
@@ -205,6 +210,18 @@ ApiResult ApiCalibrate(AppContext& app, const std::string& body) {
   }
 }
 
+ApiResult ApiCheckProfile(AppContext& app, const std::string& room, const std::string& body) {
+  const nlohmann::json j = Body(body);
+  if (!IsValidId(room)) throw cli::InputError("room '" + room + "': use 1-64 letters, digits, '_' or '-'");
+  cli::ProfileCheckOptions o;
+  o.profile = ProfilePath(app, room).string();
+  if (!fs::exists(o.profile)) throw cli::InputError("room '" + room + "': no profile (calibrate the room first)");
+  o.image = UploadPath(app, Id(j, "upload_id"));
+  nlohmann::json r = cli::ProfileCheckJson(o);
+  r["room"] = room;
+  return {200, r};
+}
+
 ApiResult ApiProfiles(AppContext& app) {
   nlohmann::json rooms = nlohmann::json::array();
   const fs::path d = fs::path(app.data_dir) / "profiles";
@@ -226,6 +243,84 @@ ApiResult ApiProfiles(AppContext& app) {
                      {"verdict", loo <= 1.5 ? "good" : loo <= 2.5 ? "usable" : "poor"}});
   }
   return {200, {{"profiles", rooms}}};
+}
+
+ApiResult ApiPigments(AppContext&) { return {200, cli::PigmentListJson("")}; }
+
+namespace {
+fs::path SettingsPath(const AppContext& app) { return fs::path(app.data_dir) / "settings.textproto"; }
+
+pb::AppSettings LoadSettings(const AppContext& app) {
+  pb::AppSettings s;
+  if (fs::exists(SettingsPath(app))) store::ReadMessage(SettingsPath(app), &s);
+  return s;
+}
+}  // namespace
+
+std::string ClinicName(const AppContext& app) { return LoadSettings(app).clinic_name(); }
+
+ApiResult ApiSettings(AppContext& app) {
+  std::lock_guard<std::mutex> lock(app.db_mutex);
+  return {200, {{"clinic_name", LoadSettings(app).clinic_name()}}};
+}
+
+ApiResult ApiPutSettings(AppContext& app, const std::string& body) {
+  const nlohmann::json j = Body(body);
+  pb::AppSettings s;
+  s.set_clinic_name(Text(j, "clinic_name", 200));
+  std::lock_guard<std::mutex> lock(app.db_mutex);
+  Dir(app, "");
+  store::WriteMessageAtomic(SettingsPath(app), s);
+  return {200, {{"clinic_name", s.clinic_name()}}};
+}
+
+ApiResult ApiForecastAll(AppContext& app, const std::string& body) {
+  const nlohmann::json j = body.empty() ? nlohmann::json::object() : Body(body);
+  cli::ForecastCliOptions base;
+  base.db = app.db;
+  base.as_of = app.as_of;
+  base.draws = Int(j, "draws", 2000, 100, 5000);
+  const std::string id = app.jobs->Start("forecast-all", [base](const Progress& progress) {
+    std::vector<std::string> ids;
+    for (const auto& c : cli::OpenDatabase(base.db)->ListClients()) ids.push_back(c.id);
+    nlohmann::json skipped = nlohmann::json::array();
+    int forecast = 0;
+    for (size_t i = 0; i < ids.size(); ++i) {
+      cli::ForecastCliOptions o = base;
+      o.client = ids[i];
+      try {
+        cli::ForecastClientJson(o);
+        ++forecast;
+      } catch (const std::exception& e) {
+        skipped.push_back({{"client_id", ids[i]}, {"error", e.what()}});
+      }
+      progress(static_cast<int>(i + 1), static_cast<int>(ids.size()));
+    }
+    return nlohmann::json{{"forecast", forecast}, {"skipped", skipped}};
+  });
+  return {202, {{"job_id", id}}};
+}
+
+ApiResult ApiImport(AppContext& app, const std::string& format, const std::string& body) {
+  if (format != "textproto" && format != "json" && format != "csv")
+    throw cli::InputError("format '" + format + "': expected textproto, json or csv (the history file's kind)");
+  if (body.empty()) throw cli::InputError("the import is empty: send a history file as the body");
+  const fs::path p = Dir(app, "imports") / ("i" + NewToken().substr(0, 24) + "." + format);
+  store::WriteFileAtomic(p, body);
+  cli::ImportOptions o;
+  o.db = app.db;
+  o.as_of = app.as_of;
+  o.inputs = {p.string()};
+  o.json = true;
+  const std::string id = app.jobs->Start("import", [o](const Progress& progress) { return cli::ImportJson(o, progress); });
+  return {202, {{"job_id", id}}};
+}
+
+ApiResult ApiJob(AppContext& app, const std::string& id) {
+  if (!IsValidId(id)) throw cli::InputError("job id '" + id + "': use 1-64 letters, digits, '_' or '-'");
+  const auto s = app.jobs->Status(id);
+  if (!s) return {404, {{"error", "no job '" + id + "' (jobs last until the server stops)"}}};
+  return {200, *s};
 }
 
 std::string ReportPath(const AppContext& app, const std::string& name) {

@@ -25,8 +25,29 @@ ApiResult ApiForecast(AppContext& app, const std::string& id, const std::string&
 // POST /api/calibrations {"upload_id", "room", "camera", "illuminant", "force"}
 // = `calibrate --json`, the profile saved as the room's.
 ApiResult ApiCalibrate(AppContext& app, const std::string& body);
+// POST /api/profiles/{room}/check {"upload_id"} = `profile check --profile ROOM.pb --image PHOTO --json`:
+// the drift since calibration and whether to recalibrate.
+ApiResult ApiCheckProfile(AppContext& app, const std::string& room, const std::string& body);
 // GET /api/profiles: the rooms' profiles (room, camera, created, model, leave-one-out mean, verdict).
 ApiResult ApiProfiles(AppContext& app);
+
+// GET /api/pigments = `pigment list --json` (the ink library the recipes use).
+ApiResult ApiPigments(AppContext& app);
+// GET /api/settings, PUT /api/settings {"clinic_name"}: the app's settings (pb::AppSettings in
+// <data-dir>/settings.textproto); the clinic name is printed on consultation reports.
+ApiResult ApiSettings(AppContext& app);
+ApiResult ApiPutSettings(AppContext& app, const std::string& body);
+// The clinic name for reports ("" when not set).
+std::string ClinicName(const AppContext& app);
+
+// POST /api/jobs/forecast-all {"draws"}: `forecast --client ID` for every client, in the background
+// (202 {"job_id"}); the result {"forecast": N, "skipped": [{"client_id", "error"}]}.
+ApiResult ApiForecastAll(AppContext& app, const std::string& body);
+// POST /api/imports?format=textproto|json|csv, the history file as the body: `import FILE` in the
+// background (202 {"job_id"}); the result is `import --json`'s.
+ApiResult ApiImport(AppContext& app, const std::string& format, const std::string& body);
+// GET /api/jobs/{id}: {"state", "done", "total", "result" | "error"}.
+ApiResult ApiJob(AppContext& app, const std::string& id);
 
 // The report file for GET /reports/{name}; empty when the name is not one the server wrote.
 std::string ReportPath(const AppContext& app, const std::string& name);

@@ -92,6 +92,16 @@ void Routes(httplib::Server& svr, AppContext& app) {
   svr.Post(R"(/api/forecasts/([^/]+))",
            json([](AppContext& a, const httplib::Request& r) { return ApiForecast(a, r.matches[1], r.body); }));
   svr.Post("/api/calibrations", json([](AppContext& a, const httplib::Request& r) { return ApiCalibrate(a, r.body); }));
+  svr.Post(R"(/api/profiles/([^/]+)/check)",
+           json([](AppContext& a, const httplib::Request& r) { return ApiCheckProfile(a, r.matches[1], r.body); }));
+  svr.Post("/api/jobs/forecast-all", json([](AppContext& a, const httplib::Request& r) { return ApiForecastAll(a, r.body); }));
+  svr.Post("/api/imports", json([](AppContext& a, const httplib::Request& r) {
+             return ApiImport(a, r.get_param_value("format"), r.body);
+           }));
+  svr.Get(R"(/api/jobs/([^/]+))", json([](AppContext& a, const httplib::Request& r) { return ApiJob(a, r.matches[1]); }));
+  svr.Get("/api/pigments", json([](AppContext& a, const httplib::Request&) { return ApiPigments(a); }));
+  svr.Get("/api/settings", json([](AppContext& a, const httplib::Request&) { return ApiSettings(a); }));
+  svr.Put("/api/settings", json([](AppContext& a, const httplib::Request& r) { return ApiPutSettings(a, r.body); }));
   svr.Get("/api/profiles", json([](AppContext& a, const httplib::Request&) { return ApiProfiles(a); }));
   svr.Get(R"(/reports/([^/]+))", [&app](const httplib::Request& req, httplib::Response& res) {
     const std::string path = ReportPath(app, req.matches[1]);
@@ -122,6 +132,7 @@ int Serve(const ServeOptions& o, const std::function<void(const std::string& url
   app.data_dir = o.data_dir.empty() ? o.db + ".data" : o.data_dir;
   app.security.max_body_bytes = o.max_body_bytes;
   app.security.csrf_token = NewToken();
+  app.jobs = std::make_unique<Jobs>();
   cli::Today(o.as_of);  // a malformed --as-of fails now, not on the first request
 
   httplib::Server svr;

@@ -2,7 +2,7 @@
 """Browser tests of `shadecast serve` (issue 21): Debian chromium driven by chromium-driver through
 python3-selenium, headless. One clinic day through the pages, on shipped sample data:
   1. a client added with a name that is HTML (<img src=x onerror=...>) shows as text;
-  2. a calibration: chart photo -> verdict and held-out error;
+  2. a calibration: chart photo -> verdict and held-out error; its re-check;
   3. a full consultation from the upload to the saved, served report;
   4. a follow-up visit that updates the forecast;
   5. the due list.
@@ -138,6 +138,35 @@ def step_calibrate(d, url, work, chart):
     rows = d.find_elements(By.CSS_SELECTOR, "#k-patches tbody tr")
     check(len(rows) == len(ref["patches"]), "one row per patch (%d)" % len(rows))
     shot(d, "2_calibrate")
+    # The re-check with the same photo: no drift, no recalibration, as `profile check` says.
+    f = d.find_element(By.ID, "check-form")
+    WebDriverWait(d, 30).until(lambda d: len(Select(f.find_element(By.NAME, "room")).options) > 1)
+    Select(f.find_element(By.NAME, "room")).select_by_value("room1")
+    f.find_element(By.NAME, "photo").send_keys(chart)
+    f.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    wait_visible(d, "check-result")
+    chk = cli_json(["profile", "check", "--profile", os.path.join(work, "data/profiles/room1.pb"), "--image", chart], work)
+    want = "RECALIBRATE:" if chk["recalibrate"] else "Still good:"
+    check(text(d, "r-verdict") == want, "re-check verdict %r = CLI %r" % (text(d, "r-verdict"), want))
+    check(text(d, "r-drift") == fixed(chk["drift"]["mean_de00"], 2), "re-check drift %s = CLI" % text(d, "r-drift"))
+    shot(d, "2_recheck")
+
+
+CLINIC = "Clinic <b>One</b> & Co"
+
+
+def step_settings(d, url, work):
+    go(d, url, "settings")
+    WebDriverWait(d, 30).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#pigment-table tbody tr"))
+    lib = cli_json(["pigment", "list"], work)
+    rows = d.find_elements(By.CSS_SELECTOR, "#pigment-table tbody tr")
+    check([r.find_elements(By.TAG_NAME, "td")[0].text for r in rows] == [p["id"] for p in lib["pigments"]],
+          "the ink library lists the pigments of `pigment list` (%d)" % len(rows))
+    f = d.find_element(By.ID, "settings-form")
+    f.find_element(By.NAME, "clinic_name").send_keys(CLINIC)
+    f.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    WebDriverWait(d, 30).until(lambda d: "Saved" in d.find_element(By.ID, "message").text)
+    shot(d, "2_settings")
 
 
 def step_consult(d, url, work, scalp):
@@ -150,7 +179,7 @@ def step_consult(d, url, work, scalp):
     f.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
     wait_visible(d, "consult-result")
     ref = cli_json(["consult", "--client", "new01", "--image", scalp, "--profile", os.path.join(work, "data/profiles/room1.pb"),
-                    "--start", "2026-12-07", "--report", "cli_report.html", "--db", "cli.db"], work)
+                    "--start", "2026-12-07", "--report", "cli_report.html", "--clinic-name", CLINIC, "--db", "cli.db"], work)
     rc = ref["recipe"]
     for element, want in (("c-shade", rc["shade"]), ("c-water", fixed(rc["water_ml_per_ml"], 1)), ("c-needle", rc["needle"]),
                           ("c-dot", fixed(rc["dot_diameter_mm"], 2)), ("c-density", fixed(rc["density_per_cm2"], 0)),
@@ -170,6 +199,7 @@ def step_consult(d, url, work, scalp):
     d.get(report)
     body = d.find_element(By.TAG_NAME, "body").text
     check("<img src=x onerror=alert(1)>" in body, "the saved report shows the client's name as text")
+    check(CLINIC in body, "the report carries the clinic name from Settings, as text")
     check(len(d.find_elements(By.CSS_SELECTOR, "img[src=x]")) == 0, "the report has no element made from the name")
     shot(d, "3_report")
 
@@ -195,6 +225,18 @@ def step_visit(d, url, work):
 
 def step_due(d, url, work):
     go(d, url, "today")
+    # The batch forecast with its progress bar; the twin gets `forecast --client` for each client.
+    d.find_element(By.ID, "forecast-all").click()
+    WebDriverWait(d, 300).until(lambda d: " forecast" in d.find_element(By.ID, "job-text").text
+                                and "of" not in d.find_element(By.ID, "job-text").text)
+    done = text(d, "job-text")
+    n = 0
+    for c in cli_json(["client", "list", "--db", "cli.db"], work)["clients"]:
+        env = dict(os.environ, SHADECAST_TODAY=TODAY)
+        r = subprocess.run([ARGS.bin, "forecast", "--client", c["client_id"], "--db", "cli.db"], cwd=work, env=env,
+                           capture_output=True, text=True)
+        n += r.returncode == 0
+    check(done.startswith("%d forecast" % n), "batch forecast %r: %d clients forecast as on the CLI" % (done, n))
     Select(d.find_element(By.ID, "due-within")).select_by_value("3650d")
     ref = cli_json(["due", "--within", "3650d", "--db", "cli.db"], work)
     want = [[x["client_id"], x["touch_up"]] for x in ref["due"]]
@@ -225,6 +267,7 @@ def main():
             d = browser()
             step_client(d, url, work)
             step_calibrate(d, url, work, chart)
+            step_settings(d, url, work)
             step_consult(d, url, work, scalp)
             step_visit(d, url, work)
             step_due(d, url, work)

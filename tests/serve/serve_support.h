@@ -51,6 +51,14 @@ class Server {
     waitpid(pid_, &status, 0);
   }
   int port() const { return port_; }
+  // False when the server has exited (a crash shows here rather than as refused connections).
+  bool Alive() const {
+    int status = 0;
+    if (waitpid(pid_, &status, WNOHANG) == 0) return true;
+    if (WIFSIGNALED(status)) std::fprintf(stderr, "shadecast serve died of signal %d\n", WTERMSIG(status));
+    else std::fprintf(stderr, "shadecast serve exited with %d\n", WEXITSTATUS(status));
+    return false;
+  }
   std::string host() const { return "127.0.0.1:" + std::to_string(port_); }
   httplib::Client Client() const {
     httplib::Client c("127.0.0.1", port_);

@@ -378,6 +378,39 @@ async function submitCalibrate(ev) {
   await fillRooms();
 }
 
+async function submitCheck(ev) {
+  ev.preventDefault();
+  const f = new FormData(ev.target);
+  if (!f.get('room')) throw new Error('choose the room whose profile to re-check');
+  const r = await busy('Comparing the chart with the profile…', async () => {
+    const up = await upload(f.get('photo'));
+    return api('POST', '/api/profiles/' + encodeURIComponent(f.get('room')) + '/check', { upload_id: up.upload_id });
+  });
+  $('check-result').hidden = false;
+  setText('r-verdict', r.recalibrate ? 'RECALIBRATE:' : 'Still good:');
+  setText('r-reason', r.reason);
+  setText('r-drift', fixed(r.drift.mean_de00, 2));
+  setText('r-drift-max', fixed(r.drift.max_de00, 2));
+  setText('r-accuracy', fixed(r.accuracy.mean_de00, 2));
+  message('Re-checked room ' + r.room + '.', false);
+}
+
+// Background work (a batch forecast, an import): its progress bar until it ends.
+async function followJob(start, what) {
+  const { job_id } = await start();
+  const bar = $('job-progress');
+  bar.hidden = false;
+  for (;;) {
+    const s = await api('GET', '/api/jobs/' + encodeURIComponent(job_id));
+    bar.max = Math.max(1, s.total);
+    bar.value = s.done;
+    setText('job-text', what + ': ' + s.done + ' of ' + (s.total || '?'));
+    if (s.state === 'done') return s.result;
+    if (s.state === 'failed') throw new Error(s.error);
+    await new Promise((r) => setTimeout(r, 400));
+  }
+}
+
 async function showSettings() {
   const profiles = await fillRooms();
   const body = document.querySelector('#profile-table tbody');
@@ -391,6 +424,21 @@ async function showSettings() {
     cell(tr, fixed(p.loo_mean_de00, 2));
     cell(tr, p.verdict);
     body.appendChild(tr);
+  }
+  const settings = await api('GET', '/api/settings');
+  $('clinic-name').value = settings.clinic_name;
+  const lib = await api('GET', '/api/pigments');
+  setText('library-name', lib.name + ' (' + lib.pigments.length + ' pigments)');
+  const pig = document.querySelector('#pigment-table tbody');
+  pig.replaceChildren();
+  for (const p of lib.pigments) {
+    const tr = document.createElement('tr');
+    cell(tr, p.id);
+    cell(tr, p.name);
+    cell(tr, p.colour_index);
+    cell(tr, p.role);
+    cell(tr, p.characterisation_only ? 'characterisation only: never recommended' : p.proxy ? 'proxy data' : '');
+    pig.appendChild(tr);
   }
 }
 
@@ -406,6 +454,7 @@ async function route() {
     else if (page === 'client') await showClient(id);
     else if (page === 'consult') { await fillClientSelect($('consult-client'), id); await fillRooms(); }
     else if (page === 'visit') { await fillClientSelect($('visit-client'), id); await fillRooms(); }
+    else if (page === 'calibrate') await fillRooms();
     else if (page === 'settings') await showSettings();
   } catch (e) {
     message(e.message, true);
@@ -444,6 +493,28 @@ document.addEventListener('DOMContentLoaded', async () => {
   $('consult-form').addEventListener('submit', guarded(submitConsult));
   $('visit-form').addEventListener('submit', guarded(submitVisit));
   $('calibrate-form').addEventListener('submit', guarded(submitCalibrate));
+  $('check-form').addEventListener('submit', guarded(submitCheck));
+  $('forecast-all').addEventListener('click', guarded(async () => {
+    const r = await followJob(() => api('POST', '/api/jobs/forecast-all', {}), 'Forecasting');
+    setText('job-text', r.forecast + ' forecast' + (r.skipped.length ? ', ' + r.skipped.length + ' skipped (' +
+      r.skipped.map((x) => x.client_id + ': ' + x.error).join('; ') + ')' : ''));
+    await showToday();
+  }));
+  $('import-form').addEventListener('submit', guarded(async (ev) => {
+    ev.preventDefault();
+    const file = new FormData(ev.target).get('file');
+    const ext = (file.name.split('.').pop() || '').toLowerCase();
+    const r = await busy('Importing…', () => api('POST', '/api/imports?format=' + encodeURIComponent(ext), file, 'text/plain'));
+    const s = await (async () => { for (;;) { const j = await api('GET', '/api/jobs/' + r.job_id); if (j.state !== 'queued' && j.state !== 'running') return j; await new Promise((t) => setTimeout(t, 300)); } })();
+    if (s.state === 'failed') throw new Error(s.error);
+    message('Imported ' + s.result.imported + ' client(s).', false);
+    await showClients();
+  }));
+  $('settings-form').addEventListener('submit', guarded(async (ev) => {
+    ev.preventDefault();
+    const r = await api('PUT', '/api/settings', { clinic_name: new FormData(ev.target).get('clinic_name') });
+    message('Saved: reports now carry "' + r.clinic_name + '".', false);
+  }));
   window.addEventListener('hashchange', route);
   await route();
 });
