@@ -23,17 +23,21 @@ for path in /api/clients "/api/due?within=60d"; do
   m=$(for _ in $(seq 200); do curl -s -o /dev/null -w '%{time_total}\n' "$url$path"; done | median)
   awk -v p="$path" -v m="$m" 'BEGIN {printf "GET %-22s median of 200: %.2f ms\n", p, m * 1000}'
 done
-tok=$(curl -s "$url/api/session" | sed 's/.*"csrf_token": *"\([0-9a-f]*\)".*/\1/')
+tok=$(curl -s "$url/api/session" | grep -o '[0-9a-f]\{64\}')
 t0=$(date +%s.%N)
 up=$(curl -s -X POST -H "X-CSRF-Token: $tok" -H 'Content-Type: image/jpeg' --data-binary @p12.jpg "$url/api/uploads")
-id=$(echo "$up" | sed 's/.*"upload_id": *"\([0-9a-z]*\)".*/\1/')
+id=$(echo "$up" | grep -o 'u[0-9a-f]\{24\}')
 t1=$(date +%s.%N)
 code=$(curl -s -o consult.json -w '%{http_code}' -X POST -H "X-CSRF-Token: $tok" -H 'Content-Type: application/json' \
   -d "{\"client_id\": \"c1\", \"upload_id\": \"$id\", \"chart_in_frame\": true}" "$url/api/consultations")
 t2=$(date +%s.%N)
 [ "$code" = 201 ] || { echo "consultation failed ($code): $(head -c 300 consult.json)"; exit 1; }
+# A second consultation on the running server (its tables and OpenCV already loaded).
+curl -s -o /dev/null -X POST -H "X-CSRF-Token: $tok" -H 'Content-Type: application/json' \
+  -d "{\"client_id\": \"c2\", \"upload_id\": \"$id\", \"chart_in_frame\": true}" "$url/api/consultations"
+t2b=$(date +%s.%N)
 "$sc" consult --client cli01 --image p12.jpg --chart-in-frame --db cli.db --json > cli.json
 t3=$(date +%s.%N)
-awk -v a="$t0" -v b="$t1" -v c="$t2" -v d="$t3" 'BEGIN {
-  printf "12 MP consultation: upload %.2f s, API consultation %.2f s, CLI consult %.2f s (ratio API/CLI %.2f)\n",
-    b - a, c - b, d - c, (c - b) / (d - c) }'
+awk -v a="$t0" -v b="$t1" -v c="$t2" -v e="$t2b" -v d="$t3" 'BEGIN {
+  printf "12 MP consultation: upload %.2f s, API consultation %.2f s (a second one on the warm server %.2f s), CLI consult %.2f s (ratio API/CLI %.2f, warm %.2f)\n",
+    b - a, c - b, e - c, d - e, (c - b) / (d - e), (e - c) / (d - e) }'
