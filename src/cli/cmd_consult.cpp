@@ -142,6 +142,10 @@ struct Consultation {
   double horizon_years = 0;
 };
 
+std::string OverlayPng(const Consultation& c) {
+  return store::EncodeImage(DrawOverlay(c.photo.image, c.mr, 900), store::ImageFormat::kPng, store::ImageWriteOptions{});
+}
+
 void WriteReport(const Consultation& c) {
   const ConsultOptions& o = *c.o;
   const pb::Measurement& m = c.m;
@@ -156,8 +160,7 @@ void WriteReport(const Consultation& c) {
   for (const auto& msg : m.quality().messages()) d.warnings.push_back("Photo: " + msg);
   if (!c.skin.within_model) d.warnings.push_back("The skin colour lies outside the skin model: predictions are less certain.");
   if (!c.look.advice.empty()) d.warnings.push_back((c.look.reachable ? "Note: " : "Not reachable: ") + c.look.advice);
-  store::ImageWriteOptions wo;
-  d.photo_png = store::EncodeImage(DrawOverlay(c.photo.image, c.mr, 900), store::ImageFormat::kPng, wo);
+  d.photo_png = OverlayPng(c);
   d.photo_caption = std::to_string(m.follicle().count()) + " follicles detected (green); skin sample in orange.";
   for (const auto& pc : c.plan.recipe().components())
     d.mix.push_back({pc.pigment(), std::to_string(static_cast<int>(std::lround(pc.fraction() * 100))) + " %"});
@@ -387,9 +390,10 @@ void RegisterConsult(CLI::App& app, Action& action) {
 
 }  // namespace
 
-nlohmann::json ConsultJson(const ConsultOptions& o) {
+nlohmann::json ConsultJson(const ConsultOptions& o, std::string* overlay_png) {
   Consultation c;
   RunConsultation(o, c);
+  if (overlay_png) *overlay_png = OverlayPng(c);
   return BuildConsultJson(c);
 }
 

@@ -21,6 +21,8 @@ struct ConsultOptions {
 
 // Runs the consultation, writes the report (when `report` is set) and records it in the database;
 // returns what `shadecast consult --json` prints. Throws InputError for bad input.
-nlohmann::json ConsultJson(const ConsultOptions& options);
+// `overlay_png`, when given, receives the photo with the detected follicles drawn (PNG, at most
+// 900 px on its long side: the report's picture).
+nlohmann::json ConsultJson(const ConsultOptions& options, std::string* overlay_png = nullptr);
 
 }  // namespace shadecast::cli

@@ -1,4 +1,5 @@
 #include "serve/api.h"
+#include "serve/api_work.h"
 
 #include <cmath>
 
@@ -104,7 +105,8 @@ ApiResult ApiEraseClient(AppContext& app, const std::string& id) {
   CheckedId(id);
   std::lock_guard<std::mutex> lock(app.db_mutex);
   if (!cli::OpenDatabase(app.db)->EraseClient(id)) return Error(404, "no client '" + id + "'");
-  return {200, {{"erased", id}}};
+  const int files = EraseClientFiles(app, id);  // photos, their uploads, reports and overlays
+  return {200, {{"erased", id}, {"files_removed", files}}};
 }
 
 ApiResult ApiDue(AppContext& app, const std::string& within) {

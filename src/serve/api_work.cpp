@@ -121,6 +121,15 @@ nlohmann::json Swatches(const nlohmann::json& c) {
   return s;
 }
 
+// Keeps the photo with the client's record once the consultation or visit is stored.
+void KeepPhoto(const AppContext& app, const std::string& client, const std::string& kind, const std::string& upload) {
+  const fs::path src(upload);
+  const fs::path dir = Dir(app, "clients") / client;
+  fs::create_directories(dir);
+  const fs::path dst = dir / (cli::Today(app.as_of) + "-" + kind + "-" + src.stem().string() + src.extension().string());
+  store::WriteFileAtomic(dst, store::ReadFile(src));
+}
+
 }  // namespace
 
 ApiResult ApiUpload(AppContext& app, const std::string& body) {
@@ -153,8 +162,13 @@ ApiResult ApiConsult(AppContext& app, const std::string& body) {
   o.clinic_name = ClinicName(app);
   const std::string name = o.client + "-" + cli::Today(app.as_of) + "-" + NewToken().substr(0, 8) + ".html";
   o.report = (Dir(app, "reports") / name).string();
-  nlohmann::json r = cli::ConsultJson(o);
+  std::string overlay;
+  nlohmann::json r = cli::ConsultJson(o, &overlay);
   r["report_url"] = "/reports/" + name;
+  const std::string png = name.substr(0, name.size() - 5) + ".png";
+  store::WriteFileAtomic(Dir(app, "reports") / png, overlay);
+  r["overlay_url"] = "/reports/" + png;
+  KeepPhoto(app, o.client, "consultation", o.measure.image);
   r["swatches"] = Swatches(r);
   return {201, r};
 }
@@ -167,6 +181,7 @@ ApiResult ApiVisit(AppContext& app, const std::string& body) {
   v.db = app.db;
   v.as_of = app.as_of;
   nlohmann::json visit = cli::VisitAddJson(v);
+  KeepPhoto(app, v.client, "visit", v.measure.image);
   cli::ForecastCliOptions f;
   f.client = v.client;
   f.db = app.db;
@@ -323,8 +338,59 @@ ApiResult ApiJob(AppContext& app, const std::string& id) {
   return {200, *s};
 }
 
+namespace {
+const std::regex kPhotoName(R"((\d{4}-\d{2}-\d{2})-(consultation|visit)-(u[0-9a-f]{24})\.(jpg|png|tif))");
+}  // namespace
+
+ApiResult ApiClientPhotos(AppContext& app, const std::string& id) {
+  if (!IsValidId(id)) throw cli::InputError("client id '" + id + "': use 1-64 letters, digits, '_' or '-'");
+  std::vector<std::string> names;
+  const fs::path dir = fs::path(app.data_dir) / "clients" / id;
+  if (fs::is_directory(dir))
+    for (const auto& e : fs::directory_iterator(dir)) names.push_back(e.path().filename().string());
+  std::sort(names.begin(), names.end());
+  nlohmann::json photos = nlohmann::json::array();
+  std::smatch m;
+  for (const auto& n : names)
+    if (std::regex_match(n, m, kPhotoName))
+      photos.push_back({{"name", n}, {"date", m[1].str()}, {"kind", m[2].str()}, {"url", "/photos/" + id + "/" + n}});
+  return {200, {{"client_id", id}, {"photos", photos}}};
+}
+
+int EraseClientFiles(const AppContext& app, const std::string& id) {
+  int removed = 0;
+  const fs::path root(app.data_dir);
+  const fs::path dir = root / "clients" / id;
+  std::smatch m;
+  if (fs::is_directory(dir)) {
+    for (const auto& e : fs::directory_iterator(dir)) {
+      const std::string n = e.path().filename().string();
+      if (std::regex_match(n, m, kPhotoName)) removed += fs::remove(root / "uploads" / (m[3].str() + "." + m[4].str()));
+    }
+    removed += static_cast<int>(fs::remove_all(dir));
+  }
+  const fs::path reports = root / "reports";
+  if (fs::is_directory(reports)) {
+    std::vector<fs::path> mine;
+    for (const auto& e : fs::directory_iterator(reports)) {
+      const std::string n = e.path().filename().string();
+      static const std::regex tail(R"(\d{4}-\d{2}-\d{2}-[0-9a-f]{8}\.(html|png))");
+      if (n.size() > id.size() + 1 && n.compare(0, id.size() + 1, id + "-") == 0 && std::regex_match(n.substr(id.size() + 1), tail))
+        mine.push_back(e.path());
+    }
+    for (const auto& p : mine) removed += fs::remove(p);
+  }
+  return removed;
+}
+
+std::string PhotoPath(const AppContext& app, const std::string& client, const std::string& name) {
+  if (!IsValidId(client) || !std::regex_match(name, kPhotoName)) return "";
+  const fs::path p = fs::path(app.data_dir) / "clients" / client / name;
+  return fs::exists(p) ? p.string() : "";
+}
+
 std::string ReportPath(const AppContext& app, const std::string& name) {
-  static const std::regex ok(R"([A-Za-z0-9_-]{1,64}-\d{4}-\d{2}-\d{2}-[0-9a-f]{8}\.html)");
+  static const std::regex ok(R"([A-Za-z0-9_-]{1,64}-\d{4}-\d{2}-\d{2}-[0-9a-f]{8}\.(html|png))");
   if (!std::regex_match(name, ok)) return "";
   const fs::path p = fs::path(app.data_dir) / "reports" / name;
   return fs::exists(p) ? p.string() : "";

@@ -4,7 +4,9 @@
 // library function as the CLI command it names (cli/consult.h, cli/followup.h, cli/calibrate.h) and
 // returns that command's --json, plus the few things a page needs beside it (the report's address,
 // swatch colours). Files live under the data folder with names the server chooses:
-//   uploads/<upload_id>.<jpg|png|tif>, reports/<client>-<date>-<random>.html, profiles/<room>.pb/.icc
+//   uploads/<upload_id>.<jpg|png|tif>, reports/<client>-<date>-<random>.html and .png (the overlay),
+//   profiles/<room>.pb/.icc, clients/<client>/<date>-<consultation|visit>-<upload_id>.<ext> (the
+//   photos kept with the client's record)
 #include <string>
 
 #include "serve/api.h"
@@ -15,7 +17,8 @@ namespace shadecast::serve {
 // decoded: a JPEG, PNG or TIFF (else 415) of at most store::kMaxImagePixels pixels (else 413).
 ApiResult ApiUpload(AppContext& app, const std::string& body);
 // POST /api/consultations {"client_id", "upload_id", "profile": room | "chart_in_frame": true,
-// "sessions", "start", "interval_days"} = `consult --json` + "report_url", "swatches".
+// "sessions", "start", "interval_days"} = `consult --json` + "report_url", "overlay_url" (the photo
+// with the detected follicles), "swatches".
 ApiResult ApiConsult(AppContext& app, const std::string& body);
 // POST /api/visits {"client_id", "upload_id", "profile" | "chart_in_frame", "date"}
 // = {"visit": `visit add --json`, "forecast": `forecast --client --json`}.
@@ -48,6 +51,15 @@ ApiResult ApiForecastAll(AppContext& app, const std::string& body);
 ApiResult ApiImport(AppContext& app, const std::string& format, const std::string& body);
 // GET /api/jobs/{id}: {"state", "done", "total", "result" | "error"}.
 ApiResult ApiJob(AppContext& app, const std::string& id);
+
+// GET /api/clients/{id}/photos: the photos of the client's consultations and visits
+// ({"photos": [{"name", "date", "kind": "consultation"|"visit", "url"}]}, oldest first).
+ApiResult ApiClientPhotos(AppContext& app, const std::string& id);
+// The client's files (photos, their uploads, reports and overlays) removed with the client (DELETE
+// /api/clients/{id}); returns how many files went.
+int EraseClientFiles(const AppContext& app, const std::string& id);
+// A client's photo for GET /photos/{client}/{name}; empty when not one the server wrote.
+std::string PhotoPath(const AppContext& app, const std::string& client, const std::string& name);
 
 // The report file for GET /reports/{name}; empty when the name is not one the server wrote.
 std::string ReportPath(const AppContext& app, const std::string& name);

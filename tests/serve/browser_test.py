@@ -221,6 +221,14 @@ def step_visit(d, url, work):
     check(text(d, "v-touchup") == touch_up_text(fc["touch_up"]), "updated touch-up %r = CLI %r" % (text(d, "v-touchup"), touch_up_text(fc["touch_up"])))
     check(len(d.find_elements(By.CSS_SELECTOR, "#visit-fade svg polyline")) == 1, "the fade chart is drawn")
     shot(d, "4_followup")
+    # The client page: the follow-up among the history, its photo kept with the record.
+    go(d, url, "client/demo001")
+    WebDriverWait(d, 30).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#client-photos img"))
+    imgs = d.find_elements(By.CSS_SELECTOR, "#client-photos img")
+    loaded = d.execute_script("return Array.from(arguments[0]).every(i => i.complete && i.naturalWidth > 0)", imgs)
+    check(len(imgs) == 1 and loaded, "the client page shows the visit's photo (%d)" % len(imgs))
+    check("2026-11-20" in d.find_element(By.ID, "visit-table").text, "the client page lists the new visit")
+    shot(d, "4_client")
 
 
 def step_due(d, url, work):

@@ -132,7 +132,7 @@ TEST_CASE("calibration and consultation through the API equal calibrate --json a
                                 " --start 2026-01-20 --report r.html --json --db " + (dir / "cli.db").string(), dir.path());
   INFO(cli.err);
   REQUIRE(cli.exit_code == 0);
-  Equal(api, nlohmann::json::parse(cli.out), {"report", "report_url", "swatches"});
+  Equal(api, nlohmann::json::parse(cli.out), {"report", "report_url", "overlay_url", "swatches"});
   // The report the page links to is served, with its own script-free policy, the name as text.
   auto c = s.Client();
   auto rep = c.Get(api["report_url"].get<std::string>().c_str());
@@ -141,6 +141,27 @@ TEST_CASE("calibration and consultation through the API equal calibrate --json a
   CHECK(rep->body.find("New client") != std::string::npos);
   CHECK(rep->get_header_value("Content-Security-Policy").find("sandbox") != std::string::npos);
   CHECK(c.Get("/reports/..%2Fc.db")->status == 404);
+  auto overlay = c.Get(api["overlay_url"].get<std::string>().c_str());
+  REQUIRE(overlay);
+  CHECK(overlay->status == 200);
+  CHECK(overlay->get_header_value("Content-Type") == "image/png");
+  // The photo is kept with the client's record and listed on the client page ...
+  const auto photos = Json(c.Get("/api/clients/new01/photos"))["photos"];
+  REQUIRE(photos.size() == 1);
+  CHECK(photos[0]["kind"] == "consultation");
+  CHECK(c.Get(photos[0]["url"].get<std::string>().c_str())->status == 200);
+  CHECK(c.Get("/photos/new01/..%2F..%2Fapi.db")->status == 404);
+  // ... and erasing the client removes its photo, the upload it came from, the report and overlay.
+  auto del = c.Delete("/api/clients/new01", Csrf(s));
+  REQUIRE(del);
+  CHECK(del->status == 200);
+  CHECK(Json(del)["files_removed"].get<int>() >= 4);
+  CHECK_FALSE(fs::exists(dir / "data" / "clients" / "new01"));
+  CHECK(c.Get(api["report_url"].get<std::string>().c_str())->status == 404);
+  CHECK(c.Get(photos[0]["url"].get<std::string>().c_str())->status == 404);
+  int left = 0;
+  for (const auto& e : fs::directory_iterator(dir / "data" / "reports")) left += e.path().filename().string().rfind("new01-", 0) == 0;
+  CHECK(left == 0);
 }
 
 TEST_CASE("a follow-up visit through the API equals visit add --json then forecast --client --json") {

@@ -206,6 +206,21 @@ async function showClient(id) {
     visits.appendChild(tr);
   }
   $('client-fade').replaceChildren();
+  const ph = await api('GET', '/api/clients/' + encodeURIComponent(id) + '/photos');
+  const box = $('client-photos');
+  box.replaceChildren();
+  for (const p of ph.photos) {
+    const fig = document.createElement('figure');
+    const img = document.createElement('img');
+    img.src = p.url;
+    img.alt = p.kind + ' photo of ' + p.date;
+    const cap = document.createElement('figcaption');
+    cap.textContent = p.date + ' (' + p.kind + ')';
+    fig.appendChild(img);
+    fig.appendChild(cap);
+    box.appendChild(fig);
+  }
+  $('client-no-photos').hidden = ph.photos.length > 0;
 }
 
 async function fillClientSelect(select, chosen) {
@@ -307,6 +322,7 @@ function showConsultation(r) {
     body.appendChild(tr);
   });
   $('c-report').href = r.report_url;
+  $('c-overlay').src = r.overlay_url;
 }
 
 async function submitConsult(ev) {
