@@ -14,6 +14,7 @@ SHADECAST_PACKAGES=(
   libprotobuf-dev protobuf-compiler
   libsqlite3-dev
   catch2 libcli11-dev nlohmann-json3-dev
+  libsodium-dev  # argon2id password hashes of the staff accounts
   libcpp-httplib-dev  # shadecast serve (pulls libssl-dev, zlib1g-dev, libbrotli-dev for its pkg-config)
   argyll  # iccdump: the calibration tests check the ICC profiles with ArgyllCMS
 )

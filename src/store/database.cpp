@@ -68,6 +68,18 @@ const char* const kMigrations[] = {
     R"sql(
     ALTER TABLE clients ADD COLUMN colours BLOB;
     )sql",
+    // 3 -> 4: staff accounts of the app (issue 22); the password as an argon2id hash string only.
+    R"sql(
+    CREATE TABLE staff (
+      id INTEGER PRIMARY KEY,
+      username TEXT NOT NULL UNIQUE,
+      role TEXT NOT NULL CHECK (role IN ('technician', 'front_desk', 'manager')),
+      password_hash TEXT NOT NULL,
+      created TEXT NOT NULL,
+      failed_logins INTEGER NOT NULL DEFAULT 0,
+      locked_until TEXT NOT NULL DEFAULT ''
+    );
+    )sql",
 };
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == Database::kSchemaVersion);
 
@@ -208,6 +220,33 @@ void Database::AddClient(const std::string& id, const std::string& name, const p
   st.Bind(1, id).Bind(2, name).Bind(3, created).BindBlob(4, Serialize(covariates));
   st.Step(impl_->name);
   tx.Commit();
+}
+
+void Database::AddStaff(const StaffMember& m) {
+  Impl::Transaction tx(impl_.get());
+  if (FindStaff(m.username)) throw DatabaseError(impl_->name + ": a staff member '" + m.username + "' already exists");
+  Statement st(impl_->db, "INSERT INTO staff(username, role, password_hash, created) VALUES (?, ?, ?, ?)", impl_->name);
+  st.Bind(1, m.username).Bind(2, m.role).Bind(3, m.password_hash).Bind(4, m.created);
+  st.Step(impl_->name);
+  tx.Commit();
+}
+
+std::vector<StaffMember> Database::ListStaff() const {
+  Statement st(impl_->db,
+               "SELECT username, role, password_hash, created, failed_logins, locked_until FROM staff ORDER BY username",
+               impl_->name);
+  std::vector<StaffMember> out;
+  while (st.Step(impl_->name)) out.push_back({st.Text(0), st.Text(1), st.Text(2), st.Text(3), st.Int(4), st.Text(5)});
+  return out;
+}
+
+std::optional<StaffMember> Database::FindStaff(const std::string& username) const {
+  Statement st(impl_->db,
+               "SELECT username, role, password_hash, created, failed_logins, locked_until FROM staff WHERE username = ?",
+               impl_->name);
+  st.Bind(1, username);
+  if (!st.Step(impl_->name)) return std::nullopt;
+  return StaffMember{st.Text(0), st.Text(1), st.Text(2), st.Text(3), st.Int(4), st.Text(5)};
 }
 
 bool Database::HasClient(const std::string& id) const {

@@ -40,10 +40,21 @@ struct DueEntry {
   std::string forecast_created;
 };
 
+// A staff account of the app (issue 22). The password is kept only as its argon2id hash string
+// (serve/accounts.h).
+struct StaffMember {
+  std::string username;
+  std::string role;  // technician | front_desk | manager
+  std::string password_hash;
+  std::string created;
+  int failed_logins = 0;
+  std::string locked_until;  // ISO date-time or empty
+};
+
 class Database {
  public:
   // The schema version this build writes. Older files are migrated on open; newer ones refused.
-  static constexpr int kSchemaVersion = 3;
+  static constexpr int kSchemaVersion = 4;
 
   // Opens (creating when absent) and migrates. Throws DatabaseError.
   static std::unique_ptr<Database> Open(const std::filesystem::path& path);
@@ -64,6 +75,11 @@ class Database {
   pb::ClientHistory History(const std::string& id) const;
   // Removes the client and everything about them (right to erasure). Returns false if unknown.
   bool EraseClient(const std::string& id);
+
+  // Staff accounts. AddStaff throws DatabaseError for a duplicate username.
+  void AddStaff(const StaffMember& member);
+  std::vector<StaffMember> ListStaff() const;
+  std::optional<StaffMember> FindStaff(const std::string& username) const;
 
   // Keeps the camera profile a measurement used, by name (its file name); a later save of the same
   // name replaces it (recalibration).
