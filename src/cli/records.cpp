@@ -75,8 +75,8 @@ void ValidateHistory(const pb::ClientHistory& h, const std::string& source) {
     if (!prev.empty() && s.date() < prev) throw InputError(who + field + ".date: " + s.date() + " is before the previous session " + prev);
     prev = s.date();
     if (s.recipe().components_size() == 0) throw InputError(who + field + ".recipe: the session has no recipe");
-    if (!(s.recipe().load() > 0) || !std::isfinite(s.recipe().load()))
-      throw InputError(who + field + ".recipe.load: must be a positive number");
+    if (!(s.recipe().load() > 0 && s.recipe().load() <= 1))
+      throw InputError(who + field + ".recipe.load: must be within (0, 1] (1 = undiluted ink), as `session add --load` takes it");
   }
   prev.clear();
   for (int i = 0; i < h.follow_ups_size(); ++i) {

@@ -100,8 +100,10 @@ void ValidateHistory(const pb::ClientHistory& h, const std::vector<optics::Pigme
     if (!s.has_recipe() || s.recipe().components().empty())
       ck.Fail(f + ".recipe", "is missing (a session needs the recipe that was used)");
     const auto& r = s.recipe();
-    if (!std::isfinite(r.load()) || r.load() <= 0)
-      ck.Fail(f + ".recipe.load", "must be a positive number (relative load deposited), got " + std::to_string(r.load()));
+    // (0, 1]: the share of undiluted ink (session add's range). A load of 1e308 overflowed the fit
+    // and crashed ceres::Covariance (issue 23).
+    if (!std::isfinite(r.load()) || r.load() <= 0 || r.load() > 1)
+      ck.Fail(f + ".recipe.load", "must be within (0, 1] (relative load deposited; 1 = undiluted ink), got " + std::to_string(r.load()));
     double fsum = 0, psum = 0;
     for (int j = 0; j < r.components_size(); ++j) {
       const auto& c = r.components(j);

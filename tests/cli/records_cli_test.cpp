@@ -177,3 +177,27 @@ TEST_CASE("Records: a history CSV without its header row is refused, naming the 
   const auto list = nlohmann::json::parse(RunShadecast("client list --json", dir.path()).out);
   CHECK(list["clients"].empty());
 }
+
+TEST_CASE("a session load outside (0 1] is refused by import and by forecast instead of crashing") {
+  // Issue 23: `import` took `load: 1e308` and `forecast` then died of SIGSEGV in ceres::Covariance.
+  // Reference: session add's range (0, 1]. The shipped sample with its three loads set to 1e308.
+  shadecast::test::TempDir dir;
+  std::string text = shadecast::test::ReadText(shadecast::test::RepoFile("data/samples/client_demo.textproto"));
+  for (const char* old : {"load: 0.125", "load: 0.103", "load: 0.045"}) {
+    const auto at = text.find(old);
+    REQUIRE(at != std::string::npos);
+    text.replace(at, std::string(old).size(), "load: 1e308");
+  }
+  {
+    std::ofstream f(dir / "bad.textproto");
+    f << text;
+  }
+  auto r = RunShadecast("import bad.textproto", dir.path());
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("recipe.load") != std::string::npos);
+  CHECK(nlohmann::json::parse(RunShadecast("client list --json", dir.path()).out)["clients"].empty());
+  // The engine refuses it as well (a history file forecast directly, or an older database).
+  r = RunShadecast("forecast --history bad.textproto --draws 200", dir.path());
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("within (0, 1]") != std::string::npos);
+}
