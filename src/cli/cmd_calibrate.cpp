@@ -77,6 +77,8 @@ calib::CalibrationOptions ParseCalibrationOptions(const CalibrateOptions& o) {
 // Reads, checks the chart, fits, refuses a poor profile, writes the profile (and ICC): everything
 // computed before anything is written, so a failure leaves no output.
 Calibrated CalibrateAndWrite(const CalibrateOptions& o) {
+  for (const auto& [out, flag] : {std::pair{o.out, "--out"}, std::pair{o.icc, "--icc"}})
+    RefuseOverwritingInput(out, flag, {o.image, o.patches, o.reference, o.corners, o.weights});
   calib::CalibrationOptions opt = ParseCalibrationOptions(o);
   calib::CalibrationInput in;
   try {

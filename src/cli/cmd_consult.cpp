@@ -298,6 +298,8 @@ void PrintConsultText(const Consultation& c) {
 // both come through here.
 void RunConsultation(const ConsultOptions& o, Consultation& c) {
   c.o = &o;
+  RefuseOverwritingInput(o.report, "--report", {o.measure.image, o.measure.profile, DatabasePath(o.db), o.params,
+                                                o.library, o.priors});
   c.today = Today(o.as_of);
   auto db = OpenDatabase(o.db);
   if (!db->HasClient(o.client))

@@ -108,6 +108,7 @@ void WriteOverlay(const std::string& path, const ImageF& img, const measure::Mea
 }
 
 int RunSingle(const MeasureCliOptions& o) {
+  RefuseOverwritingInput(o.overlay, "--overlay", {o.image, o.profile, o.reference, o.thresholds});
   const MeasureSetup s = LoadMeasureSetup(o);
   const Photo photo = ReadPhoto(o.image);
   const ImageF& img = photo.image;

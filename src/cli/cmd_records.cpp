@@ -32,6 +32,8 @@ struct ClientOptions {
 int RunClientAdd(const ClientOptions& o) {
   static const std::regex kId(R"(^[A-Za-z0-9_.-]{1,64}$)");
   if (!std::regex_match(o.id, kId)) throw InputError("client id '" + o.id + "': use 1-64 letters, digits, '_', '-' or '.'");
+  CheckRange(o.uv, 0, 2, "--uv", "a sun exposure (0 indoors, 1 typical, 2 high)");
+  CheckRange(o.ita, -90, 90, "--ita", "an ITA angle in degrees");
   const std::string today = Today(o.as_of);
   auto db = OpenDatabase(o.db);
   pb::Covariates cov;
@@ -115,6 +117,9 @@ int RunSessionAdd(const SessionOptions& o) {
   const auto lib = LoadLibrary(o.library);
   const optics::Blend blend = ParseBlend(o.recipe, *lib, "--recipe");
   double load = o.load;
+  if (o.water != -1) CheckRange(o.water, 0, 50, "--water-ml-per-ml", "ml of water per ml of ink");
+  CheckRange(o.depth_mm, 0, 5, "--depth-mm", "a needle depth in mm (0: not recorded)");
+  CheckRange(o.dot_diameter_mm, 0, 3, "--dot-diameter-mm", "a dot diameter in mm (0: not recorded)");
   if (o.water >= 0) load = 1.0 / (1.0 + o.water);  // 1 ml ink + water ml
   if (!(load > 0 && load <= 1.0)) throw InputError("--load: expected a relative load in (0, 1]");
   pb::TreatmentSession s;

@@ -6,6 +6,8 @@
 #include <cstdlib>
 #include <iostream>
 #include <regex>
+#include <sstream>
+#include <filesystem>
 
 #include "color/colorimetry.h"
 #include "color/csv.h"
@@ -77,6 +79,29 @@ nlohmann::json MessageToJson(const google::protobuf::Message& m) {
   auto status = google::protobuf::util::MessageToJsonString(m, &out, opts);
   if (!status.ok()) throw std::runtime_error("cannot print message as JSON: " + status.ToString());
   return nlohmann::json::parse(out);
+}
+
+void RefuseOverwritingInput(const std::string& out, const std::string& flag, const std::vector<std::string>& inputs) {
+  namespace fs = std::filesystem;
+  if (out.empty()) return;
+  std::error_code ec;
+  const fs::path o = fs::weakly_canonical(out, ec);
+  for (const auto& in : inputs) {
+    if (in.empty()) continue;
+    std::error_code e1, e2;
+    const bool same = (!ec && fs::weakly_canonical(in, e1) == o && !e1) || fs::equivalent(out, in, e2);
+    if (same)
+      throw InputError(flag + " " + out + ": that is an input of this command (" + in +
+                       "); choose another file name so the input is not overwritten");
+  }
+}
+
+void CheckRange(double value, double lo, double hi, const std::string& flag, const std::string& what) {
+  if (!(value >= lo && value <= hi)) {
+    std::ostringstream m;
+    m << flag << ": expected " << what << " from " << lo << " to " << hi << ", got " << value;
+    throw InputError(m.str());
+  }
 }
 
 std::string Today(const std::string& as_of) {

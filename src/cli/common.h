@@ -70,6 +70,14 @@ inline nlohmann::json LabJson(const color::Lab& l) { return {l[0], l[1], l[2]}; 
 // A protobuf message as JSON with field names as in the .proto and every primitive printed.
 nlohmann::json MessageToJson(const google::protobuf::Message& m);
 
+// An output path must never be one of the inputs (a consultation report written over the client's
+// photo): InputError naming `flag` when `out` is the same file as any non-empty input (same path
+// after normalising, or the same file through a link).
+void RefuseOverwritingInput(const std::string& out, const std::string& flag, const std::vector<std::string>& inputs);
+
+// A number flag within [lo, hi] (NaN and infinities refused): InputError naming `flag` and `what`.
+void CheckRange(double value, double lo, double hi, const std::string& flag, const std::string& what);
+
 // Today's date (YYYY-MM-DD): `as_of` if given, else $SHADECAST_TODAY, else the wall clock.
 // Throws InputError for a malformed date.
 std::string Today(const std::string& as_of);

@@ -52,6 +52,9 @@ MeasureSetup LoadMeasureSetup(const MeasureCliOptions& o) {
   } catch (const std::invalid_argument& e) {
     throw InputError(std::string("--target: ") + e.what());
   }
+  // 0: from the chart. A photo of the scalp from 5-50 cm is 5-100 px/mm; 1e9 blurred with a sigma
+  // of millions of pixels for hours (issue 23).
+  if (o.px_per_mm != 0) CheckRange(o.px_per_mm, 1, 500, "--px-per-mm", "pixels per millimetre (0: from the chart)");
   mo.px_per_mm = o.px_per_mm;
   mo.blur_correction = !o.no_blur_correction;
   auto model = [](const std::string& flag, const std::string& value) {

@@ -30,6 +30,8 @@ void WriteFileAtomic(const std::filesystem::path& path, std::string_view bytes) 
   std::error_code ec;
   if (!std::filesystem::is_directory(dir, ec))
     throw std::runtime_error("cannot write " + path.string() + ": directory " + dir.string() + " does not exist");
+  if (std::filesystem::is_directory(path, ec))
+    throw std::runtime_error("cannot write " + path.string() + ": it is a folder; give a file name");
   std::random_device rd;
   const std::filesystem::path tmp =
       dir / ("." + path.filename().string() + ".tmp" + std::to_string(::getpid()) + "_" + std::to_string(rd()));

@@ -108,3 +108,31 @@ TEST_CASE("visit add measures the dots of a follow-up photo and keeps the camera
   // Both ways of giving the colour at once is refused.
   CHECK(RunShadecast("visit add --client c1 --date 2026-01-11 --image v.jpg --chart-in-frame --dot-lab 40,0,0", dir.path()).exit_code == 2);
 }
+
+TEST_CASE("outputs never overwrite inputs and out-of-range numbers are refused") {
+  // Issue 23: `consult --image X --report X` and `measure --image X --overlay X` overwrote the
+  // client's photo with exit 0; --uv nan, --depth-mm -3, --water-ml-per-ml -1 were stored;
+  // --px-per-mm 1e9 hung; a --report that is a folder said "cannot write ...: Success".
+  shadecast::test::TempDir dir;
+  const auto scalp = shadecast::test::RepoFile("data/samples/consult_scalp.jpg");
+  std::filesystem::copy_file(scalp, dir / "p.jpg");
+  const std::string before = shadecast::test::ReadText(dir / "p.jpg");
+  REQUIRE(RunShadecast("client add c1", dir.path()).exit_code == 0);
+  auto r = RunShadecast("consult --client c1 --image p.jpg --chart-in-frame --report p.jpg", dir.path());
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("--report p.jpg: that is an input") != std::string::npos);
+  r = RunShadecast("measure --image p.jpg --chart-in-frame --overlay ./p.jpg", dir.path());
+  CHECK(r.exit_code == 2);
+  CHECK(shadecast::test::ReadText(dir / "p.jpg") == before);
+  r = RunShadecast("measure --image p.jpg --chart-in-frame --px-per-mm 1e9", dir.path());
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("--px-per-mm") != std::string::npos);
+  CHECK(RunShadecast("client add c2 --uv nan", dir.path()).exit_code == 2);
+  CHECK(RunShadecast("session add --client c1 --date 2026-01-10 --recipe carbon_black --depth-mm -3", dir.path()).exit_code == 2);
+  CHECK(RunShadecast("session add --client c1 --date 2026-01-10 --recipe carbon_black --water-ml-per-ml -2", dir.path()).exit_code == 2);
+  std::filesystem::create_directory(dir / "folder.pb");
+  r = RunShadecast("calibrate --image " + shadecast::test::RepoFile("data/samples/clinic_chart.jpg").string() + " --out folder.pb", dir.path());
+  CHECK(r.exit_code != 0);
+  CHECK(r.err.find("Success") == std::string::npos);
+  CHECK(r.err.find("it is a folder") != std::string::npos);
+}
