@@ -178,7 +178,7 @@ TEST_CASE("Records: a history CSV without its header row is refused, naming the 
   CHECK(list["clients"].empty());
 }
 
-TEST_CASE("a session load outside (0 1] is refused by import and by forecast instead of crashing") {
+TEST_CASE("a session load above 1 or not positive is refused by import and by forecast instead of crashing") {
   // Issue 23: `import` took `load: 1e308` and `forecast` then died of SIGSEGV in ceres::Covariance.
   // Reference: session add's range (0, 1]. The shipped sample with its three loads set to 1e308.
   shadecast::test::TempDir dir;
