@@ -21,6 +21,11 @@ struct DeltaEOptions {
 int RunDeltaE(const DeltaEOptions& o) {
   const color::Lab a = ParseTriple(o.lab1, "LAB1");
   const color::Lab b = ParseTriple(o.lab2, "LAB2");
+  for (const auto& [lab, name] : {std::pair{a, "LAB1"}, std::pair{b, "LAB2"}}) {  // 1e308 printed -nan
+    CheckRange(lab[0], 0, 100, name, "L*");
+    CheckRange(lab[1], -200, 200, name, "a*");
+    CheckRange(lab[2], -200, 200, name, "b*");
+  }
   const double de00 = color::DeltaE00(a, b);
   const double de76 = color::DeltaE76(a, b);
   if (o.json) {

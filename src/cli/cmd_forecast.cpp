@@ -130,6 +130,7 @@ ForecastSetup LoadForecastSetup(const ForecastCliOptions& o) {
   if (!o.histories.empty() && o.csv.empty()) throw InputError("--histories needs --csv OUT.csv");
   if (!o.history.empty() && !o.csv.empty()) throw InputError("--csv goes with --histories (a batch)");
   if (o.seed < 0) throw InputError("--seed: expected a non-negative integer");
+  if (o.fit_until_months != -1) CheckRange(o.fit_until_months, 0.5, 600, "--fit-until-months", "months after the first session");
   ForecastSetup s;
   fade::PipelineOptions& po = s.po;
   po.fit_until_months = o.fit_until_months;

@@ -126,6 +126,10 @@ std::string Today(const std::string& as_of) {
                                         std::chrono::month(unsigned(std::stoi(d.substr(5, 2)))),
                                         std::chrono::day(unsigned(std::stoi(d.substr(8, 2))))};
   if (!ymd.ok()) throw InputError(from + ": '" + d + "' is not a valid calendar date");
+  // The records span living clients: a date outside 1900-2199 is a typo (9999-12-31 printed a
+  // touch-up in year 10000).
+  if (int(ymd.year()) < 1900 || int(ymd.year()) > 2199)
+    throw InputError(from + ": '" + d + "' is outside the years 1900-2199");
   return d;
 }
 

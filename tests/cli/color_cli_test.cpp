@@ -62,3 +62,24 @@ TEST_CASE("--help works on the program and every subcommand") {
     CHECK_THAT(r.out, Catch::Contains("Usage") || Catch::Contains("Options"));
   }
 }
+
+TEST_CASE("delta-e refuses values outside L* 0-100 and a* b* -200 to 200 instead of printing nan") {
+  // Issue 23: `color delta-e 1e308,0,0 50,0,0` printed -nan with exit 0.
+  auto r = shadecast::test::RunShadecast("color delta-e 1e308,0,0 50,0,0");
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("LAB1") != std::string::npos);
+  CHECK(shadecast::test::RunShadecast("color delta-e 50,0,0 50,0,999").exit_code == 2);
+  CHECK(shadecast::test::RunShadecast("color delta-e 50,0,0 50,0,1").exit_code == 0);
+}
+
+TEST_CASE("dates outside 1900-2199 and a negative --fit-until-months are refused") {
+  // Issue 23: --as-of 9999-12-31 printed a touch-up in year 10000; --fit-until-months -3 was ignored.
+  auto r = shadecast::test::RunShadecast("due --as-of 9999-12-31");
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("1900-2199") != std::string::npos);
+  r = shadecast::test::RunShadecast("forecast --history " +
+                                    shadecast::test::RepoFile("data/samples/client_demo.textproto").string() +
+                                    " --fit-until-months -3 --draws 200");
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("--fit-until-months") != std::string::npos);
+}
