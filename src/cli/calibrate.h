@@ -23,6 +23,10 @@ struct CalibrateOptions {
 // PoorCalibrationError (a poor fit without `force`), writing nothing.
 nlohmann::json CalibrateJson(const CalibrateOptions& options);
 
+// The clinic manager's pass/fail on a profile's leave-one-out mean (docs/calibration.md):
+// "good" <= 1.5 dE00, "usable" <= 2.5, else "poor".
+std::string CalibrationVerdict(double loo_mean_de00);
+
 // `profile check`: a new photo of the chart against a profile (drift, recalibrate or not).
 struct ProfileCheckOptions {
   std::string profile, image, corners;

@@ -157,17 +157,11 @@ Calibrated CalibrateAndWrite(const CalibrateOptions& o) {
   return out;
 }
 
-std::string Verdict(double loo_mean) {
-  // The clinic manager's pass/fail on the held-out (leave-one-out) mean, docs/calibration.md:
-  // <= 1.5 dE00 good (about the noise of a visit-to-visit re-measurement), <= 2.5 usable, else poor.
-  return loo_mean <= 1.5 ? "good" : loo_mean <= 2.5 ? "usable" : "poor";
-}
-
 nlohmann::json BuildCalibrateJson(const CalibrateOptions& o, const Calibrated& c) {
   const calib::CalibrationResult& res = c.res;
   const std::optional<calib::Corners>& corners = c.corners;
   const pb::CameraProfile& p = res.profile;
-  const std::string verdict = Verdict(p.loo().mean_de00());
+  const std::string verdict = CalibrationVerdict(p.loo().mean_de00());
   {
     nlohmann::json patches = nlohmann::json::array();
     for (const auto& r : p.patches())
@@ -230,7 +224,7 @@ int RunCalibrate(const CalibrateOptions& o) {
   const calib::CalibrationResult& res = c.res;
   const pb::CameraProfile& p = res.profile;
   const double loo_mean = p.loo().mean_de00();
-  const std::string verdict = Verdict(loo_mean);
+  const std::string verdict = CalibrationVerdict(loo_mean);
   std::printf("Profile %s: %.1f dE00 average on patches it was not fitted to (skin patches %s)%s\n",
               verdict == "good" ? "good" : verdict == "usable" ? "usable" : "POOR", loo_mean,
               MeanText(p.loo_skin(), 1).c_str(),
@@ -300,6 +294,10 @@ void RegisterCalibrate(CLI::App& app, Action& action) {
 }
 
 }  // namespace
+
+// <= 1.5 dE00 good (about the noise of a visit-to-visit re-measurement), <= 2.5 usable (kPoorLooDe00),
+// else poor.
+std::string CalibrationVerdict(double loo_mean) { return loo_mean <= 1.5 ? "good" : loo_mean <= kPoorLooDe00 ? "usable" : "poor"; }
 
 nlohmann::json CalibrateJson(const CalibrateOptions& o) { return BuildCalibrateJson(o, CalibrateAndWrite(o)); }
 

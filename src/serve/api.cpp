@@ -25,12 +25,20 @@ nlohmann::json ParseJsonBody(const std::string& body) {
   }
 }
 
-namespace {
-
-std::string CheckedId(const std::string& id) {
-  if (!IsValidId(id)) throw cli::InputError("client id '" + id + "': use 1-64 letters, digits, '_' or '-'");
+const std::string& RequireId(const std::string& id, const std::string& what) {
+  if (!IsValidId(id)) throw cli::InputError(what + " '" + id + "': use 1-64 letters, digits, '_' or '-'");
   return id;
 }
+
+bool BoolField(const nlohmann::json& j, const char* key) {
+  if (!j.contains(key)) return false;
+  if (!j[key].is_boolean()) throw cli::InputError(std::string(key) + ": expected true or false");
+  return j[key].get<bool>();
+}
+
+namespace {
+
+std::string CheckedId(const std::string& id) { return RequireId(id, "client id"); }
 
 double Number(const nlohmann::json& j, const char* key, double fallback, double lo, double hi) {
   if (!j.contains(key)) return fallback;
@@ -42,11 +50,6 @@ double Number(const nlohmann::json& j, const char* key, double fallback, double 
   return v;
 }
 
-bool Flag(const nlohmann::json& j, const char* key) {
-  if (!j.contains(key)) return false;
-  if (!j[key].is_boolean()) throw cli::InputError(std::string(key) + ": expected true or false");
-  return j[key].get<bool>();
-}
 
 }  // namespace
 
@@ -85,8 +88,8 @@ ApiResult ApiAddClient(AppContext& app, const std::string& body) {
   pb::Covariates cov;
   cov.set_uv_exposure(Number(j, "uv", 1.0, 0.0, 2.0));
   cov.set_ita_deg(Number(j, "ita", 0.0, -90.0, 90.0));
-  cov.set_oily_scalp(Flag(j, "oily"));
-  cov.set_scarring(Flag(j, "scarring"));
+  cov.set_oily_scalp(BoolField(j, "oily"));
+  cov.set_scarring(BoolField(j, "scarring"));
   const std::string today = cli::Today(app.as_of);
   std::lock_guard<std::mutex> lock(app.db_mutex);
   auto db = cli::OpenDatabase(app.db);

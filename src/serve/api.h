@@ -47,6 +47,10 @@ ApiResult ApiDue(AppContext& app, const std::string& within);
 
 // A request body that must be a JSON object (else InputError).
 nlohmann::json ParseJsonBody(const std::string& body);
+// `id` when it matches [A-Za-z0-9_-]{1,64}, else InputError naming `what` ("client id", "room").
+const std::string& RequireId(const std::string& id, const std::string& what);
+// j[key] as a boolean (false when absent), else InputError naming the key.
+bool BoolField(const nlohmann::json& j, const char* key);
 
 // Runs a handler, turning the CLI's InputError into 400, an unknown client into 404 and anything
 // else into 500, each with {"error": message}.

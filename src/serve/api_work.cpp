@@ -28,9 +28,7 @@ std::string Id(const nlohmann::json& j, const char* key, bool required = true) {
     return "";
   }
   if (!j[key].is_string()) throw cli::InputError(std::string(key) + ": expected a string");
-  const std::string v = j[key].get<std::string>();
-  if (!IsValidId(v)) throw cli::InputError(std::string(key) + " '" + v + "': use 1-64 letters, digits, '_' or '-'");
-  return v;
+  return RequireId(j[key].get<std::string>(), key);
 }
 
 std::string Text(const nlohmann::json& j, const char* key, size_t max_bytes = 200) {
@@ -48,12 +46,6 @@ int Int(const nlohmann::json& j, const char* key, int fallback, int lo, int hi) 
   if (v < lo || v > hi)
     throw cli::InputError(std::string(key) + ": expected " + std::to_string(lo) + " to " + std::to_string(hi));
   return v;
-}
-
-bool Bool(const nlohmann::json& j, const char* key) {
-  if (!j.contains(key)) return false;
-  if (!j[key].is_boolean()) throw cli::InputError(std::string(key) + ": expected true or false");
-  return j[key].get<bool>();
 }
 
 fs::path Dir(const AppContext& app, const char* sub) {
@@ -90,7 +82,7 @@ std::string PhotoRequest(const AppContext& app, const nlohmann::json& j, cli::Me
 
 void ColourSource(const AppContext& app, const nlohmann::json& j, cli::MeasureCliOptions* m) {
   const std::string room = Id(j, "profile", false);
-  m->chart_in_frame = Bool(j, "chart_in_frame");
+  m->chart_in_frame = BoolField(j, "chart_in_frame");
   if (room.empty() == !m->chart_in_frame)
     throw cli::InputError("give a room's \"profile\" or \"chart_in_frame\": true (one of them)");
   if (!room.empty()) {
@@ -193,8 +185,7 @@ ApiResult ApiVisit(AppContext& app, const std::string& body) {
 ApiResult ApiForecast(AppContext& app, const std::string& id, const std::string& body) {
   const nlohmann::json j = body.empty() ? nlohmann::json::object() : Body(body);
   cli::ForecastCliOptions f;
-  if (!IsValidId(id)) throw cli::InputError("client id '" + id + "': use 1-64 letters, digits, '_' or '-'");
-  f.client = id;
+  f.client = RequireId(id, "client id");
   f.db = app.db;
   f.as_of = app.as_of;
   f.draws = Int(j, "draws", 2000, 100, 5000);
@@ -209,7 +200,7 @@ ApiResult ApiCalibrate(AppContext& app, const std::string& body) {
   const std::string room = Id(j, "room");
   o.camera = Text(j, "camera", 100);
   o.illuminant = Text(j, "illuminant", 40);
-  o.force = Bool(j, "force");
+  o.force = BoolField(j, "force");
   o.as_of = app.as_of;
   Dir(app, "profiles");
   o.out = ProfilePath(app, room).string();
@@ -227,7 +218,7 @@ ApiResult ApiCalibrate(AppContext& app, const std::string& body) {
 
 ApiResult ApiCheckProfile(AppContext& app, const std::string& room, const std::string& body) {
   const nlohmann::json j = Body(body);
-  if (!IsValidId(room)) throw cli::InputError("room '" + room + "': use 1-64 letters, digits, '_' or '-'");
+  RequireId(room, "room");
   cli::ProfileCheckOptions o;
   o.profile = ProfilePath(app, room).string();
   if (!fs::exists(o.profile)) throw cli::InputError("room '" + room + "': no profile (calibrate the room first)");
@@ -255,7 +246,7 @@ ApiResult ApiProfiles(AppContext& app) {
     const double loo = prof.loo().mean_de00();
     rooms.push_back({{"room", p.stem().string()}, {"camera", prof.camera()}, {"created", prof.created()},
                      {"model", pb::ColorModel_Name(prof.model())}, {"loo_mean_de00", loo},
-                     {"verdict", loo <= 1.5 ? "good" : loo <= 2.5 ? "usable" : "poor"}});
+                     {"verdict", cli::CalibrationVerdict(loo)}});
   }
   return {200, {{"profiles", rooms}}};
 }
@@ -332,7 +323,7 @@ ApiResult ApiImport(AppContext& app, const std::string& format, const std::strin
 }
 
 ApiResult ApiJob(AppContext& app, const std::string& id) {
-  if (!IsValidId(id)) throw cli::InputError("job id '" + id + "': use 1-64 letters, digits, '_' or '-'");
+  RequireId(id, "job id");
   const auto s = app.jobs->Status(id);
   if (!s) return {404, {{"error", "no job '" + id + "' (jobs last until the server stops)"}}};
   return {200, *s};
@@ -343,7 +334,7 @@ const std::regex kPhotoName(R"((\d{4}-\d{2}-\d{2})-(consultation|visit)-(u[0-9a-
 }  // namespace
 
 ApiResult ApiClientPhotos(AppContext& app, const std::string& id) {
-  if (!IsValidId(id)) throw cli::InputError("client id '" + id + "': use 1-64 letters, digits, '_' or '-'");
+  RequireId(id, "client id");
   std::vector<std::string> names;
   const fs::path dir = fs::path(app.data_dir) / "clients" / id;
   if (fs::is_directory(dir))
