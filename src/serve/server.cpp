@@ -8,6 +8,10 @@
 #include <pthread.h>
 #include <thread>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
 #include "cli/common.h"
 #include "serve/api.h"
 #include "serve/api_work.h"
@@ -128,6 +132,25 @@ void Routes(httplib::Server& svr, AppContext& app) {
   });
 }
 
+// cpp-httplib 0.11 listens with a backlog of 5 (CPPHTTPLIB_LISTEN_BACKLOG, compiled into Debian's
+// library): 20 chairs connecting at once while both cores are busy overflowed it and the kernel
+// dropped connections (TcpExtListenOverflows; requests lost with "Read" errors). listen() again on
+// the bound socket raises the backlog; the socket is found by its port among this process's fds.
+void RaiseListenBacklog(int port) {
+  for (int fd = 0; fd < 1024; ++fd) {
+    int listening = 0;
+    socklen_t len = sizeof listening;
+    if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &len) != 0 || !listening) continue;
+    sockaddr_storage addr{};
+    socklen_t alen = sizeof addr;
+    if (getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &alen) != 0) continue;
+    const int p = addr.ss_family == AF_INET ? ntohs(reinterpret_cast<sockaddr_in*>(&addr)->sin_port)
+                  : addr.ss_family == AF_INET6 ? ntohs(reinterpret_cast<sockaddr_in6*>(&addr)->sin6_port)
+                                               : -1;
+    if (p == port) ::listen(fd, 256);
+  }
+}
+
 bool IsLoopback(const std::string& bind) { return bind == "127.0.0.1" || bind == "localhost" || bind == "::1"; }
 
 }  // namespace
@@ -174,6 +197,7 @@ int Serve(const ServeOptions& o, const std::function<void(const std::string& url
     throw cli::InputError("--port " + std::to_string(port) + ": cannot listen on " + o.bind + ":" + std::to_string(port) +
                           " (in use? try --port 0)");
   }
+  RaiseListenBacklog(port);
   app.security.allowed_hosts = AllowedHosts(o.bind == "::1" ? "[::1]" : o.bind, port);
 
   // SIGINT / SIGTERM stop the server from a thread of their own (stop() is not async-signal-safe).
