@@ -173,9 +173,9 @@ int Serve(const ServeOptions& o, const std::function<void(const std::string& url
 
   httplib::Server svr;
   svr.set_payload_max_length(o.max_body_bytes);  // a backstop behind CheckRequest
-  // A connection can wait in httplib's queue while every worker is busy with a consultation; with
-  // its default 5 s keep-alive / read windows such a connection was closed unanswered (3 runs of the
-  // 20-concurrent-consultations test side by side: 2 requests lost in 1 of 3; with 30 s: 0 in 6).
+  // A connection can wait in httplib's queue while every worker is busy with a consultation:
+  // generous read / write / keep-alive windows (httplib's default is 5 s). The lost requests under
+  // load were the listen backlog's (RaiseListenBacklog below), not these.
   svr.set_read_timeout(30, 0);
   svr.set_write_timeout(30, 0);
   svr.set_keep_alive_timeout(30);
