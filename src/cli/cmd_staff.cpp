@@ -1,4 +1,5 @@
-// shadecast staff add|list: the app's staff accounts (issue 22). The first manager is created here
+// shadecast staff add|list|passwd|unlock and shadecast audit: the app's staff accounts and the
+// audit log (issue 22). The first manager is created here
 // only (never through the app); passwords are read from a file or stdin, never from the command
 // line (it would show in `ps` and the shell history), and kept only as argon2id hashes.
 #include <unistd.h>
@@ -10,6 +11,7 @@
 
 #include "cli/commands.h"
 #include "cli/records.h"
+#include "cli/records_json.h"
 #include "serve/accounts.h"
 #include "store/database.h"
 
@@ -92,20 +94,72 @@ int RunList(const StaffOptions& o) {
     return kExitOk;
   }
   if (staff.empty()) std::printf("no staff accounts yet (add the first manager with `shadecast staff add NAME --role manager`)\n");
-  for (const auto& m : staff) std::printf("%-24s %-11s since %s\n", m.username.c_str(), m.role.c_str(), m.created.c_str());
+  for (const auto& m : staff)
+    std::printf("%-24s %-11s since %s%s\n", m.username.c_str(), m.role.c_str(), m.created.c_str(),
+                m.locked_until.empty() ? "" : ("  LOCKED until " + m.locked_until + " (staff unlock " + m.username + ")").c_str());
   return kExitOk;
 }
 
+int RunPasswd(const StaffOptions& o) {
+  auto db = OpenDatabase(o.db);
+  if (!db->FindStaff(o.username)) throw InputError("no staff member '" + o.username + "' in " + db->path().string());
+  const std::string password = ReadPassword(o);
+  if (const std::string why = serve::PasswordProblem(password, o.username); !why.empty()) throw InputError(why + "; nothing was changed");
+  db->SetStaffPassword(o.username, serve::HashPassword(password));  // also clears a lock
+  if (o.json) PrintJson({{"username", o.username}, {"password_changed", true}});
+  else std::printf("changed the password of %s (a running app logs them out at their next request)\n", o.username.c_str());
+  return kExitOk;
+}
+
+int RunUnlock(const StaffOptions& o) {
+  auto db = OpenDatabase(o.db);
+  if (!db->UnlockStaff(o.username)) throw InputError("no staff member '" + o.username + "' in " + db->path().string());
+  if (o.json) PrintJson({{"username", o.username}, {"unlocked", true}});
+  else std::printf("unlocked %s\n", o.username.c_str());
+  return kExitOk;
+}
+
+struct AuditOptions {
+  std::string db, client;
+  bool json = false;
+};
+
+int RunAudit(const AuditOptions& o) {
+  const auto rows = OpenDatabase(o.db)->Audit(o.client);
+  if (o.json) {
+    PrintJson(AuditJson(rows));
+    return kExitOk;
+  }
+  if (rows.empty()) std::printf("the audit log is empty\n");
+  for (const auto& r : rows)
+    std::printf("%6d  %s  %-10s %-22s %s %s\n", r.seq, r.at.c_str(), r.actor.c_str(), r.action.c_str(), r.object_type.c_str(),
+                r.object_id.c_str());
+  return kExitOk;
+}
+
+void RegisterAudit(CLI::App& app, Action& action) {
+  auto o = std::make_shared<AuditOptions>();
+  CLI::App* c = app.add_subcommand("audit", "The audit log: every change, who made it and when (ids only, no names)");
+  c->add_option("--client", o->client, "only the rows about this client id");
+  c->add_option("--db", o->db, "database file (default $SHADECAST_DB or ./shadecast.db)");
+  c->add_flag("--json", o->json, "JSON output");
+  c->callback([&action, o] { action = [o] { return RunAudit(*o); }; });
+}
+
+void AddPasswordFlags(CLI::App* c, StaffOptions& o) {
+  c->add_flag("--password-stdin", o.password_stdin, "read the password from the first line of stdin");
+  c->add_option("--password-file", o.password_file, "read the password from the first line of this file");
+}
+
 void RegisterStaff(CLI::App& app, Action& action) {
-  CLI::App* staff = app.add_subcommand("staff", "Staff accounts of the app: add (the first manager too), list");
+  CLI::App* staff = app.add_subcommand("staff", "Staff accounts of the app: add (the first manager too), list, passwd, unlock");
   staff->require_subcommand(1);
   {
     auto o = std::make_shared<StaffOptions>();
     CLI::App* c = staff->add_subcommand("add", "Add a staff account (password from a terminal, stdin or a file)");
     c->add_option("username", o->username, "login name: a-z, 0-9, . _ -")->required();
     c->add_option("--role", o->role, "technician, front_desk or manager")->required();
-    c->add_flag("--password-stdin", o->password_stdin, "read the password from the first line of stdin");
-    c->add_option("--password-file", o->password_file, "read the password from the first line of this file");
+    AddPasswordFlags(c, *o);
     c->add_option("--as-of", o->as_of, "today's date YYYY-MM-DD");
     c->add_option("--db", o->db, "database file (default $SHADECAST_DB or ./shadecast.db)");
     c->add_flag("--json", o->json, "JSON output");
@@ -118,10 +172,28 @@ void RegisterStaff(CLI::App& app, Action& action) {
     c->add_flag("--json", o->json, "JSON output");
     c->callback([&action, o] { action = [o] { return RunList(*o); }; });
   }
+  {
+    auto o = std::make_shared<StaffOptions>();
+    CLI::App* c = staff->add_subcommand("passwd", "Set a staff member's password (and lift a lock)");
+    c->add_option("username", o->username, "login name")->required();
+    AddPasswordFlags(c, *o);
+    c->add_option("--db", o->db, "database file (default $SHADECAST_DB or ./shadecast.db)");
+    c->add_flag("--json", o->json, "JSON output");
+    c->callback([&action, o] { action = [o] { return RunPasswd(*o); }; });
+  }
+  {
+    auto o = std::make_shared<StaffOptions>();
+    CLI::App* c = staff->add_subcommand("unlock", "Lift the lock after repeated wrong passwords");
+    c->add_option("username", o->username, "login name")->required();
+    c->add_option("--db", o->db, "database file (default $SHADECAST_DB or ./shadecast.db)");
+    c->add_flag("--json", o->json, "JSON output");
+    c->callback([&action, o] { action = [o] { return RunUnlock(*o); }; });
+  }
 }
 
 }  // namespace
 
 SHADECAST_REGISTER_COMMAND(65, "staff", RegisterStaff);
+SHADECAST_REGISTER_COMMAND(66, "audit", RegisterAudit);
 
 }  // namespace shadecast::cli

@@ -24,6 +24,14 @@ int ParseWithinDays(const std::string& within) {
   return days;
 }
 
+nlohmann::json AuditJson(const std::vector<store::AuditEntry>& rows) {
+  nlohmann::json all = nlohmann::json::array();
+  for (const auto& r : rows)
+    all.push_back({{"seq", r.seq}, {"at", r.at}, {"actor", r.actor}, {"action", r.action}, {"object_type", r.object_type},
+                   {"object_id", r.object_id}});
+  return {{"audit", all}};
+}
+
 nlohmann::json DueJson(const std::vector<store::DueEntry>& due, const std::string& today, const std::string& until) {
   nlohmann::json arr = nlohmann::json::array();
   for (const auto& d : due)

@@ -13,6 +13,9 @@ namespace shadecast::cli {
 // {"clients": [{client_id, name, created, sessions, visits, last_session, last_visit}, ...]}
 nlohmann::json ClientsJson(const std::vector<store::ClientSummary>& clients);
 
+// {"audit": [{seq, at, actor, action, object_type, object_id}, ...]} (`audit --json`, /api/audit)
+nlohmann::json AuditJson(const std::vector<store::AuditEntry>& rows);
+
 // "--within" as days: a count with an optional unit d, w (7 days) or m (30 days). Throws InputError.
 int ParseWithinDays(const std::string& within);
 

@@ -2,6 +2,8 @@
 
 #include <sqlite3.h>
 
+#include "store/database_impl.h"
+
 #include <csignal>
 #include <cstdlib>
 
@@ -80,99 +82,27 @@ const char* const kMigrations[] = {
       locked_until TEXT NOT NULL DEFAULT ''
     );
     )sql",
+    // 4 -> 5: the audit log (issue 22): one row per change, written in the change's own transaction;
+    // ids only (an erased client leaves its id and no personal data); append-only by trigger.
+    R"sql(
+    CREATE TABLE audit (
+      seq INTEGER PRIMARY KEY AUTOINCREMENT,
+      at TEXT NOT NULL,
+      actor TEXT NOT NULL,
+      action TEXT NOT NULL,
+      object_type TEXT NOT NULL,
+      object_id TEXT NOT NULL
+    );
+    CREATE INDEX audit_object ON audit(object_type, object_id);
+    CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+      BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+    CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+      BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+    )sql",
 };
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == Database::kSchemaVersion);
 
-class Statement {
- public:
-  Statement(sqlite3* db, const char* sql, const std::string& where) : db_(db) {
-    if (sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr) != SQLITE_OK)
-      throw DatabaseError(where + ": " + sqlite3_errmsg(db));
-  }
-  ~Statement() { sqlite3_finalize(stmt_); }
-  Statement& Bind(int i, const std::string& s) {
-    sqlite3_bind_text(stmt_, i, s.data(), static_cast<int>(s.size()), SQLITE_TRANSIENT);
-    return *this;
-  }
-  Statement& BindBlob(int i, const std::string& s) {
-    sqlite3_bind_blob(stmt_, i, s.data(), static_cast<int>(s.size()), SQLITE_TRANSIENT);
-    return *this;
-  }
-  // True while rows come; throws on error.
-  bool Step(const std::string& where) {
-    const int rc = sqlite3_step(stmt_);
-    if (rc == SQLITE_ROW) return true;
-    if (rc == SQLITE_DONE) return false;
-    throw DatabaseError(where + ": " + sqlite3_errmsg(db_));
-  }
-  std::string Text(int col) const {
-    const auto* p = sqlite3_column_text(stmt_, col);
-    return p ? reinterpret_cast<const char*>(p) : "";
-  }
-  std::string Blob(int col) const {
-    const void* p = sqlite3_column_blob(stmt_, col);
-    return p ? std::string(static_cast<const char*>(p), sqlite3_column_bytes(stmt_, col)) : "";
-  }
-  int Int(int col) const { return sqlite3_column_int(stmt_, col); }
-  bool IsNull(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
-
- private:
-  sqlite3* db_;
-  sqlite3_stmt* stmt_ = nullptr;
-};
-
-std::string Serialize(const google::protobuf::Message& m) {
-  std::string s;
-  m.SerializeToString(&s);
-  return s;
-}
-
 }  // namespace
-
-struct Database::Impl {
-  sqlite3* db = nullptr;
-  std::string name;
-
-  void Exec(const char* sql, const std::string& where) {
-    char* err = nullptr;
-    if (sqlite3_exec(db, sql, nullptr, nullptr, &err) != SQLITE_OK) {
-      std::string msg = err ? err : "unknown error";
-      sqlite3_free(err);
-      if (msg.find("locked") != std::string::npos || msg.find("busy") != std::string::npos)
-        msg += " (another shadecast may be writing to it; try again)";
-      throw DatabaseError(name + ": " + where + ": " + msg);
-    }
-  }
-
-  // BEGIN IMMEDIATE ... COMMIT, rolled back if the scope is left by an exception.
-  class Transaction {
-   public:
-    explicit Transaction(Impl* impl) : impl_(impl) { impl_->Exec("BEGIN IMMEDIATE", "begin a transaction"); }
-    ~Transaction() {
-      if (!done_) sqlite3_exec(impl_->db, "ROLLBACK", nullptr, nullptr, nullptr);
-    }
-    void Commit() {
-      impl_->Exec("COMMIT", "commit");
-      done_ = true;
-    }
-
-   private:
-    Impl* impl_;
-    bool done_ = false;
-  };
-
-  int UserVersion() const {
-    Statement st(db, "PRAGMA user_version", name);
-    st.Step(name);
-    return st.Int(0);
-  }
-
-  void RequireClient(const std::string& id) const {
-    Statement st(db, "SELECT 1 FROM clients WHERE id = ?", name);
-    st.Bind(1, id);
-    if (!st.Step(name)) throw DatabaseError(name + ": no client '" + id + "' (see `shadecast client list`)");
-  }
-};
 
 Database::Database(std::filesystem::path path) : impl_(std::make_unique<Impl>()), path_(std::move(path)) {}
 
@@ -190,6 +120,8 @@ std::unique_ptr<Database> Database::Open(const std::filesystem::path& path) {
   sqlite3_busy_timeout(im.db, 3000);
   // A file that is not SQLite fails here with "file is not a database".
   im.Exec("PRAGMA foreign_keys = ON", "enable foreign keys");
+  // Deleted rows are overwritten with zeros, not left in free pages (an erasure leaves no name).
+  im.Exec("PRAGMA secure_delete = ON", "enable secure delete");
   {
     Statement wal(im.db, "PRAGMA journal_mode = WAL", im.name);
     wal.Step(im.name);
@@ -202,7 +134,7 @@ std::unique_ptr<Database> Database::Open(const std::filesystem::path& path) {
                         "); upgrade shadecast, the file was left unchanged");
   }
   if (version < kSchemaVersion) {
-    Impl::Transaction tx(&im);
+    auto tx = Impl::Transaction::Migration(&im);
     for (int v = version; v < kSchemaVersion; ++v) im.Exec(kMigrations[v], "migrate schema to version " + std::to_string(v + 1));
     im.Exec(("PRAGMA user_version = " + std::to_string(kSchemaVersion)).c_str(), "record the schema version");
     tx.Commit();
@@ -214,39 +146,12 @@ int Database::schema_version() const { return impl_->UserVersion(); }
 
 void Database::AddClient(const std::string& id, const std::string& name, const pb::Covariates& covariates,
                          const std::string& created) {
-  Impl::Transaction tx(impl_.get());
+  Impl::Transaction tx(impl_.get(), {"client.add", "client", id});
   if (HasClient(id)) throw DatabaseError(impl_->name + ": a client '" + id + "' already exists");
   Statement st(impl_->db, "INSERT INTO clients(id, name, created, covariates) VALUES (?, ?, ?, ?)", impl_->name);
   st.Bind(1, id).Bind(2, name).Bind(3, created).BindBlob(4, Serialize(covariates));
   st.Step(impl_->name);
   tx.Commit();
-}
-
-void Database::AddStaff(const StaffMember& m) {
-  Impl::Transaction tx(impl_.get());
-  if (FindStaff(m.username)) throw DatabaseError(impl_->name + ": a staff member '" + m.username + "' already exists");
-  Statement st(impl_->db, "INSERT INTO staff(username, role, password_hash, created) VALUES (?, ?, ?, ?)", impl_->name);
-  st.Bind(1, m.username).Bind(2, m.role).Bind(3, m.password_hash).Bind(4, m.created);
-  st.Step(impl_->name);
-  tx.Commit();
-}
-
-std::vector<StaffMember> Database::ListStaff() const {
-  Statement st(impl_->db,
-               "SELECT username, role, password_hash, created, failed_logins, locked_until FROM staff ORDER BY username",
-               impl_->name);
-  std::vector<StaffMember> out;
-  while (st.Step(impl_->name)) out.push_back({st.Text(0), st.Text(1), st.Text(2), st.Text(3), st.Int(4), st.Text(5)});
-  return out;
-}
-
-std::optional<StaffMember> Database::FindStaff(const std::string& username) const {
-  Statement st(impl_->db,
-               "SELECT username, role, password_hash, created, failed_logins, locked_until FROM staff WHERE username = ?",
-               impl_->name);
-  st.Bind(1, username);
-  if (!st.Step(impl_->name)) return std::nullopt;
-  return StaffMember{st.Text(0), st.Text(1), st.Text(2), st.Text(3), st.Int(4), st.Text(5)};
 }
 
 bool Database::HasClient(const std::string& id) const {
@@ -309,7 +214,7 @@ pb::ClientHistory Database::History(const std::string& id) const {
 }
 
 bool Database::EraseClient(const std::string& id) {
-  Impl::Transaction tx(impl_.get());
+  Impl::Transaction tx(impl_.get(), {"client.erase", "client", id});
   if (!HasClient(id)) return false;
   Statement st(impl_->db, "DELETE FROM clients WHERE id = ?", impl_->name);
   st.Bind(1, id);
@@ -358,7 +263,7 @@ void InsertForecast(sqlite3* db, const std::string& where, const std::string& cl
 void Database::RecordConsultation(const std::string& client_id, const std::string& date, const std::string& profile_name,
                                   const pb::CameraProfile* profile, const pb::Measurement& measurement,
                                   const pb::SessionPlan& plan, const std::string& report_path, const pb::Forecast& forecast) {
-  Impl::Transaction tx(impl_.get());
+  Impl::Transaction tx(impl_.get(), {"consultation.add", "client", client_id});
   impl_->RequireClient(client_id);
   if (profile) InsertProfile(impl_->db, impl_->name, profile_name, date, *profile);
   InsertConsultation(impl_->db, impl_->name, client_id, date, measurement, plan, report_path);
@@ -368,7 +273,7 @@ void Database::RecordConsultation(const std::string& client_id, const std::strin
 
 void Database::RecordVisit(const std::string& client_id, const pb::FollowUp& visit, const pb::Measurement* measurement,
                            const std::string& profile_name, const pb::CameraProfile* profile, const std::string& date) {
-  Impl::Transaction tx(impl_.get());
+  Impl::Transaction tx(impl_.get(), {"visit.add", "client", client_id});
   impl_->RequireClient(client_id);
   if (profile) InsertProfile(impl_->db, impl_->name, profile_name, date, *profile);
   InsertVisit(impl_->db, impl_->name, client_id, visit, measurement);
@@ -376,7 +281,7 @@ void Database::RecordVisit(const std::string& client_id, const pb::FollowUp& vis
 }
 
 void Database::SaveProfile(const std::string& name, const std::string& created, const pb::CameraProfile& profile) {
-  Impl::Transaction tx(impl_.get());
+  Impl::Transaction tx(impl_.get(), {"profile.save", "profile", name});
   InsertProfile(impl_->db, impl_->name, name, created, profile);
   tx.Commit();
 }
@@ -388,7 +293,7 @@ bool Database::HasProfile(const std::string& name) const {
 }
 
 void Database::AddSession(const std::string& client_id, const pb::TreatmentSession& session) {
-  Impl::Transaction tx(impl_.get());
+  Impl::Transaction tx(impl_.get(), {"session.add", "client", client_id});
   impl_->RequireClient(client_id);
   Statement st(impl_->db, "INSERT INTO sessions(client_id, date, session) VALUES (?, ?, ?)", impl_->name);
   st.Bind(1, client_id).Bind(2, session.date()).BindBlob(3, Serialize(session));
@@ -397,7 +302,7 @@ void Database::AddSession(const std::string& client_id, const pb::TreatmentSessi
 }
 
 void Database::AddVisit(const std::string& client_id, const pb::FollowUp& visit, const pb::Measurement* measurement) {
-  Impl::Transaction tx(impl_.get());
+  Impl::Transaction tx(impl_.get(), {"visit.add", "client", client_id});
   impl_->RequireClient(client_id);
   InsertVisit(impl_->db, impl_->name, client_id, visit, measurement);
   tx.Commit();
@@ -405,14 +310,14 @@ void Database::AddVisit(const std::string& client_id, const pb::FollowUp& visit,
 
 void Database::AddConsultation(const std::string& client_id, const std::string& date, const pb::Measurement& measurement,
                                const pb::SessionPlan& plan, const std::string& report_path) {
-  Impl::Transaction tx(impl_.get());
+  Impl::Transaction tx(impl_.get(), {"consultation.add", "client", client_id});
   impl_->RequireClient(client_id);
   InsertConsultation(impl_->db, impl_->name, client_id, date, measurement, plan, report_path);
   tx.Commit();
 }
 
 void Database::AddForecast(const std::string& client_id, const std::string& created, const pb::Forecast& forecast) {
-  Impl::Transaction tx(impl_.get());
+  Impl::Transaction tx(impl_.get(), {"forecast.add", "client", client_id});
   impl_->RequireClient(client_id);
   InsertForecast(impl_->db, impl_->name, client_id, created, forecast);
   tx.Commit();
@@ -445,7 +350,7 @@ std::vector<DueEntry> Database::Due(const std::string& until) const {
 }
 
 void Database::ImportHistory(const pb::ClientHistory& history, bool replace, const std::string& created) {
-  Impl::Transaction tx(impl_.get());
+  Impl::Transaction tx(impl_.get(), {replace ? "client.import_replace" : "client.import", "client", history.client_id()});
   const std::string& id = history.client_id();
   if (HasClient(id)) {
     if (!replace) throw DatabaseError(impl_->name + ": a client '" + id + "' already exists (import with --replace)");

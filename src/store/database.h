@@ -48,13 +48,29 @@ struct StaffMember {
   std::string password_hash;
   std::string created;
   int failed_logins = 0;
-  std::string locked_until;  // ISO date-time or empty
+  std::string locked_until;  // UTC date-time "YYYY-MM-DDTHH:MM:SSZ" or empty
+  int id = 0;                // the row id: the audit log's "staff:<id>"
 };
+
+// One row of the audit log: who changed what, when (UTC), by id only.
+struct AuditEntry {
+  int seq = 0;
+  std::string at;           // UTC "YYYY-MM-DDTHH:MM:SSZ"
+  std::string actor;        // "cli" or "staff:<id>"
+  std::string action;       // client.add, client.erase, consultation.add, staff.login_failed, ...
+  std::string object_type;  // client, profile, staff
+  std::string object_id;
+};
+
+// The audit log's actor for databases opened on this thread from now on: "cli" (the default),
+// "app" (the loopback app without logins) or "staff:<id>" (the app, per request).
+void SetThreadActor(const std::string& actor);
+const std::string& ThreadActor();
 
 class Database {
  public:
   // The schema version this build writes. Older files are migrated on open; newer ones refused.
-  static constexpr int kSchemaVersion = 4;
+  static constexpr int kSchemaVersion = 5;
 
   // Opens (creating when absent) and migrates. Throws DatabaseError.
   static std::unique_ptr<Database> Open(const std::filesystem::path& path);
@@ -80,6 +96,18 @@ class Database {
   void AddStaff(const StaffMember& member);
   std::vector<StaffMember> ListStaff() const;
   std::optional<StaffMember> FindStaff(const std::string& username) const;
+  // A login attempt's outcome: success clears the failure count and any lock; a failure counts,
+  // and the `lock_after`-th in a row locks the account until `lock_until` (and restarts the count).
+  // Returns the member as updated. Audited (staff.login, staff.login_failed, staff.locked).
+  StaffMember RecordLogin(const std::string& username, bool ok, int lock_after, const std::string& lock_until);
+  // False when there is no such member. Audited.
+  bool SetStaffPassword(const std::string& username, const std::string& password_hash);
+  bool UnlockStaff(const std::string& username);
+
+  // Who changes things from now on (the audit log's actor): "cli" (the default) or "staff:<id>".
+  void SetActor(const std::string& actor);
+  // The audit log, oldest first; only rows about `object_id` when it is not empty.
+  std::vector<AuditEntry> Audit(const std::string& object_id = "") const;
 
   // Keeps the camera profile a measurement used, by name (its file name); a later save of the same
   // name replaces it (recalibration).

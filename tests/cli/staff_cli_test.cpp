@@ -63,3 +63,30 @@ TEST_CASE("staff add refuses bad names roles passwords and duplicates with what 
   CHECK(r.err.find("already exists") != std::string::npos);
   CHECK(nlohmann::json::parse(RunShadecast("staff list --json", dir.path()).out)["staff"].size() == 1);
 }
+
+TEST_CASE("staff passwd changes the hash, staff unlock and audit list what happened by id") {
+  TempDir dir;
+  {
+    std::ofstream(dir / "pw1.txt") << "first long password\n";
+    std::ofstream(dir / "pw2.txt") << "second long password\n";
+  }
+  REQUIRE(RunShadecast("staff add boss --role manager --password-file pw1.txt", dir.path()).exit_code == 0);
+  auto r = RunShadecast("staff passwd boss --password-file pw2.txt --json", dir.path());
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK(nlohmann::json::parse(r.out)["password_changed"] == true);
+  CHECK(RunShadecast("staff passwd nobody --password-file pw2.txt", dir.path()).exit_code == 2);
+  CHECK(RunShadecast("staff unlock boss", dir.path()).exit_code == 0);
+  CHECK(RunShadecast("staff unlock nobody", dir.path()).exit_code == 2);
+  REQUIRE(RunShadecast("client add c1 --name 'Jo Smith'", dir.path()).exit_code == 0);
+  const auto audit = nlohmann::json::parse(RunShadecast("audit --json", dir.path()).out)["audit"];
+  std::vector<std::string> actions;
+  for (const auto& row : audit) {
+    actions.push_back(row["action"]);
+    CHECK(row["actor"] == "cli");
+  }
+  CHECK(actions == std::vector<std::string>{"staff.add", "staff.password", "staff.unlock", "client.add"});
+  CHECK(audit[3]["object_id"] == "c1");
+  const auto text = RunShadecast("audit --client c1", dir.path());
+  CHECK_THAT(text.out, Catch::Contains("client.add") && !Catch::Contains("staff.add") && !Catch::Contains("Jo Smith"));
+}

@@ -5,6 +5,7 @@
 #include <sqlite3.h>
 
 #include <fstream>
+#include <iterator>
 
 #include "store/message_io.h"
 #include "support/test_support.h"
@@ -164,4 +165,76 @@ TEST_CASE("A locked database gives a clear error and is left unchanged") {
   CHECK(r.exit_code != 0);
   CHECK_THAT(r.err, Catch::Contains("locked") || Catch::Contains("busy"));
   CHECK(Query(path, "SELECT COUNT(*) FROM clients") == "1");
+}
+
+// ---- the audit log (issue 22) --------------------------------------------------------------------
+// Reference: issue 22 ("every change written in the same transaction as the change, append-only,
+// storing ids not names; an erase leaves no personal data; SQLite secure_delete on").
+
+TEST_CASE("every change writes its audit row with the actor and ids only") {
+  shadecast::test::TempDir dir;
+  const std::string path = (dir / "a.db").string();
+  auto db = st::Database::Open(path);
+  db->AddClient("c1", "Jo Smith", {}, "2026-01-15");
+  st::SetThreadActor("staff:7");
+  auto db2 = st::Database::Open(path);  // opened after: takes this thread's actor
+  st::SetThreadActor("cli");
+  db2->AddSession("c1", SampleHistory("c1", 1, 0).sessions(0));
+  db2->EraseClient("c1");
+  const auto rows = db->Audit();
+  REQUIRE(rows.size() == 3);
+  CHECK(rows[0].action == "client.add");
+  CHECK(rows[0].actor == "cli");
+  CHECK(rows[1].action == "session.add");
+  CHECK(rows[1].actor == "staff:7");
+  CHECK(rows[2].action == "client.erase");
+  for (const auto& r : rows) {
+    CHECK(r.object_type == "client");
+    CHECK(r.object_id == "c1");
+    CHECK(r.at.size() == 20);  // 2026-12-07T15:04:05Z
+  }
+  CHECK(db->Audit("c2").empty());
+}
+
+TEST_CASE("a change that rolls back leaves no audit row, and the log cannot be edited") {
+  shadecast::test::TempDir dir;
+  const std::string path = (dir / "a.db").string();
+  auto db = st::Database::Open(path);
+  db->AddClient("c1", "Jo", {}, "2026-01-15");
+  // A duplicate fails before anything is written ...
+  CHECK_THROWS_AS(db->AddClient("c1", "Jo again", {}, "2026-01-15"), st::DatabaseError);
+  // ... and an import that fails after its client row is written rolls the row and its audit back
+  // (a trigger refuses its second session, so the failure comes mid-transaction).
+  REQUIRE(Exec(path, "CREATE TRIGGER refuse BEFORE INSERT ON sessions WHEN NEW.date = '2025-01-11' "
+                     "BEGIN SELECT RAISE(ABORT, 'refused by the test'); END;") == SQLITE_OK);
+  CHECK_THROWS(db->ImportHistory(SampleHistory("c2", 2, 0), false, "2026-01-15"));
+  CHECK(!db->HasClient("c2"));
+  const auto rows = db->Audit();
+  REQUIRE(rows.size() == 1);
+  CHECK(rows[0].action == "client.add");
+  // Append-only.
+  CHECK(Exec(path, "UPDATE audit SET actor = 'someone else'") != SQLITE_OK);
+  CHECK(Exec(path, "DELETE FROM audit") != SQLITE_OK);
+  CHECK(db->Audit().size() == 1);
+}
+
+TEST_CASE("an erased client's name is in no byte of the database files") {
+  shadecast::test::TempDir dir;
+  const std::string path = (dir / "a.db").string();
+  {
+    auto db = st::Database::Open(path);
+    for (int i = 0; i < 20; ++i) db->AddClient("k" + std::to_string(i), "Keeper Number " + std::to_string(i), {}, "2026-01-15");
+    db->AddClient("c1", "Zebediah Quuxworth", {}, "2026-01-15");
+    db->ImportHistory(SampleHistory("c2", 3, 2), false, "2026-01-15");
+    CHECK(db->EraseClient("c1"));
+    CHECK(db->EraseClient("c2"));
+  }
+  for (const char* suffix : {"", "-wal"}) {
+    std::ifstream f(path + suffix, std::ios::binary);
+    const std::string bytes((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+    INFO("a.db" << suffix);
+    CHECK(bytes.find("Zebediah") == std::string::npos);
+    CHECK(bytes.find("Client c2") == std::string::npos);
+    if (!*suffix) CHECK(bytes.find("Keeper Number 7") != std::string::npos);  // the check can find a name
+  }
 }
