@@ -17,6 +17,7 @@ SHADECAST_PACKAGES=(
   libsodium-dev  # argon2id password hashes of the staff accounts
   libcpp-httplib-dev  # shadecast serve (pulls libssl-dev, zlib1g-dev, libbrotli-dev for its pkg-config)
   argyll  # iccdump: the calibration tests check the ICC profiles with ArgyllCMS
+  openssl  # the TLS tests of shadecast serve make a throwaway certificate
 )
 
 shadecast_log() { printf '[shadecast] %s\n' "$*" >&2; }

@@ -68,7 +68,12 @@ ApiResult Guarded(const std::function<ApiResult()>& handler) {
 
 ApiResult ApiHealth(AppContext& app) { return {200, {{"ok", true}, {"version", app.version}}}; }
 
-ApiResult ApiSession(AppContext& app) { return {200, {{"csrf_token", app.security.csrf_token}}}; }
+ApiResult ApiSession(AppContext& app) {
+  if (!app.login_required) return {200, {{"csrf_token", app.security.csrf_token}, {"login_required", false}}};
+  const auto& s = RequestSession();
+  if (!s) return {401, {{"error", "log in first"}, {"login_required", true}}};
+  return {200, {{"csrf_token", s->csrf}, {"login_required", true}, {"user", s->username}, {"role", s->role}}};
+}
 
 ApiResult ApiListClients(AppContext& app) {
   std::lock_guard<std::mutex> lock(app.db_mutex);

@@ -3,13 +3,18 @@
 // input, calls the same library functions as the CLI and serialises (the CLI's own JSON builders
 // where the CLI has one: cli/records_json.h), so the page shows what `shadecast ... --json` says.
 // docs/api.md lists every endpoint with an example.
+#include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "serve/jobs.h"
 #include "serve/security.h"
+#include "serve/sessions.h"
 
 namespace shadecast::serve {
 
@@ -21,12 +26,26 @@ struct AppContext {
   SecurityConfig security;
   std::mutex db_mutex;   // one request at a time in the database (SQLite, one writer)
   std::unique_ptr<Jobs> jobs;  // long work with progress (serve/jobs.h)
+  // Staff logins (issue 22): on with TLS. Off, the app is the loopback app of issue 21 (one CSRF
+  // token per server run, no accounts).
+  bool login_required = false;
+  std::unique_ptr<Sessions> sessions;
+  std::unique_ptr<LoginGate> login_gate;
+  std::string dummy_hash;  // hashed against for unknown usernames (the same cost as a real one)
 };
 
 struct ApiResult {
   int status = 200;
   nlohmann::json body;
+  std::vector<std::pair<std::string, std::string>> headers = {};  // e.g. Set-Cookie, Retry-After
 };
+
+// The cookie that carries a staff session: __Host- (Secure, Path=/, no Domain), HttpOnly,
+// SameSite=Strict.
+inline constexpr const char* kSessionCookie = "__Host-shadecast_session";
+// The logged-in session of the request being handled on this thread (set by the server's checks
+// before routing; empty without logins or before login).
+std::optional<StaffSession>& RequestSession();
 
 // GET /api/health
 ApiResult ApiHealth(AppContext& app);
@@ -34,6 +53,20 @@ ApiResult ApiHealth(AppContext& app);
 // X-CSRF-Token (a foreign page cannot read it: no CORS headers, and the Host check stops DNS
 // rebinding).
 ApiResult ApiSession(AppContext& app);
+// POST /api/login {"username", "password"}: a new session (cookie) and its CSRF token.
+ApiResult ApiLogin(AppContext& app, const std::string& body, const std::string& remote_ip);
+// POST /api/logout: ends this session.
+ApiResult ApiLogout(AppContext& app);
+// POST /api/password {"old_password", "new_password"}: ends every session of this member.
+ApiResult ApiPassword(AppContext& app, const std::string& body, const std::string& remote_ip);
+// GET /api/staff, POST /api/staff {"username", "role", "password"}, POST /api/staff/{name}/unlock
+ApiResult ApiStaffList(AppContext& app);
+ApiResult ApiStaffAdd(AppContext& app, const std::string& body);
+ApiResult ApiStaffUnlock(AppContext& app, const std::string& username);
+// GET /api/audit?client=ID (= `shadecast audit --json`)
+ApiResult ApiAudit(AppContext& app, const std::string& client);
+// GET /api/clients/{id}/export: the whole history (= `export` to .json)
+ApiResult ApiExport(AppContext& app, const std::string& id);
 // GET /api/clients (= `client list --json`)
 ApiResult ApiListClients(AppContext& app);
 // POST /api/clients {"client_id", "name", "uv", "oily", "scarring"} (= `client add`)

@@ -1,6 +1,7 @@
 #include "serve/jobs.h"
 
 #include "serve/security.h"
+#include "store/database.h"
 
 namespace shadecast::serve {
 
@@ -19,7 +20,11 @@ std::string Jobs::Start(const std::string& kind, JobWork work) {
   auto job = std::make_shared<Job>();
   job->id = "j" + NewToken().substr(0, 16);
   job->kind = kind;
-  job->work = std::move(work);
+  // The job writes as whoever started it (the audit log's actor).
+  job->work = [actor = store::ThreadActor(), w = std::move(work)](const Progress& p) {
+    store::SetThreadActor(actor);
+    return w(p);
+  };
   {
     std::lock_guard<std::mutex> lock(mutex_);
     jobs_[job->id] = job;

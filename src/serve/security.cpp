@@ -39,7 +39,8 @@ std::optional<Refusal> CheckRequest(const RequestHead& req, const SecurityConfig
                             "' is not this app's address (open the address `shadecast serve` printed)"};
   if (req.has_header("Origin")) {
     const std::string origin = Lower(req.header("Origin"));
-    if (origin.rfind("http://", 0) != 0 || !Allowed(origin.substr(7), c))
+    const std::string prefix = c.scheme + "://";
+    if (origin.rfind(prefix, 0) != 0 || !Allowed(origin.substr(prefix.size()), c))
       return Refusal{403, "refused: a request from another site ('" + req.header("Origin") +
                               "'); the app answers only its own pages"};
   }
@@ -74,6 +75,19 @@ std::optional<Refusal> CheckCsrf(const RequestHead& req, const SecurityConfig& c
   if (!ConstantTimeEqual(token, c.csrf_token))
     return Refusal{403, "refused: the X-CSRF-Token is not this server's (reload the page)"};
   return std::nullopt;
+}
+
+std::string CookieValue(const std::string& header, const std::string& name) {
+  size_t pos = 0;
+  while (pos < header.size()) {
+    size_t end = header.find(';', pos);
+    if (end == std::string::npos) end = header.size();
+    size_t a = pos;
+    while (a < end && header[a] == ' ') ++a;
+    if (header.compare(a, name.size() + 1, name + "=") == 0) return header.substr(a + name.size() + 1, end - a - name.size() - 1);
+    pos = end + 1;
+  }
+  return "";
 }
 
 bool IsValidId(const std::string& id) {

@@ -28,6 +28,7 @@ struct SecurityConfig {
   std::vector<std::string> allowed_hosts;  // exact Host header values, e.g. "127.0.0.1:8080"
   size_t max_body_bytes = 25u << 20;       // 25 MiB: a 24 MP JPEG with room to spare
   std::string csrf_token;                  // this server run's token (NewToken)
+  std::string scheme = "http";             // "https" with TLS: the only Origin scheme accepted
 };
 
 // The request as the checks see it: method, path and a header lookup (case-insensitive; empty
@@ -47,6 +48,8 @@ std::optional<Refusal> CheckRequest(const RequestHead& req, const SecurityConfig
 std::optional<Refusal> CheckCsrf(const RequestHead& req, const SecurityConfig& config);
 
 bool IsStateChanging(const std::string& method);
+// The value of cookie `name` in a Cookie header ("a=1; b=2"), or "".
+std::string CookieValue(const std::string& cookie_header, const std::string& name);
 // Client, session and upload ids: [A-Za-z0-9_-]{1,64}.
 bool IsValidId(const std::string& id);
 // 32 random bytes (the system's random device), hex.

@@ -1,9 +1,12 @@
 #pragma once
-// `shadecast serve`: the chair-side app on loopback (issue 21), on cpp-httplib. Routes, the request
+// `shadecast serve`: the chair-side app on loopback (issue 21) or, with TLS and staff logins, on
+// the clinic's network (issue 22), on cpp-httplib. Routes, the request
 // checks of serve/security.h before anything is read or routed, the security headers on every
 // response, and the pages from assets embedded in the binary (no CDN, nothing fetched).
 #include <functional>
 #include <string>
+
+#include "serve/sessions.h"
 
 namespace shadecast::serve {
 
@@ -15,11 +18,16 @@ struct ServeOptions {
   std::string as_of;
   size_t max_body_bytes = 25u << 20;
   std::string version;
+  // Issue 22: with both, HTTPS and staff logins (required for any address but loopback).
+  std::string tls_cert, tls_key;  // PEM files
+  SessionLimits session_limits;
+  LoginLimits login_limits;
 };
 
-// Serves until SIGINT or SIGTERM; `on_listening` gets the URL once the port is bound. Throws
-// cli::InputError for a bind address other than loopback (TLS and staff accounts are issue 22) or a
-// port that cannot be bound.
+// Serves until SIGINT or SIGTERM; `on_listening` gets the URL once the port is bound (for a wildcard
+// bind, the loopback URL). Throws cli::InputError for a bind address other than loopback without
+// TLS, TLS without a manager account, a certificate that cannot be loaded, or a port that cannot be
+// bound.
 int Serve(const ServeOptions& options, const std::function<void(const std::string& url)>& on_listening);
 
 }  // namespace shadecast::serve

@@ -1,11 +1,14 @@
 #!/usr/bin/env python3
 """Browser tests of `shadecast serve` (issue 21): Debian chromium driven by chromium-driver through
-python3-selenium, headless. One clinic day through the pages, on shipped sample data:
+python3-selenium, headless. One clinic day through the pages, on shipped sample data (with --tls,
+issue 22: on 0.0.0.0 over HTTPS, logged in as a manager through the login form first, logged out
+at the end):
   1. a client added with a name that is HTML (<img src=x onerror=...>) shows as text;
   2. a calibration: chart photo -> verdict and held-out error; its re-check;
   3. a full consultation from the upload to the saved, served report;
   4. a follow-up visit that updates the forecast;
-  5. the due list.
+  5. the due list;
+  6. the new client erased from the Client page, files and all.
 Reference for every value the page shows: the CLI's --json for the same inputs on a twin database
 that receives the same operations (`calibrate`, `consult`, `visit add`, `forecast`, `due`); values
 are compared as the page formats them (same rounding). The browser's console must show no
@@ -51,19 +54,81 @@ def cli_json(args, cwd):
 
 def start_server(work):
     env = dict(os.environ, SHADECAST_TODAY=TODAY)
-    p = subprocess.Popen([ARGS.bin, "serve", "--db", "api.db", "--port", "0", "--data-dir", "data"], cwd=work, env=env,
-                         stdout=subprocess.PIPE, text=True)
+    args = [ARGS.bin, "serve", "--db", "api.db", "--port", "0", "--data-dir", "data"]
+    if ARGS.tls:  # issue 22: the clinic's network, a throwaway certificate, a manager to log in as
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+                        "-days", "2", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+                        "-keyout", "key.pem", "-out", "cert.pem"], cwd=work, check=True, capture_output=True)
+        with open(os.path.join(work, "pw.txt"), "w") as f:
+            f.write(PASSWORD + "\n")
+        cli(["staff", "add", "mona", "--role", "manager", "--password-file", "pw.txt", "--db", "api.db"], work)
+        args += ["--bind", "0.0.0.0", "--tls-cert", "cert.pem", "--tls-key", "key.pem"]
+    p = subprocess.Popen(args, cwd=work, env=env, stdout=subprocess.PIPE, text=True)
     line = p.stdout.readline()
     url = line.split()[2].rstrip("/")
-    if not url.startswith("http://127.0.0.1:"):
+    if not url.startswith(("https" if ARGS.tls else "http") + "://127.0.0.1:"):
         sys.exit("serve did not print its address: " + line)
     return p, url
+
+
+PASSWORD = "a long clinic passphrase"
+
+
+def step_login(d, url):
+    """Over TLS: only the login form until a login; a wrong password is refused in plain words."""
+    d.get(url + "/#today")
+    WebDriverWait(d, 30).until(lambda d: d.find_element(By.ID, "login").is_displayed())
+    check(not d.find_element(By.ID, "today").is_displayed(), "without a session only the login form shows")
+    d.find_element(By.ID, "login-username").send_keys("mona")
+    d.find_element(By.ID, "login-password").send_keys("not the password")
+    d.find_element(By.ID, "login-submit").click()
+    WebDriverWait(d, 30).until(lambda d: "wrong username or password" in d.find_element(By.ID, "message").text)
+    check(True, "a wrong password is refused: " + d.find_element(By.ID, "message").text)
+    for field, value in (("login-username", "mona"), ("login-password", PASSWORD)):
+        d.find_element(By.ID, field).clear()
+        d.find_element(By.ID, field).send_keys(value)
+    d.find_element(By.ID, "login-submit").click()
+    WebDriverWait(d, 30).until(lambda d: d.find_element(By.ID, "who").is_displayed())
+    check("mona" in d.find_element(By.ID, "who").text, "logged in: the header names the user and role")
+    cookies = {c["name"]: c for c in d.get_cookies()}
+    c = cookies.get("__Host-shadecast_session", {})
+    check(c.get("secure") and c.get("httpOnly") and c.get("sameSite") == "Strict",
+          "the session cookie is Secure, HttpOnly, SameSite=Strict: %s" % {k: c.get(k) for k in ("secure", "httpOnly", "sameSite")})
+    shot(d, "0_login")
+
+
+def step_erase(d, url, work):
+    """Erase from the Client page (issue 22): the record, photos and reports go; the audit log keeps the id."""
+    go(d, url, "client/new01")
+    WebDriverWait(d, 30).until(lambda d: "new01" in d.find_element(By.ID, "client-title").text)
+    d.find_element(By.ID, "client-erase").click()
+    WebDriverWait(d, 10).until(lambda d: d.switch_to.alert)
+    d.switch_to.alert.accept()
+    WebDriverWait(d, 30).until(lambda d: "Erased client new01" in d.find_element(By.ID, "message").text)
+    check(True, "the page says: " + d.find_element(By.ID, "message").text)
+    ids = [c["client_id"] for c in cli_json(["client", "list", "--db", "api.db"], work)["clients"]]
+    check("new01" not in ids, "the erased client is gone from the database")
+    left = [os.path.join(r, f) for r, _, fs in os.walk(os.path.join(work, "data")) for f in fs if "new01" in f or "new01" in r]
+    check(not left, "no photo or report of the erased client is left %s" % left[:3])
+    audit = cli_json(["audit", "--client", "new01", "--db", "api.db"], work)["audit"]
+    check(audit and audit[-1]["action"] == "client.erase", "the audit log ends with the erase")
+    shot(d, "7_erased")
+
+
+def step_logout(d, url):
+    d.find_element(By.ID, "logout").click()
+    WebDriverWait(d, 30).until(lambda d: d.find_element(By.ID, "login").is_displayed())
+    d.get(url + "/#clients")
+    WebDriverWait(d, 30).until(lambda d: d.find_element(By.ID, "login").is_displayed())
+    check(not d.find_element(By.ID, "clients").is_displayed(), "after logout the pages need a login again")
 
 
 def browser():
     o = webdriver.ChromeOptions()
     for a in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1280,1800"):
         o.add_argument(a)
+    if ARGS.tls:
+        o.accept_insecure_certs = True  # the throwaway test certificate
     o.binary_location = "/usr/bin/chromium"
     o.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=o)
@@ -273,12 +338,17 @@ def main():
         d = None
         try:
             d = browser()
+            if ARGS.tls:
+                step_login(d, url)
             step_client(d, url, work)
             step_calibrate(d, url, work, chart)
             step_settings(d, url, work)
             step_consult(d, url, work, scalp)
             step_visit(d, url, work)
             step_due(d, url, work)
+            step_erase(d, url, work)
+            if ARGS.tls:
+                step_logout(d, url)
             csp = [e["message"] for e in d.get_log("browser") if "Content Security Policy" in e["message"]]
             check(not csp, "no Content-Security-Policy violation in the console %s" % csp[:3])
         finally:
@@ -298,6 +368,7 @@ if __name__ == "__main__":
     ap.add_argument("--bin", required=True, help="the shadecast binary")
     ap.add_argument("--repo", required=True, help="the source tree (shipped sample data)")
     ap.add_argument("--out", required=True, help="folder for the screenshots")
+    ap.add_argument("--tls", action="store_true", help="serve on 0.0.0.0 over TLS with a staff login (issue 22)")
     ARGS = ap.parse_args()
     ARGS.bin = os.path.abspath(ARGS.bin)
     ARGS.out = os.path.abspath(ARGS.out)

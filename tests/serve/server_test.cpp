@@ -96,17 +96,19 @@ TEST_CASE("the body limit holds for plain, chunked and compressed bodies") {
   auto fits = c.Post("/api/clients", h, at_limit, "application/json");
   REQUIRE(fits);
   CHECK(fits->status == 400);  // through the limit, then not JSON
-  auto chunked = c.Post(
-      "/api/clients", h,
-      [](size_t, httplib::DataSink& sink) {
-        sink.write("{}", 2);
-        sink.done();
-        return true;
-      },
-      "application/json");
-  REQUIRE(chunked);
-  CHECK(chunked->status == 411);
-  CHECK_THAT(chunked->body, Catch::Contains("chunks"));
+  // A chunked body is refused from its headers: the answer comes before any chunk is sent. (With
+  // a client that sends its chunks anyway, the connection may be reset under it once the server
+  // has answered: HTTP gives a server no other way to stop a body it will not read.)
+  const std::string chunked = shadecast::test::RawExchange(
+      s.port(), "POST /api/clients HTTP/1.1\r\nHost: " + s.host() + "\r\nX-CSRF-Token: " + h.find("X-CSRF-Token")->second +
+                    "\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n");
+  CHECK_THAT(chunked, Catch::StartsWith("HTTP/1.1 411"));
+  CHECK_THAT(chunked, Catch::Contains("chunks"));
+  // So is an oversized one, from its Content-Length alone.
+  const std::string huge = shadecast::test::RawExchange(
+      s.port(), "POST /api/clients HTTP/1.1\r\nHost: " + s.host() + "\r\nX-CSRF-Token: " + h.find("X-CSRF-Token")->second +
+                    "\r\nContent-Type: application/json\r\nContent-Length: 5000000000\r\n\r\n");
+  CHECK_THAT(huge, Catch::StartsWith("HTTP/1.1 413"));
   httplib::Headers gz = h;
   gz.emplace("Content-Encoding", "gzip");
   auto compressed = c.Post("/api/clients", gz, std::string("\x1f\x8b\x08\x00", 4), "application/json");
@@ -168,5 +170,5 @@ TEST_CASE("a non-loopback bind is refused with what to do") {
   TempDir dir;
   const auto r = RunShadecast("serve --bind 0.0.0.0 --port 0 --db '" + (dir / "c.db").string() + "'");
   CHECK(r.exit_code == 2);
-  CHECK_THAT(r.err, Catch::Contains("127.0.0.1"));
+  CHECK_THAT(r.err, Catch::Contains("--tls-cert") && Catch::Contains("staff add"));
 }

@@ -20,8 +20,41 @@ async function api(method, path, body, contentType) {
   }
   const res = await fetch(path, opts);
   const data = await res.json().catch(() => ({ error: 'the server sent no JSON (' + res.status + ')' }));
+  if (res.status === 401) showLogin();  // the session ended: log in again
   if (!res.ok) throw new Error(data.error || ('error ' + res.status));
   return data;
+}
+
+// Staff logins (the app on the clinic's network, over TLS): without a session only the login form
+// shows; after login the page carries the session's CSRF token.
+function showLogin() {
+  csrf = '';
+  document.querySelector('nav').hidden = true;
+  $('who').hidden = true;
+  $('logout').hidden = true;
+  for (const s of document.querySelectorAll('.page')) s.hidden = s.id !== 'login';
+}
+
+function showUser(s) {
+  csrf = s.csrf_token;
+  document.querySelector('nav').hidden = false;
+  if (!s.login_required) return;
+  $('client-erase').hidden = s.role !== 'manager';
+  setText('who', s.user + ' (' + s.role.replace('_', ' ') + ')');
+  $('who').hidden = false;
+  $('logout').hidden = false;
+}
+
+// True when the page may go on (no logins, or a live session); else the login form is showing.
+async function startSession() {
+  const res = await fetch('/api/session');
+  const s = await res.json().catch(() => ({}));
+  if (res.status === 401) {
+    showLogin();
+    return false;
+  }
+  showUser(s);
+  return true;
 }
 
 function $(id) { return document.getElementById(id); }
@@ -489,8 +522,20 @@ function guarded(handler) {
 }
 
 document.addEventListener('DOMContentLoaded', async () => {
-  const s = await api('GET', '/api/session');
-  csrf = s.csrf_token;
+  $('login-form').addEventListener('submit', guarded(async (ev) => {
+    ev.preventDefault();
+    const f = new FormData(ev.target);
+    const r = await api('POST', '/api/login', { username: f.get('username'), password: f.get('password') });
+    ev.target.reset();
+    showUser(r);
+    message('Logged in as ' + r.user + '.', false);
+    await route();
+  }));
+  $('logout').addEventListener('click', guarded(async () => {
+    await api('POST', '/api/logout', {});
+    showLogin();
+    message('Logged out.', false);
+  }));
   const h = await api('GET', '/api/health');
   setText('version', 'shadecast ' + h.version);
   $('due-within').addEventListener('change', guarded(showToday));
@@ -505,6 +550,12 @@ document.addEventListener('DOMContentLoaded', async () => {
   $('client-forecast').addEventListener('click', guarded(async () => {
     const r = await busy('Fitting the fade…', () => api('POST', '/api/forecasts/' + encodeURIComponent(currentClient), {}));
     fadeChart($('client-fade'), r);
+  }));
+  $('client-erase').addEventListener('click', guarded(async () => {
+    if (!window.confirm('Erase client ' + currentClient + ' with every photo and report? This cannot be undone.')) return;
+    const r = await api('DELETE', '/api/clients/' + encodeURIComponent(currentClient));
+    location.hash = '#clients';
+    message('Erased client ' + r.erased + ' and ' + r.files_removed + ' file(s).', false);
   }));
   $('consult-form').addEventListener('submit', guarded(submitConsult));
   $('visit-form').addEventListener('submit', guarded(submitVisit));
@@ -531,6 +582,6 @@ document.addEventListener('DOMContentLoaded', async () => {
     const r = await api('PUT', '/api/settings', { clinic_name: new FormData(ev.target).get('clinic_name') });
     message('Saved: reports now carry "' + r.clinic_name + '".', false);
   }));
-  window.addEventListener('hashchange', route);
-  await route();
+  window.addEventListener('hashchange', () => { if (csrf) route(); });
+  if (await startSession()) await route();
 });
