@@ -3,7 +3,6 @@
 #include <filesystem>
 #include <memory>
 #include <optional>
-#include <regex>
 
 #include <functional>
 
@@ -30,8 +29,7 @@ struct ClientOptions {
 };
 
 int RunClientAdd(const ClientOptions& o) {
-  static const std::regex kId(R"(^[A-Za-z0-9_.-]{1,64}$)");
-  if (!std::regex_match(o.id, kId)) throw InputError("client id '" + o.id + "': use 1-64 letters, digits, '_', '-' or '.'");
+  if (const std::string why = ClientIdProblem(o.id); !why.empty()) throw InputError(why);
   CheckRange(o.uv, 0, 2, "--uv", "a sun exposure (0 indoors, 1 typical, 2 high)");
   CheckRange(o.ita, -90, 90, "--ita", "an ITA angle in degrees");
   const std::string today = Today(o.as_of);
@@ -49,7 +47,7 @@ int RunClientAdd(const ClientOptions& o) {
   if (o.json)
     PrintJson({{"client_id", o.id}, {"name", o.name}, {"created", today}});
   else
-    std::printf("added client %s%s%s\n", o.id.c_str(), o.name.empty() ? "" : ": ", o.name.c_str());
+    std::printf("added client %s%s%s\n", o.id.c_str(), o.name.empty() ? "" : ": ", TerminalSafe(o.name).c_str());
   return kExitOk;
 }
 
@@ -62,7 +60,7 @@ int RunClientList(const ClientOptions& o) {
   }
   std::printf("%-16s %-24s %8s %7s %12s %12s\n", "client", "name", "sessions", "visits", "last session", "last visit");
   for (const auto& c : clients)
-    std::printf("%-16s %-24s %8d %7d %12s %12s\n", c.id.c_str(), c.name.c_str(), c.sessions, c.visits,
+    std::printf("%-16s %-24s %8d %7d %12s %12s\n", TerminalSafe(c.id).c_str(), TerminalSafe(c.name).c_str(), c.sessions, c.visits,
                 c.last_session.c_str(), c.last_visit.c_str());
   return kExitOk;
 }
@@ -82,7 +80,7 @@ int RunClientShow(const ClientOptions& o) {
     PrintJson(MessageToJson(h));
     return kExitOk;
   }
-  std::printf("client %s  %s\n", h.client_id().c_str(), h.name().c_str());
+  std::printf("client %s  %s\n", TerminalSafe(h.client_id()).c_str(), TerminalSafe(h.name()).c_str());
   for (const auto& s : h.sessions()) {
     std::string mix;
     for (const auto& c : s.recipe().components()) mix += (mix.empty() ? "" : " + ") + c.pigment() + " " + std::to_string(int(std::lround(c.fraction() * 100))) + " %";
@@ -232,10 +230,14 @@ int ImportHistories(const ImportOptions& o, const std::function<void(int, int)>&
   const std::string today = Today(o.as_of);
   const std::vector<fs::path> files = CollectHistoryFiles(o.inputs, "import");
   // Everything is read and checked before the first write.
+  std::vector<std::string> pigment_ids;
+  const auto library = LoadLibrary(o.library);  // held: the loop below reads into it
+  for (const auto& p : library->proto.pigments()) pigment_ids.push_back(p.id());
   std::vector<pb::ClientHistory> histories;
   for (const auto& f : files) {
     pb::ClientHistory h = ReadHistoryFile(f);
     ValidateHistory(h, f.string());
+    CheckHistoryPigments(h, pigment_ids, f.string());
     histories.push_back(std::move(h));
   }
   auto db = OpenDatabase(o.db);
@@ -290,7 +292,7 @@ int RunDue(const DueOptions& o) {
     std::printf("Touch-ups due by %s (%d days from %s): %zu\n", until.c_str(), days, today.c_str(), due.size());
     std::printf("%-16s %-22s %-12s %-25s %-12s\n", "client", "name", "due", "likely between", "last seen");
     for (const auto& d : due)
-      std::printf("%-16s %-22s %-12s %-25s %-12s%s\n", d.client_id.c_str(), d.name.c_str(), d.touch_up_p50.c_str(),
+      std::printf("%-16s %-22s %-12s %-25s %-12s%s\n", TerminalSafe(d.client_id).c_str(), TerminalSafe(d.name).c_str(), d.touch_up_p50.c_str(),
                   (d.touch_up_p10 + " .. " + d.touch_up_p90).c_str(), d.last_seen.c_str(),
                   d.touch_up_p50 < today ? "  overdue" : "");
   }
@@ -393,6 +395,7 @@ void RegisterRecords(CLI::App& app, Action& action) {
     CLI::App* c = app.add_subcommand("import", "Import client histories (files or folders); each client wholly in or out");
     c->add_option("INPUT", o->inputs, "history files (.textproto, .json, .pb, .csv) or folders of them")->required();
     c->add_flag("--replace", o->replace, "replace clients that already exist");
+    c->add_option("--library", o->library, "pigment library the sessions' inks must be in (default: the shipped one)");
     c->add_option("--as-of", o->as_of, "today's date YYYY-MM-DD");
     AddDb(c, o->db);
     c->add_flag("--json", o->json, "JSON summary");

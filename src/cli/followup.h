@@ -35,6 +35,7 @@ nlohmann::json ForecastClientJson(const ForecastCliOptions& options);
 
 struct ImportOptions {
   std::string db, as_of;
+  std::string library;  // --library: the pigment library the sessions' inks must be in (default: shipped)
   std::vector<std::string> inputs;
   bool replace = false, json = false;
 };

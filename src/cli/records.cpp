@@ -1,8 +1,11 @@
 #include "cli/records.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
+#include <regex>
 
 #include "cli/common.h"
 #include "fade/client.h"
@@ -57,9 +60,43 @@ std::string AddDays(const std::string& date, int days) {
   return buf;
 }
 
+std::string ClientIdProblem(const std::string& id) {
+  static const std::regex kId(R"(^[A-Za-z0-9_.-]{1,64}$)");
+  if (std::regex_match(id, kId)) return "";
+  return "client id '" + TerminalSafe(id) + "': use 1-64 letters, digits, '_', '-' or '.'";
+}
+
+std::string TerminalSafe(const std::string& text) {
+  std::string out;
+  out.reserve(text.size());
+  for (const unsigned char c : text) {
+    if (c < 0x20 || c == 0x7f) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\x%02x", c);
+      out += buf;
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out;
+}
+
+void CheckHistoryPigments(const pb::ClientHistory& h, const std::vector<std::string>& ids, const std::string& source) {
+  for (int i = 0; i < h.sessions_size(); ++i)
+    for (int j = 0; j < h.sessions(i).recipe().components_size(); ++j) {
+      const std::string& p = h.sessions(i).recipe().components(j).pigment();
+      if (std::find(ids.begin(), ids.end(), p) != ids.end()) continue;
+      std::string known;
+      for (const auto& id : ids) known += (known.empty() ? "" : ", ") + id;
+      throw InputError(source + ": client '" + h.client_id() + "': sessions[" + std::to_string(i) + "].recipe.components[" +
+                       std::to_string(j) + "].pigment: '" + TerminalSafe(p) + "' is not in the pigment library (known: " + known + ")");
+    }
+}
+
 void ValidateHistory(const pb::ClientHistory& h, const std::string& source) {
-  const std::string who = source + ": client '" + h.client_id() + "': ";
   if (h.client_id().empty()) throw InputError(source + ": client_id is empty");
+  if (const std::string why = ClientIdProblem(h.client_id()); !why.empty()) throw InputError(source + ": " + why);
+  const std::string who = source + ": client '" + h.client_id() + "': ";
   auto valid_date = [&](const std::string& d, const std::string& field) {
     try {
       if (d.empty() || Today(d) != d) throw InputError("");

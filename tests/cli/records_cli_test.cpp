@@ -201,3 +201,51 @@ TEST_CASE("a session load above 1 or not positive is refused by import and by fo
   CHECK(r.exit_code == 2);
   CHECK(r.err.find("within (0, 1]") != std::string::npos);
 }
+
+TEST_CASE("import refuses the ids client add refuses and inks not in the library naming the file") {
+  // Issue 23: `import` took ids `client add` refuses (`x'; DROP TABLE clients;--`, `../../etc/passwd`)
+  // and unknown pigments with exit 0. Reference: client add's id rule and the shipped pigment library.
+  shadecast::test::TempDir dir;
+  const std::string sample = shadecast::test::ReadText(shadecast::test::RepoFile("data/samples/client_demo.textproto"));
+  auto with = [&](const std::string& from, const std::string& to) {
+    std::string t = sample;
+    const auto at = t.find(from);
+    REQUIRE(at != std::string::npos);
+    t.replace(at, from.size(), to);
+    return t;
+  };
+  const std::vector<std::pair<std::string, std::string>> cases{
+      {"../../etc/passwd", "client id"}, {"x'; DROP TABLE clients;--", "client id"}, {"", "client_id is empty"}};
+  for (const auto& [id, expect] : cases) {
+    std::ofstream(dir / "bad.textproto") << with("client_id: \"demo001\"", "client_id: \"" + id + "\"");
+    const auto r = RunShadecast("import bad.textproto", dir.path());
+    INFO(id << ": " << r.err);
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.find("bad.textproto") != std::string::npos);
+    CHECK(r.err.find(expect) != std::string::npos);
+  }
+  std::ofstream(dir / "ink.textproto") << with("pigment: \"smp_warm_neutralizer\"", "pigment: \"unobtainium\"");
+  const auto r = RunShadecast("import ink.textproto", dir.path());
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("ink.textproto") != std::string::npos);
+  CHECK(r.err.find("'unobtainium' is not in the pigment library (known: smp_carbon_black") != std::string::npos);
+  CHECK(nlohmann::json::parse(RunShadecast("client list --json", dir.path()).out)["clients"].empty());
+  CHECK(RunShadecast("import " + shadecast::test::RepoFile("data/samples/client_demo.textproto").string(), dir.path()).exit_code == 0);
+}
+
+TEST_CASE("names with terminal control characters are shown escaped and kept verbatim") {
+  // Issue 23: a name with ESC [31m and BEL was echoed raw (the terminal obeyed it).
+  shadecast::test::TempDir dir;
+  const std::string name = "Jo\x1b[31mRed\x07";
+  const auto add = RunShadecast("client add c1 --name \"$(printf 'Jo\\033[31mRed\\007')\"", dir.path());
+  REQUIRE(add.exit_code == 0);
+  for (const std::string& out : {add.out, RunShadecast("client list", dir.path()).out, RunShadecast("client show c1", dir.path()).out}) {
+    INFO(out);
+    CHECK(out.find('\x1b') == std::string::npos);
+    CHECK(out.find('\x07') == std::string::npos);
+    CHECK(out.find("Jo\\x1b[31mRed\\x07") != std::string::npos);
+  }
+  // Stored and exported verbatim (JSON escapes it).
+  const auto j = nlohmann::json::parse(RunShadecast("client list --json", dir.path()).out);
+  CHECK(j["clients"][0]["name"] == name);
+}
