@@ -204,8 +204,8 @@ bool LookOptions::IsValid(std::string* why) const {
   if (!(max_neutralizer_share >= 0 && max_neutralizer_share < 1 && share_step > 0)) return bad("neutralizer share: 0-1");
   if (!(reachable_de00 > 0)) return bad("reachable_de00 must be > 0");
   if (!(healing_retention > 0 && healing_retention <= 1)) return bad("healing retention must be in (0, 1]");
-  if (sessions < 1 || sessions > 4) return bad("sessions must be 1-4");
-  if (interval_days < 10 || interval_days > 14) return bad("sessions are 10-14 days apart");
+  if (sessions < 1 || sessions > 4) return bad("sessions: expected 1-4, got " + std::to_string(sessions));
+  if (interval_days < 10 || interval_days > 14) return bad("interval days: sessions are 10-14 days apart, got " + std::to_string(interval_days));
   if (!(hairline_density_fraction > 0 && hairline_density_fraction <= 1)) return bad("hairline fraction: (0, 1]");
   return true;
 }

@@ -45,7 +45,7 @@ ChartPhoto LoadChartPhoto(const std::string& path, const pb::ChartDefinition& ch
     }
   } join{warm_up};
   try {
-    photo.image = store::ReadImage(path, &photo.bits);
+    photo.image = store::ReadColourPhoto(path, &photo.bits);
   } catch (const std::exception& e) {
     throw InputError(e.what());
   }

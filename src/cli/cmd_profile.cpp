@@ -70,7 +70,7 @@ int RunApply(const ApplyOptions& o) {
   }
   ImageF img;
   try {
-    img = store::ReadImage(o.image);
+    img = store::ReadColourPhoto(o.image);
   } catch (const std::exception& e) {
     throw InputError(e.what());
   }

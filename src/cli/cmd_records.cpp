@@ -105,8 +105,9 @@ int RunClientErase(const ClientOptions& o) {
 // ---- session / visit ----------------------------------------------------------------------------
 struct SessionOptions {
   std::string db, client, date, recipe, library, notes, as_of;
-  double load = 1.0, depth_mm = 0, dot_diameter_mm = 0, water = -1;
+  double load = 1.0, depth_mm = 0, dot_diameter_mm = 0, water = 0;
   bool json = false;
+  bool load_given = false, water_given = false;  // set from the flags' counts (any value may be given)
 };
 
 int RunSessionAdd(const SessionOptions& o) {
@@ -115,10 +116,13 @@ int RunSessionAdd(const SessionOptions& o) {
   const auto lib = LoadLibrary(o.library);
   const optics::Blend blend = ParseBlend(o.recipe, *lib, "--recipe");
   double load = o.load;
-  if (o.water != -1) CheckRange(o.water, 0, 50, "--water-ml-per-ml", "ml of water per ml of ink");
+  if (o.load_given && o.water_given)
+    throw InputError("--load and --water-ml-per-ml say the same thing twice: give one (the dilution, e.g. --water-ml-per-ml 7)");
+  // -1 was the "not given" value and was stored as given (issue 23): the flag's count decides.
+  if (o.water_given) CheckRange(o.water, 0, 50, "--water-ml-per-ml", "ml of water per ml of ink");
   CheckRange(o.depth_mm, 0, 5, "--depth-mm", "a needle depth in mm (0: not recorded)");
   CheckRange(o.dot_diameter_mm, 0, 3, "--dot-diameter-mm", "a dot diameter in mm (0: not recorded)");
-  if (o.water >= 0) load = 1.0 / (1.0 + o.water);  // 1 ml ink + water ml
+  if (o.water_given) load = 1.0 / (1.0 + o.water);  // 1 ml ink + water ml
   if (!(load > 0 && load <= 1.0)) throw InputError("--load: expected a relative load in (0, 1]");
   pb::TreatmentSession s;
   s.set_date(date);
@@ -174,8 +178,8 @@ pb::FollowUp RecordVisit(const VisitOptions& o) {
     if (o.dot_lab.empty() || o.skin_lab.empty())
       throw InputError("give --dot-lab L,a,b and --skin-lab L,a,b, or --image with --profile or --chart-in-frame");
     const color::Lab dot = ParseTriple(o.dot_lab, "--dot-lab"), skin = ParseTriple(o.skin_lab, "--skin-lab");
-    for (const auto* lab : {&dot, &skin})
-      if ((*lab)[0] < 0 || (*lab)[0] > 100) throw InputError("L* must be within 0-100");
+    CheckRange(dot[0], 0, 100, "--dot-lab", "an L* (the first of L,a,b)");
+    CheckRange(skin[0], 0, 100, "--skin-lab", "an L* (the first of L,a,b)");
     v.mutable_dot_lab()->set_l(dot[0]);
     v.mutable_dot_lab()->set_a(dot[1]);
     v.mutable_dot_lab()->set_b(dot[2]);
@@ -351,8 +355,8 @@ void RegisterRecords(CLI::App& app, Action& action) {
     c->add_option("--client", o->client, "client id")->required();
     c->add_option("--date", o->date, "session date YYYY-MM-DD")->required();
     c->add_option("--recipe", o->recipe, "ink mix, e.g. carbon_black:9,iron_oxide_red:1")->required();
-    c->add_option("--load", o->load, "relative load of the mix (1 = undiluted)");
-    c->add_option("--water-ml-per-ml", o->water, "dilution as ml of water per ml of mix (instead of --load)");
+    auto* load = c->add_option("--load", o->load, "relative load of the mix (1 = undiluted)");
+    auto* water = c->add_option("--water-ml-per-ml", o->water, "dilution as ml of water per ml of mix (instead of --load)");
     c->add_option("--depth-mm", o->depth_mm, "needle depth setting");
     c->add_option("--dot-diameter-mm", o->dot_diameter_mm, "dot diameter");
     c->add_option("--notes", o->notes, "free text");
@@ -360,7 +364,11 @@ void RegisterRecords(CLI::App& app, Action& action) {
     c->add_option("--as-of", o->as_of, "today's date YYYY-MM-DD");
     AddDb(c, o->db);
     c->add_flag("--json", o->json, "JSON output");
-    c->callback([&action, o] { action = [o] { return RunSessionAdd(*o); }; });
+    c->callback([&action, o, load, water] {
+      o->load_given = load->count() > 0;
+      o->water_given = water->count() > 0;
+      action = [o] { return RunSessionAdd(*o); };
+    });
   }
 
   CLI::App* visit = app.add_subcommand("visit", "Follow-up visits");

@@ -85,7 +85,7 @@ Photo ReadPhoto(const std::string& path) {
   Photo p;
   try {
     p.bytes = store::ReadFile(path);
-    p.image = store::DecodeImage(p.bytes, path, &p.bits);
+    p.image = store::DecodeColourPhoto(p.bytes, path, &p.bits);
     p.jpeg_quality = store::JpegChromaQuality(p.bytes).value_or(0);
   } catch (const std::exception& e) {
     throw InputError(e.what());

@@ -17,7 +17,7 @@ struct ServeFlags {
 };
 
 int RunServe(const ServeFlags& f) {
-  if (!(f.max_upload_mb > 0 && f.max_upload_mb <= 200)) throw InputError("--max-upload-mb: expected 0-200");
+  if (!(f.max_upload_mb > 0 && f.max_upload_mb <= 200)) throw InputError("--max-upload-mb: expected more than 0 and at most 200 (MB)");
   serve::ServeOptions o;
   o.db = DatabasePath(f.db);
   OpenDatabase(o.db);  // creates or migrates now: a bad --db fails before the port opens

@@ -111,6 +111,20 @@ ImageF DecodeImage(const std::string& bytes, const std::string& name, int* bits,
   return out;
 }
 
+ImageF DecodeColourPhoto(const std::string& bytes, const std::string& name, int* bits) {
+  if (const auto h = ReadImageHeader(bytes); h && h->format == "jpeg" && h->components == 4)
+    throw std::runtime_error(name + ": a CMYK JPEG (a print separation, not a camera photo); shadecast measures "
+                             "colour from RGB photos: export it as an RGB (sRGB) JPEG or use the camera's file");
+  ImageF img = DecodeImage(bytes, name, bits);
+  for (int y = 0; y < img.height; ++y)
+    for (int x = 0; x < img.width; ++x)
+      if (img.At(x, y, 0) != img.At(x, y, 1) || img.At(x, y, 1) != img.At(x, y, 2)) return img;
+  throw std::runtime_error(name + ": a black-and-white or blank photo (no pixel has any colour); shadecast measures "
+                           "colour: use the camera's colour photo");
+}
+
+ImageF ReadColourPhoto(const std::filesystem::path& path, int* bits) { return DecodeColourPhoto(ReadFile(path), path.string(), bits); }
+
 ImageF ReadImage(const std::filesystem::path& path, int* bits, JpegDecoding jpeg) {
   return DecodeImage(ReadFile(path), path.string(), bits, jpeg);
 }

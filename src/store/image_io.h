@@ -37,4 +37,11 @@ ImageF ReadImage(const std::filesystem::path& path, int* bits = nullptr, JpegDec
 ImageF DecodeImage(const std::string& bytes, const std::string& name, int* bits = nullptr,
                           JpegDecoding jpeg = JpegDecoding::kFloat);
 
+// A photo to measure colour from (measure, consult, visit add, calibrate, profile check): as
+// DecodeImage, but a CMYK JPEG (a print separation) and a black-and-white photo (one channel, or
+// R = G = B at every pixel) are refused with what to do, instead of being measured as colour
+// (issue 23: a greyscale scalp read as skin a* 0.5 "cool" with no flag).
+ImageF DecodeColourPhoto(const std::string& bytes, const std::string& name, int* bits = nullptr);
+ImageF ReadColourPhoto(const std::filesystem::path& path, int* bits = nullptr);
+
 }  // namespace shadecast::store

@@ -144,12 +144,14 @@ TEST_CASE("calibrate --image finds the chart, profile check sees no drift on the
   CHECK(cj["drift"]["mean_de00"].get<double>() < 0.05);  // same photo: only resampling differences
   CHECK_FALSE(cj["recalibrate"].get<bool>());
 
-  // A flat grey picture (binary PPM, which OpenCV decodes) holds no chart.
+  // A flat beige picture (binary PPM, which OpenCV decodes) holds no chart. (A grey one is refused
+  // before any search as a black-and-white photo: measure_cli_test.cpp.)
   {
-    std::ofstream f(dir / "grey.ppm", std::ios::binary);
-    f << "P6\n640 480\n255\n" << std::string(640 * 480 * 3, '\x80');
+    std::ofstream f(dir / "beige.ppm", std::ios::binary);
+    f << "P6\n640 480\n255\n";
+    for (int i = 0; i < 640 * 480; ++i) f << "\x90\x80\x70";
   }
-  r = RunShadecast("calibrate --image '" + (dir / "grey.ppm").string() + "' --out '" + (dir / "x.pb").string() + "'");
+  r = RunShadecast("calibrate --image '" + (dir / "beige.ppm").string() + "' --out '" + (dir / "x.pb").string() + "'");
   CHECK(r.exit_code == 3);
   CHECK(r.err.find("--corners") != std::string::npos);
   CHECK_FALSE(fs::exists(dir / "x.pb"));

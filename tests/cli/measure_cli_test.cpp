@@ -2,6 +2,11 @@
 #include <catch2/catch.hpp>
 #include <algorithm>
 #include <nlohmann/json.hpp>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+
+#include <filesystem>
+#include <fstream>
 
 #include "color/ciede2000.h"
 #include "support/test_support.h"
@@ -175,4 +180,40 @@ TEST_CASE("measure flags vignetting as uneven light, a clean photo is not flagge
       CHECK_THAT(r.err, Catch::Contains("darker at the corners"));
     }
   }
+}
+
+TEST_CASE("a greyscale or CMYK photo is refused with what to do instead of being measured", "[cli][measure]") {
+  // Issue 23: a greyscale scalp JPEG gave skin a* 0.5 "cool" with no flag; a CMYK JPEG was measured
+  // without a word. Reference: the shipped sample photo (colour, measurable), made grey with OpenCV
+  // (one channel, and three equal channels), and its start-of-frame patched to declare 4 components.
+  TempDir dir;
+  const std::string photo = shadecast::test::RepoFile("data/samples/consult_scalp.jpg").string();
+  const cv::Mat colour = cv::imread(photo);
+  REQUIRE(!colour.empty());
+  cv::Mat grey, grey3;
+  cv::cvtColor(colour, grey, cv::COLOR_BGR2GRAY);
+  cv::cvtColor(grey, grey3, cv::COLOR_GRAY2BGR);
+  REQUIRE(cv::imwrite((dir / "grey.jpg").string(), grey));
+  REQUIRE(cv::imwrite((dir / "grey3.png").string(), grey3));
+  std::string bytes = shadecast::test::ReadText(photo);
+  const auto sof = bytes.find("\xff\xc0");
+  REQUIRE(sof != std::string::npos);
+  bytes[sof + 9] = 4;  // number of components: CMYK
+  std::ofstream(dir / "cmyk.jpg", std::ios::binary) << bytes;
+  for (const char* f : {"grey.jpg", "grey3.png"}) {
+    const auto r = RunShadecast(std::string("measure --chart-in-frame --image ") + f, dir.path());
+    INFO(f << ": " << r.err);
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.find(f) != std::string::npos);
+    CHECK(r.err.find("black-and-white") != std::string::npos);
+    CHECK(r.out.empty());
+  }
+  const auto cmyk = RunShadecast("measure --chart-in-frame --image cmyk.jpg", dir.path());
+  CHECK(cmyk.exit_code == 2);
+  CHECK(cmyk.err.find("cmyk.jpg: a CMYK JPEG") != std::string::npos);
+  const auto cal = RunShadecast("calibrate --image grey.jpg --out p.pb", dir.path());
+  CHECK(cal.exit_code == 2);
+  CHECK(cal.err.find("black-and-white") != std::string::npos);
+  CHECK(!std::filesystem::exists(dir / "p.pb"));
+  CHECK(RunShadecast("measure --chart-in-frame --image '" + photo + "'", dir.path()).exit_code == 0);  // the colour original
 }
