@@ -19,6 +19,10 @@ SHADECAST_PACKAGES=(
   argyll  # iccdump: the calibration tests check the ICC profiles with ArgyllCMS
   openssl  # the TLS tests of shadecast serve make a throwaway certificate
 )
+# The sanitizer build and the fuzz targets (tools/sanitize, tools/fuzz): clang-14 and its runtime
+# (libclang-rt-14-dev is only a Recommends of clang-14, so it is named here).
+SHADECAST_SANITIZER_PACKAGES=(clang-14 libclang-rt-14-dev)
+SHADECAST_ASAN_DIR="${SHADECAST_ASAN_DIR:-$SHADECAST_ROOT/build-asan}"
 
 shadecast_log() { printf '[shadecast] %s\n' "$*" >&2; }
 
@@ -78,4 +82,22 @@ shadecast_build() {
   fi
   shadecast_log "building with $jobs jobs"
   cmake --build "$SHADECAST_BUILD_DIR" -j"$jobs" >&2 || return 1
+}
+
+# build-asan/: clang-14, ASan + UBSan (-O1, no recovery), the libFuzzer targets, no benches.
+shadecast_build_asan() {
+  if command -v ccache >/dev/null 2>&1; then
+    export CCACHE_BASEDIR="$SHADECAST_ROOT"
+    export CCACHE_NOHASHDIR=1
+  fi
+  local jobs
+  jobs=$(nproc 2>/dev/null || echo 2)
+  if [ ! -f "$SHADECAST_ASAN_DIR/CMakeCache.txt" ]; then
+    shadecast_log "configuring the sanitizer build into $SHADECAST_ASAN_DIR"
+    cmake -S "$SHADECAST_ROOT" -B "$SHADECAST_ASAN_DIR" -DCMAKE_CXX_COMPILER=clang++-14 -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+      "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -g" -DSHADECAST_SANITIZE=ON -DSHADECAST_FUZZ=ON -DSHADECAST_BUILD_BENCH=OFF >&2 \
+      || return 1
+  fi
+  shadecast_log "building the sanitizer build with $jobs jobs"
+  cmake --build "$SHADECAST_ASAN_DIR" -j"$jobs" "$@" >&2 || return 1
 }

@@ -5,6 +5,8 @@
 
 #include <google/protobuf/message.h>
 
+#include <csignal>
+#include <cstdlib>
 #include <string>
 #include <utility>
 
@@ -101,11 +103,19 @@ struct Database::Impl {
     void SetObject(const std::string& id) { change_.object_id = id; }
     void Commit() {
       if (!change_.action.empty()) impl_->WriteAudit(change_);
+      FaultPoint("before:");
       impl_->Exec("COMMIT", "commit");
       done_ = true;
+      FaultPoint("after:");
     }
 
    private:
+    // Fault injection for the crash-safety tests: SHADECAST_FAULT_KILL=before:ACTION (or after:)
+    // raises SIGKILL just before (after) the COMMIT of a change named ACTION, e.g. visit.add.
+    void FaultPoint(const char* when) const {
+      const char* f = std::getenv("SHADECAST_FAULT_KILL");
+      if (f && !change_.action.empty() && std::string(f) == std::string(when) + change_.action) std::raise(SIGKILL);
+    }
     Impl* impl_;
     Change change_;
     bool done_ = false;

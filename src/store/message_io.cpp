@@ -61,28 +61,31 @@ void WriteMessageAtomic(const std::filesystem::path& path, const google::protobu
   WriteFileAtomic(path, SerializeMessage(m, MessageFormatFromPath(path)));
 }
 
-void ReadMessage(const std::filesystem::path& path, google::protobuf::Message* m) {
-  const MessageFormat format = MessageFormatFromPath(path);
-  const std::string bytes = ReadFile(path);
+void ParseMessage(const std::string& bytes, MessageFormat format, google::protobuf::Message* m, const std::string& source) {
   switch (format) {
     case MessageFormat::kText: {
       google::protobuf::TextFormat::Parser parser;
       ErrorCollector errors;
       parser.RecordErrorsTo(&errors);
       if (!parser.ParseFromString(bytes, m))
-        throw std::runtime_error(path.string() + ": not a valid " + m->GetTypeName() + " text proto: " + errors.text);
+        throw std::runtime_error(source + ": not a valid " + m->GetTypeName() + " text proto: " + errors.text);
       break;
     }
     case MessageFormat::kJson: {
       auto status = google::protobuf::util::JsonStringToMessage(bytes, m);
       if (!status.ok())
-        throw std::runtime_error(path.string() + ": not a valid " + m->GetTypeName() + " JSON: " + status.ToString());
+        throw std::runtime_error(source + ": not a valid " + m->GetTypeName() + " JSON: " + status.ToString());
       break;
     }
     case MessageFormat::kBinary:
-      if (!m->ParseFromString(bytes)) throw std::runtime_error(path.string() + ": not a valid binary " + m->GetTypeName());
+      if (!m->ParseFromString(bytes)) throw std::runtime_error(source + ": not a valid binary " + m->GetTypeName());
       break;
   }
+}
+
+void ReadMessage(const std::filesystem::path& path, google::protobuf::Message* m) {
+  const MessageFormat format = MessageFormatFromPath(path);
+  ParseMessage(ReadFile(path), format, m, path.string());
 }
 
 }  // namespace shadecast::store

@@ -17,6 +17,9 @@ MessageFormat MessageFormatFromPath(const std::filesystem::path& path);
 
 std::string SerializeMessage(const google::protobuf::Message& message, MessageFormat format);
 void WriteMessageAtomic(const std::filesystem::path& path, const google::protobuf::Message& message);
+// Parses `bytes` in `format`; throws std::runtime_error naming `source` when they do not parse.
+void ParseMessage(const std::string& bytes, MessageFormat format, google::protobuf::Message* message,
+                  const std::string& source);
 // Throws std::runtime_error naming the path when it cannot be read or parsed.
 void ReadMessage(const std::filesystem::path& path, google::protobuf::Message* message);
 

@@ -4,8 +4,10 @@
 #include <catch2/catch.hpp>
 #include <sqlite3.h>
 
+#include <csignal>
 #include <fstream>
 #include <iterator>
+#include <sys/wait.h>
 
 #include "store/message_io.h"
 #include "support/test_support.h"
@@ -237,4 +239,31 @@ TEST_CASE("an erased client's name is in no byte of the database files") {
     CHECK(bytes.find("Client c2") == std::string::npos);
     if (!*suffix) CHECK(bytes.find("Keeper Number 7") != std::string::npos);  // the check can find a name
   }
+}
+
+TEST_CASE("SIGKILL before or after a visit's commit leaves it wholly out or wholly in") {
+  // Issue 23: kill -9 trials for visit add (the import's are above). Fault points
+  // (store/database_impl.h): SHADECAST_FAULT_KILL=before:visit.add / after:visit.add. A visit with
+  // a photo stores the visit and its measurement in one transaction.
+  shadecast::test::TempDir dir;
+  const std::string db = (dir / "v.db").string();
+  REQUIRE(shadecast::test::RunShadecast("import '" + shadecast::test::RepoFile("data/samples/client_demo.textproto").string() +
+                                        "' --db '" + db + "'").exit_code == 0);
+  const std::string visits = Query(db, "SELECT COUNT(*) FROM visits");
+  auto killed = [&](const std::string& fault, const std::string& args) {
+    const std::string cmd = "cd '" + dir.path().string() + "' && SHADECAST_TODAY=2026-12-01 SHADECAST_FAULT_KILL=" + fault + " '" +
+                            std::string(SHADECAST_BIN) + "' visit add --client demo001 " + args + " --db '" + db + "' >/dev/null 2>&1";
+    const int status = std::system(cmd.c_str());
+    return WIFSIGNALED(status) || (WIFEXITED(status) && WEXITSTATUS(status) == 128 + SIGKILL);
+  };
+  const std::string photo = "--image '" + shadecast::test::RepoFile("data/samples/consult_scalp.jpg").string() + "' --chart-in-frame";
+  CHECK(killed("before:visit.add", "--date 2026-11-30 --dot-lab 40,2,3 --skin-lab 62,11,16"));
+  CHECK(killed("before:visit.add", "--date 2026-11-30 " + photo));
+  CHECK(Query(db, "PRAGMA integrity_check") == "ok");
+  CHECK(Query(db, "SELECT COUNT(*) FROM visits") == visits);  // neither arrived
+  CHECK(Query(db, "SELECT COUNT(*) FROM audit WHERE action = 'visit.add'") == "0");
+  CHECK(killed("after:visit.add", "--date 2026-11-30 " + photo));
+  CHECK(Query(db, "PRAGMA integrity_check") == "ok");
+  CHECK(std::stoi(Query(db, "SELECT COUNT(*) FROM visits")) == std::stoi(visits) + 1);  // committed: there
+  CHECK(Query(db, "SELECT COUNT(*) FROM audit WHERE action = 'visit.add'") == "1");
 }
