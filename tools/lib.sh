@@ -68,12 +68,17 @@ shadecast_install_deps() {
     || { shadecast_log "apt-get install failed for: ${missing[*]}"; return 1; }
 }
 
-shadecast_build() {
-  local launcher=()
+# ccache keyed on paths relative to the repo, so a fresh clone elsewhere still hits.
+shadecast_ccache_env() {
   if command -v ccache >/dev/null 2>&1; then
     export CCACHE_BASEDIR="$SHADECAST_ROOT"
     export CCACHE_NOHASHDIR=1
   fi
+}
+
+shadecast_build() {
+  local launcher=()
+  shadecast_ccache_env
   local jobs
   jobs=$(nproc 2>/dev/null || echo 2)
   if [ ! -f "$SHADECAST_BUILD_DIR/CMakeCache.txt" ]; then
@@ -86,10 +91,7 @@ shadecast_build() {
 
 # build-asan/: clang-14, ASan + UBSan (-O1, no recovery), the libFuzzer targets, no benches.
 shadecast_build_asan() {
-  if command -v ccache >/dev/null 2>&1; then
-    export CCACHE_BASEDIR="$SHADECAST_ROOT"
-    export CCACHE_NOHASHDIR=1
-  fi
+  shadecast_ccache_env
   local jobs
   jobs=$(nproc 2>/dev/null || echo 2)
   if [ ! -f "$SHADECAST_ASAN_DIR/CMakeCache.txt" ]; then

@@ -13,9 +13,7 @@ std::string UtcIso(std::time_t t) {
 namespace {
 
 LoginOutcome Locked(const std::string& username, const std::string& until, std::time_t now) {
-  std::tm tm{};
   const std::string hhmm = until.size() >= 16 ? until.substr(11, 5) : until;
-  (void)tm;
   LoginOutcome o{423,
                  "the account '" + username + "' is locked after repeated wrong passwords until " + hhmm +
                      " UTC; a manager can unlock it now (`shadecast staff unlock " + username + "`)",
