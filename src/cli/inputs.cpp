@@ -8,6 +8,7 @@
 #include "shadecast/optics.pb.h"
 #include "store/pigment_library.h"
 #include "store/message_io.h"
+#include "validate/validate.h"
 
 namespace shadecast::cli {
 
@@ -16,6 +17,11 @@ optics::ModelParams LoadModelParams(const std::string& path) {
   if (!path.empty()) {
     pb::OpticsParams p;
     store::ReadMessage(path, &p);
+    try {
+      validate::Validate(p, path);  // the ranges of docs/conventions.md "Valid values"
+    } catch (const validate::ValidationError& e) {
+      throw InputError(e.what());
+    }
     m = optics::FromProto(p);
   }
   std::string why;

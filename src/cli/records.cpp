@@ -9,6 +9,7 @@
 
 #include "cli/common.h"
 #include "fade/client.h"
+#include "validate/validate.h"
 
 namespace shadecast::cli {
 namespace {
@@ -20,7 +21,6 @@ std::chrono::sys_days ToDays(const std::string& iso) {
   return std::chrono::sys_days(ymd);
 }
 
-bool FiniteLab(const pb::Lab& l) { return std::isfinite(l.l()) && std::isfinite(l.a()) && std::isfinite(l.b()); }
 
 }  // namespace
 
@@ -96,36 +96,16 @@ void CheckHistoryPigments(const pb::ClientHistory& h, const std::vector<std::str
 void ValidateHistory(const pb::ClientHistory& h, const std::string& source) {
   if (h.client_id().empty()) throw InputError(source + ": client_id is empty");
   if (const std::string why = ClientIdProblem(h.client_id()); !why.empty()) throw InputError(source + ": " + why);
-  const std::string who = source + ": client '" + h.client_id() + "': ";
-  auto valid_date = [&](const std::string& d, const std::string& field) {
-    try {
-      if (d.empty() || Today(d) != d) throw InputError("");
-    } catch (const InputError&) {
-      throw InputError(who + field + ": '" + d + "' is not a date YYYY-MM-DD");
-    }
-  };
-  std::string prev;
-  for (int i = 0; i < h.sessions_size(); ++i) {
-    const auto& s = h.sessions(i);
-    const std::string field = "sessions[" + std::to_string(i) + "]";
-    valid_date(s.date(), field + ".date");
-    if (!prev.empty() && s.date() < prev) throw InputError(who + field + ".date: " + s.date() + " is before the previous session " + prev);
-    prev = s.date();
-    if (s.recipe().components_size() == 0) throw InputError(who + field + ".recipe: the session has no recipe");
-    if (!(s.recipe().load() > 0 && s.recipe().load() <= 1))
-      throw InputError(who + field + ".recipe.load: must be within (0, 1] (1 = undiluted ink), as `session add --load` takes it");
+  // Every field against the one rule table (src/validate); the message names the field path.
+  try {
+    validate::Validate(h, source + ": client '" + h.client_id() + "'");
+  } catch (const validate::ValidationError& e) {
+    throw InputError(TerminalSafe(e.what()));
   }
-  prev.clear();
+  const std::string who = source + ": client '" + h.client_id() + "': ";
   for (int i = 0; i < h.follow_ups_size(); ++i) {
     const auto& v = h.follow_ups(i);
     const std::string field = "follow_ups[" + std::to_string(i) + "]";
-    valid_date(v.date(), field + ".date");
-    if (!prev.empty() && v.date() < prev) throw InputError(who + field + ".date: " + v.date() + " is before the previous follow-up " + prev);
-    prev = v.date();
-    if (h.sessions_size() > 0 && v.date() < h.sessions(0).date())
-      throw InputError(who + field + ".date: " + v.date() + " is before the first session " + h.sessions(0).date());
-    if (!v.has_dot_lab() || !FiniteLab(v.dot_lab())) throw InputError(who + field + ".dot_lab: missing or not finite");
-    if (!v.has_skin_lab() || !FiniteLab(v.skin_lab())) throw InputError(who + field + ".skin_lab: missing or not finite");
     // The same range check as `forecast` (fade::LabProblem), so nothing is imported that cannot be forecast.
     for (const auto& [lab, name] : {std::pair{&v.dot_lab(), ".dot_lab"}, std::pair{&v.skin_lab(), ".skin_lab"}}) {
       std::string sub;

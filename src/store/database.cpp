@@ -3,6 +3,7 @@
 #include <sqlite3.h>
 
 #include "store/database_impl.h"
+#include "validate/validate.h"
 
 #include <csignal>
 #include <cstdlib>
@@ -175,6 +176,12 @@ std::vector<ClientSummary> Database::ListClients() const {
   return out;
 }
 
+namespace {
+void Parsed(bool ok, const std::string& id, const char* what) {
+  if (!ok) throw std::runtime_error("the database's record of client '" + id + "' is damaged: " + what + " does not parse");
+}
+}  // namespace
+
 pb::ClientHistory Database::History(const std::string& id) const {
   impl_->RequireClient(id);
   pb::ClientHistory h;
@@ -182,21 +189,28 @@ pb::ClientHistory Database::History(const std::string& id) const {
     Statement st(impl_->db, "SELECT name, covariates, colours FROM clients WHERE id = ?", impl_->name);
     st.Bind(1, id);
     st.Step(impl_->name);
-    h.ParseFromString(st.Blob(2));  // the imported follicle and skin colours, if any
+    Parsed(h.ParseFromString(st.Blob(2)), id, "colours");  // the imported follicle and skin colours, if any
     h.set_client_id(id);
     h.set_name(st.Text(0));
     // NULL: imported from a history that recorded none (the fade model's defaults apply).
-    if (!st.IsNull(1)) h.mutable_covariates()->ParseFromString(st.Blob(1));
+    if (!st.IsNull(1)) Parsed(h.mutable_covariates()->ParseFromString(st.Blob(1)), id, "covariates");
   }
   {
     Statement st(impl_->db, "SELECT session FROM sessions WHERE client_id = ? ORDER BY date, id", impl_->name);
     st.Bind(1, id);
-    while (st.Step(impl_->name)) h.add_sessions()->ParseFromString(st.Blob(0));
+    while (st.Step(impl_->name)) Parsed(h.add_sessions()->ParseFromString(st.Blob(0)), id, "a session");
   }
   {
     Statement st(impl_->db, "SELECT visit FROM visits WHERE client_id = ? ORDER BY date, id", impl_->name);
     st.Bind(1, id);
-    while (st.Step(impl_->name)) h.add_follow_ups()->ParseFromString(st.Blob(0));
+    while (st.Step(impl_->name)) Parsed(h.add_follow_ups()->ParseFromString(st.Blob(0)), id, "a follow-up");
+  }
+  // What was stored passes the same rules as what is imported (a record written by an older
+  // version, or edited outside shadecast, is refused here rather than crashing a solver).
+  try {
+    validate::Validate(h, impl_->name + ": stored record of client '" + id + "'");
+  } catch (const validate::ValidationError& e) {
+    throw std::runtime_error(e.what());
   }
   {
     // The latest consultation's measurement gives the follicle and skin colours (over imported ones).

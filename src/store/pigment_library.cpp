@@ -1,4 +1,5 @@
 #include "store/pigment_library.h"
+#include "validate/validate.h"
 
 #include <google/protobuf/io/tokenizer.h>
 #include <google/protobuf/text_format.h>
@@ -102,6 +103,12 @@ void ValidatePigmentLibrary(const pb::PigmentLibrary& lib, const std::string& so
     const pb::Pigment& p = lib.pigments(i);
     CheckPigment(p, source, i);
     if (!seen.insert(p.id()).second) throw std::runtime_error(Where(source, p, i) + "duplicate id");
+  }
+  // The per-pigment checks above give the most specific messages; the rule table catches the rest.
+  try {
+    validate::Validate(lib, source);  // field ranges: docs/conventions.md "Valid values"
+  } catch (const validate::ValidationError& e) {
+    throw std::runtime_error(e.what());
   }
 }
 

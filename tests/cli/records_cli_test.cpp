@@ -249,3 +249,31 @@ TEST_CASE("names with terminal control characters are shown escaped and kept ver
   const auto j = nlohmann::json::parse(RunShadecast("client list --json", dir.path()).out);
   CHECK(j["clients"][0]["name"] == name);
 }
+
+// Issue 23: import checks every field against the one rule table (src/validate/rules.cpp), not
+// only the fields the CLI flags cover. Reference: the ranges of docs/conventions.md "Valid values".
+TEST_CASE("import refuses any field outside the rule table, naming its path and the allowed range") {
+  shadecast::test::TempDir dir;
+  const std::string session = R"pb(client_id: "v1"
+sessions { date: "2026-01-10" recipe { components { pigment: "carbon_black" fraction: 1 } load: 0.5 } %s }
+)pb";
+  const std::pair<const char*, const char*> cases[] = {
+      {"depth_mm: -3", "sessions[0].depth_mm"},
+      {"dot_diameter_mm: inf", "sessions[0].dot_diameter_mm"},
+      {"dot_diameter_mm: 40", "sessions[0].dot_diameter_mm"},
+  };
+  for (const auto& [field, path] : cases) {
+    char text[512];
+    std::snprintf(text, sizeof text, session.c_str(), field);
+    std::ofstream(dir / "bad.textproto") << text;
+    const auto r = RunShadecast("import bad.textproto --db v.db", dir.path());
+    INFO(field << " -> " << r.err);
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(r.err, Catch::Contains("bad.textproto") && Catch::Contains(path) && Catch::Contains("allowed"));
+    CHECK_FALSE(std::filesystem::exists(dir / "v.db"));
+  }
+  std::ofstream(dir / "late.textproto") << R"pb(client_id: "v2" covariates { uv_exposure: 7 })pb";
+  const auto r = RunShadecast("import late.textproto --db v.db", dir.path());
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.err, Catch::Contains("covariates.uv_exposure") && Catch::Contains("[0, 2]"));
+}
