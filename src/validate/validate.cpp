@@ -177,6 +177,13 @@ class Walker {
 };
 
 
+// A record's date is given and not before the one listed before it.
+void InOrder(const std::string& date, const std::string& at, const char* what, std::string* prev, std::vector<Problem>* out) {
+  if (date.empty()) out->push_back({at + ".date", "is empty (allowed: YYYY-MM-DD)"});
+  if (!prev->empty() && date < *prev) out->push_back({at + ".date", date + " is before the previous " + what + " " + *prev});
+  *prev = date;
+}
+
 }  // namespace
 
 std::vector<Problem> FieldProblems(const gp::Message& m) {
@@ -201,9 +208,7 @@ std::vector<Problem> Problems(const pb::ClientHistory& h) {
   for (int i = 0; i < h.sessions_size(); ++i) {
     const auto& s = h.sessions(i);
     const std::string at = "sessions[" + std::to_string(i) + "]";
-    if (s.date().empty()) out.push_back({at + ".date", "is empty (allowed: YYYY-MM-DD)"});
-    if (!prev.empty() && s.date() < prev) out.push_back({at + ".date", s.date() + " is before the previous session " + prev});
-    prev = s.date();
+    InOrder(s.date(), at, "session", &prev, &out);
     if (s.recipe().components_size() == 0) out.push_back({at + ".recipe", "the session has no recipe (allowed: 1-16 components)"});
     else if (!(s.recipe().load() > 0)) out.push_back({at + ".recipe.load", "is 0 or missing (allowed: (0, 1]; 1 = undiluted ink)"});
   }
@@ -211,9 +216,7 @@ std::vector<Problem> Problems(const pb::ClientHistory& h) {
   for (int i = 0; i < h.follow_ups_size(); ++i) {
     const auto& v = h.follow_ups(i);
     const std::string at = "follow_ups[" + std::to_string(i) + "]";
-    if (v.date().empty()) out.push_back({at + ".date", "is empty (allowed: YYYY-MM-DD)"});
-    if (!prev.empty() && v.date() < prev) out.push_back({at + ".date", v.date() + " is before the previous follow-up " + prev});
-    prev = v.date();
+    InOrder(v.date(), at, "follow-up", &prev, &out);
     if (h.sessions_size() > 0 && v.date() < h.sessions(0).date())
       out.push_back({at + ".date", v.date() + " is before the first session " + h.sessions(0).date()});
     if (!v.has_dot_lab()) out.push_back({at + ".dot_lab", "is missing"});

@@ -67,8 +67,9 @@ bool Names(const std::vector<validate::Problem>& ps, const std::string& field) {
   return false;
 }
 
+// Returns how many out-of-range values were tried.
 template <class Root>
-void CheckEveryNumber() {
+int CheckEveryNumber() {
   std::vector<FieldPath> paths;
   Collect(Root::descriptor(), {}, &paths);
   int checked = 0;
@@ -96,7 +97,7 @@ void CheckEveryNumber() {
     INFO("in range " << inside);
     CHECK_FALSE(Names(validate::FieldProblems(ok), want));
   }
-  CHECK(checked > 0);
+  return checked;
 }
 
 template <class M>
@@ -109,11 +110,11 @@ M Read(const std::string& rel) {
 }  // namespace
 
 TEST_CASE("Every field of every persisted message has a rule and every number refuses NaN, inf and out-of-range values") {
-  CheckEveryNumber<pb::ClientHistory>();
-  CheckEveryNumber<pb::CameraProfile>();
-  CheckEveryNumber<pb::PigmentLibrary>();
-  CheckEveryNumber<pb::OpticsParams>();
-  CheckEveryNumber<pb::Recipe>();
+  CHECK(CheckEveryNumber<pb::ClientHistory>() > 0);
+  CHECK(CheckEveryNumber<pb::CameraProfile>() > 0);
+  CHECK(CheckEveryNumber<pb::PigmentLibrary>() > 0);
+  CHECK(CheckEveryNumber<pb::OpticsParams>() > 0);
+  CHECK(CheckEveryNumber<pb::Recipe>() > 0);
 }
 
 TEST_CASE("Text, id, date and hash fields refuse what they cannot hold, naming the field") {
