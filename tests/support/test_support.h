@@ -5,6 +5,19 @@
 
 namespace shadecast::test {
 
+// True in the clang AddressSanitizer build (tools/sanitize, build-asan/): there a few tests whose
+// cost is pure arithmetic (Monte Carlo photon runs) check fewer points; the sanitizer run is there
+// to find memory and undefined-behaviour errors, the GCC build checks the accuracy at full size.
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+inline constexpr bool kSanitizerBuild = true;
+#else
+inline constexpr bool kSanitizerBuild = false;
+#endif
+#else
+inline constexpr bool kSanitizerBuild = false;
+#endif
+
 // tests/data/<name> (files copied in from ../shared with their source lines).
 std::filesystem::path TestData(const std::string& name);
 // <repo>/<relative> (shipped data: data/..., calibration/...).
